@@ -1,0 +1,22 @@
+// Shared Jest settings: TypeScript through SWC, and workspace packages resolved to their
+// sources so a test always exercises the code beside it, never a stale build.
+const path = require('node:path');
+
+/** @param {string} dir the package directory (pass __dirname) */
+module.exports = function preset(dir, overrides = {}) {
+  return {
+    rootDir: dir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    transform: {
+      '^.+\\.(t|j)sx?$': [
+        require.resolve('@swc/jest'),
+        { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+      ],
+    },
+    moduleNameMapper: {
+      '^@fixclf/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+    },
+    ...overrides,
+  };
+};
