@@ -1,0 +1,253 @@
+import {
+  type Tensor,
+  type Tensor2D,
+  add,
+  matMul,
+  mul,
+  serialization,
+  softmax,
+  tensor2d,
+  tidy,
+  keep,
+} from '@tensorflow/tfjs-core';
+import { initializers, layers, type Shape } from '@tensorflow/tfjs-layers';
+import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
+import type { Regularizer } from '@tensorflow/tfjs-layers/dist/regularizers';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import { normalizedHadamard } from './ops/normalized-hadamard';
+import { l2Normalize } from './ops/l2-normalize';
+import { buildProjection, isMatrixKind, projectionKind, MATRIX_KINDS, type MatrixKind, type Projection } from './projections';
+import { randomSeed } from './random';
+import { reviveObject, serializeObject, type SerializedObject } from './serialization';
+
+export interface FixedClassifierLayerArgs extends LayerArgs {
+  /** Number of classes: the output dimension. */
+  units: number;
+  /** The fixed matrix. Default 'hadamard', the paper's choice. */
+  matrix?: MatrixKind;
+  /**
+   * Initial α, the learned inverse temperature, on unit-norm class vectors. Defaults follow the
+   * reference code: √(inputDim/units) for 'hadamard' (its 1/√C on the ±1 matrix), 10 otherwise.
+   */
+  scale?: number;
+  /** Whether α is learned (default true); false keeps a fixed temperature. */
+  trainableScale?: boolean;
+  /** Whether to add a learned bias (default true). */
+  useBias?: boolean;
+  /** Bias initializer. Default: U(±1/√units) for 'hadamard' (as the reference), zeros otherwise. */
+  biasInitializer?: Initializer;
+  /** Regularizer of α (the paper decays α with the rest of the network). */
+  scaleRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+  /** Seed of random matrices ('orthogonal') and of the default bias initializer. */
+  seed?: number;
+  /** ε in x / (‖x‖₂ + ε). Default 1e-8, as the reference. */
+  epsilon?: number;
+  /**
+   * 'linear' (default) outputs logits, as the paper; 'softmax' outputs probabilities, for a drop-in
+   * replacement of `tf.layers.dense({ units, activation: 'softmax' })`.
+   */
+  activation?: FixedClassifierActivation;
+}
+
+export type FixedClassifierActivation = 'linear' | 'softmax';
+
+/** What the layer's projection is and how it is computed. */
+export interface ProjectionSummary {
+  matrix: MatrixKind;
+  inputDim: number;
+  units: number;
+  /** Order of the fast Hadamard transform that replaces the matrix product, or null (dense). */
+  fastTransformOrder: number | null;
+  /** Why the geometry falls short of orthogonal classes, when it does. */
+  warning: string | null;
+}
+
+/**
+ * The fixed classifier of Hoffer, Hubara & Soudry (ICLR 2018): a drop-in replacement for the last
+ * Dense layer computing `y = α · normalize(x) · P + b`, where P ([inputDim, units]) is a fixed,
+ * never-trained matrix, α a single learned scalar and b a learned bias. Its only weights are α
+ * ('scale') and b ('bias'); P is rebuilt from the config (and seed) and never saved.
+ */
+export class FixedClassifier extends layers.Layer {
+  static className = 'FixedClassifier';
+
+  readonly units: number;
+  readonly matrix: MatrixKind;
+  readonly trainableScale: boolean;
+  readonly useBias: boolean;
+  readonly seed: number;
+  readonly epsilon: number;
+  readonly activation: FixedClassifierActivation;
+  private readonly initialScale: number | undefined;
+  private readonly biasInitializer: Initializer | undefined;
+  private readonly scaleRegularizer: Regularizer | undefined;
+  private readonly biasRegularizer: Regularizer | undefined;
+
+  private scaleWeight: LayerVariable | null = null;
+  private biasWeight: LayerVariable | null = null;
+  private projection: Projection | null = null;
+  /** P as a tensor, for the dense path. */
+  private projectionTensor: Tensor2D | null = null;
+  /** The polytope mix after a fast transform, when there is one. */
+  private mixTensor: Tensor2D | null = null;
+
+  constructor(args: FixedClassifierLayerArgs) {
+    super(args);
+    if (args == null || !Number.isInteger(args.units) || args.units < 1) {
+      throw new Error(`FixedClassifier: units must be a positive integer, got ${args?.units}.`);
+    }
+    const matrix = args.matrix ?? 'hadamard';
+    if (!isMatrixKind(matrix)) {
+      throw new Error(`FixedClassifier: unknown matrix '${String(matrix)}'; expected one of ${MATRIX_KINDS.join(', ')}.`);
+    }
+    if (args.scale !== undefined && !(Number.isFinite(args.scale) && args.scale > 0)) {
+      throw new Error(`FixedClassifier: scale (the initial α) must be a positive number, got ${args.scale}.`);
+    }
+    const epsilon = args.epsilon ?? 1e-8;
+    if (!(Number.isFinite(epsilon) && epsilon > 0)) {
+      throw new Error(`FixedClassifier: epsilon must be a positive number, got ${args.epsilon}.`);
+    }
+    if (args.seed !== undefined && !Number.isInteger(args.seed)) {
+      throw new Error(`FixedClassifier: seed must be an integer, got ${args.seed}.`);
+    }
+    const activation = args.activation ?? 'linear';
+    if (activation !== 'linear' && activation !== 'softmax') {
+      throw new Error(`FixedClassifier: activation must be 'linear' or 'softmax', got '${String(activation)}'.`);
+    }
+    this.activation = activation;
+    this.units = args.units;
+    this.matrix = matrix;
+    this.initialScale = args.scale;
+    this.trainableScale = args.trainableScale ?? true;
+    this.useBias = args.useBias ?? true;
+    this.seed = args.seed ?? randomSeed();
+    this.epsilon = epsilon;
+    this.biasInitializer = reviveObject<Initializer>(args.biasInitializer as Initializer | SerializedObject, 'initializer');
+    this.scaleRegularizer = reviveObject<Regularizer>(args.scaleRegularizer as Regularizer | SerializedObject, 'regularizer');
+    this.biasRegularizer = reviveObject<Regularizer>(args.biasRegularizer as Regularizer | SerializedObject, 'regularizer');
+    this.supportsMasking = false;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = singleShape(inputShape);
+    const inputDim = shape[shape.length - 1];
+    if (shape.length !== 2 || inputDim == null) {
+      throw new Error(
+        `FixedClassifier '${this.name}': expects input of shape [batch, features] with a known number of ` +
+          `features, got [${shape.map((d) => (d == null ? 'null' : d)).join(', ')}]. ` +
+          'Add a Flatten or GlobalAveragePooling2D layer before it.',
+      );
+    }
+    const kind = projectionKind(this.matrix);
+    this.projection = buildProjection(this.matrix, inputDim, this.units, this.seed);
+    if (this.projection.warning) console.warn(this.projection.warning);
+
+    const alpha = this.initialScale ?? kind.defaultScale(inputDim, this.units);
+    this.scaleWeight = this.addWeight(
+      'scale',
+      [], // a scalar: TF.js multiplies by a scalar without its slow broadcasting path
+      'float32',
+      initializers.constant({ value: alpha }),
+      this.scaleRegularizer,
+      this.trainableScale,
+    );
+    if (this.useBias) {
+      const range = kind.defaultBiasRange(this.units);
+      const init =
+        this.biasInitializer ??
+        (range > 0 ? initializers.randomUniform({ minval: -range, maxval: range, seed: this.seed }) : initializers.zeros());
+      this.biasWeight = this.addWeight('bias', [this.units], 'float32', init, this.biasRegularizer, true);
+    }
+
+    const { fast } = this.projection;
+    if (fast) {
+      if (fast.mix) this.mixTensor = keep(tensor2d(Float32Array.from(fast.mix), [fast.outputs, this.units]));
+    } else {
+      this.projectionTensor = keep(tensor2d(Float32Array.from(this.projection.matrix), [inputDim, this.units]));
+    }
+    this.inputSpec = [{ minNDim: 2, axes: { [-1]: inputDim } }];
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = singleShape(inputShape);
+    return [shape[0] ?? null, this.units];
+  }
+
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    return tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor2D;
+      if (!this.projection || !this.scaleWeight) throw new Error(`FixedClassifier '${this.name}' is not built.`);
+      let logits = mul(this.project(x), this.scaleWeight.read());
+      if (this.biasWeight) logits = add(logits, this.biasWeight.read());
+      return this.activation === 'softmax' ? softmax(logits) : logits;
+    });
+  }
+
+  /** x̂ · P, by the fast transform when the projection has one. */
+  private project(x: Tensor2D): Tensor2D {
+    const { fast } = this.projection!;
+    if (!fast) return matMul(l2Normalize(x, this.epsilon), this.projectionTensor!);
+    const { order, outputs, scale } = fast;
+    const z = normalizedHadamard(x, { order, outputs, scale, epsilon: this.epsilon });
+    return this.mixTensor ? matMul(z, this.mixTensor) : z;
+  }
+
+  /** The fixed matrix P, shape [inputDim, units] like a Dense kernel. The caller disposes it. */
+  getProjection(): Tensor2D {
+    if (!this.projection) throw new Error(`FixedClassifier '${this.name}': getProjection() needs a built layer.`);
+    return tensor2d(Float32Array.from(this.projection.matrix), [this.projection.inputDim, this.units]);
+  }
+
+  /** Which matrix the layer uses and whether a fast transform replaces the matrix product. */
+  describeProjection(): ProjectionSummary {
+    if (!this.projection) throw new Error(`FixedClassifier '${this.name}': describeProjection() needs a built layer.`);
+    const { inputDim, fast, warning } = this.projection;
+    return { matrix: this.matrix, inputDim, units: this.units, fastTransformOrder: fast?.order ?? null, warning };
+  }
+
+  override dispose() {
+    const result = super.dispose();
+    if (result.refCountAfterDispose === 0) {
+      this.projectionTensor?.dispose();
+      this.mixTensor?.dispose();
+      this.projectionTensor = null;
+      this.mixTensor = null;
+    }
+    return result;
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    const config: serialization.ConfigDict = {
+      units: this.units,
+      matrix: this.matrix,
+      trainableScale: this.trainableScale,
+      useBias: this.useBias,
+      seed: this.seed,
+      epsilon: this.epsilon,
+      activation: this.activation,
+      biasInitializer: serializeObject(this.biasInitializer) as serialization.ConfigDictValue,
+      scaleRegularizer: serializeObject(this.scaleRegularizer) as serialization.ConfigDictValue,
+      biasRegularizer: serializeObject(this.biasRegularizer) as serialization.ConfigDictValue,
+    };
+    if (this.initialScale !== undefined) config.scale = this.initialScale;
+    return { ...config, ...super.getConfig() };
+  }
+}
+serialization.registerClass(FixedClassifier);
+
+/** Creates a FixedClassifier layer, in the style of `tf.layers.dense`. */
+export function fixedClassifier(args: FixedClassifierLayerArgs): FixedClassifier {
+  return new FixedClassifier(args);
+}
+
+function singleShape(inputShape: Shape | Shape[]): Shape {
+  if (Array.isArray(inputShape[0])) {
+    if (inputShape.length !== 1) throw new Error(`FixedClassifier expects one input, got ${inputShape.length}.`);
+    return inputShape[0] as Shape;
+  }
+  return inputShape as Shape;
+}

@@ -1,0 +1,128 @@
+import {
+  type KernelFunc,
+  type NamedAttrMap,
+  type Tensor,
+  type Tensor2D,
+  type TensorInfo,
+  engine,
+  matMul,
+  registerGradient,
+  reshape,
+  tensor2d,
+  tidy,
+  transpose,
+} from '@tensorflow/tfjs-core';
+import { hadamard, hadamardTransform as buildTransform, type HadamardTransform } from '@fixclf/hadamard';
+import { type CpuLikeBackend, ensureCpuKernels, valuesOf } from './cpu-kernels';
+
+/** Kernel name of the batched Hadamard transform; namespaced so it cannot clash with TF.js's own. */
+export const HADAMARD_TRANSFORM = 'FixclfHadamardTransform';
+
+export interface HadamardTransformAttrs {
+  /** Order n of the transform: the last dimension of the input. */
+  order: number;
+  /** Multiply by Hᵀ instead of H (the gradient of H·x is Hᵀ·dy). */
+  transpose: boolean;
+}
+
+/**
+ * Multiplies every row v of `x` ([batch, n]) by the Hadamard matrix of `hadamardTransform(n)`:
+ * returns rows H·v (or Hᵀ·v), with its gradient. On CPU backends (the `cpu` backend and backends
+ * built on its storage, such as `onednn`) this runs the O(n log n) fast transform on the tensor's
+ * own buffer: additions only. Elsewhere (WebGL, WebGPU, WASM, tfjs-node) the same product is
+ * computed as a chain of small Sylvester factors with matMul, O(n·Σ factor sizes), which every
+ * backend already runs well.
+ */
+export function hadamardTransformOp(x: Tensor2D, options: { transpose?: boolean } = {}): Tensor2D {
+  const order = x.shape[1];
+  const attrs: HadamardTransformAttrs = { order, transpose: options.transpose ?? false };
+  transformFor(order); // validates the order with the hadamard package's own message
+  if (ensureCpuKernels({ [HADAMARD_TRANSFORM]: cpuKernel })) {
+    return engine().runKernel(HADAMARD_TRANSFORM, { x }, attrs as unknown as NamedAttrMap) as Tensor2D;
+  }
+  return factoredTransform(x, attrs);
+}
+
+const transforms = new Map<number, HadamardTransform>();
+/** One transform object per order (they hold the core matrix and scratch space). */
+export function transformFor(order: number): HadamardTransform {
+  let t = transforms.get(order);
+  if (!t) {
+    t = buildTransform(order);
+    transforms.set(order, t);
+  }
+  return t;
+}
+
+// The gradient is the same kernel with the transpose flag flipped; it dispatches per backend too.
+registerGradient({
+  kernelName: HADAMARD_TRANSFORM,
+  gradFunc: (dy: Tensor | Tensor[], _saved: Tensor[], attrs: NamedAttrMap) => {
+    const { transpose } = attrs as unknown as HadamardTransformAttrs;
+    return { x: () => hadamardTransformOp(dy as Tensor2D, { transpose: !transpose }) };
+  },
+});
+
+/** The transform on the tensor's own CPU buffer: O(n log n) additions. */
+const cpuKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x } = inputs as { x: TensorInfo };
+  const { order, transpose } = attrs as unknown as HadamardTransformAttrs;
+  const b = backend as CpuLikeBackend;
+  const out = Float32Array.from(valuesOf(b, x, HADAMARD_TRANSFORM)); // a copy: kernels never write their inputs
+  transformFor(order).apply(out, { transpose });
+  return b.makeTensorInfo(x.shape, 'float32', out);
+};
+
+/** Largest Sylvester factor used by the matMul path: 64×64 keeps each product cache-sized. */
+const MAX_FACTOR = 64;
+
+/**
+ * H = H_m ⊗ H_{2^k}, and H_{2^k} = H_{f1} ⊗ … ⊗ H_{fr} with every f ≤ 64. View each row as an
+ * [m, f1, …, fr] array and multiply each axis by its factor in turn, rotating the axes; then mix
+ * the m blocks with H_m (or H_mᵀ). Autodiff gives the gradient.
+ */
+export function factoredTransform(x: Tensor2D, { order, transpose: useTranspose }: HadamardTransformAttrs): Tensor2D {
+  return tidy(() => {
+    const t = transformFor(order);
+    const batch = x.shape[0];
+    const block = order / t.m;
+    const factors: number[] = [];
+    for (let rest = block; rest > 1; ) {
+      const f = Math.min(rest, MAX_FACTOR);
+      factors.push(f);
+      rest /= f;
+    }
+    let y: Tensor = reshape(x, [batch * t.m, ...factors]);
+    const rank = factors.length + 1;
+    for (const f of factors.slice().reverse()) {
+      // Contract the last axis with H_f (Sylvester, symmetric), then rotate it to the front.
+      const shape = y.shape;
+      const mixed = matMul(reshape(y, [-1, f]), sylvesterTensor(f));
+      const perm = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
+      y = transpose(reshape(mixed, shape), perm);
+    }
+    let rows = reshape(y, [batch, t.m, block]);
+    if (t.m > 1) {
+      // Block mix: out[a] = Σ_b H_m[a, b]·in[b]  (transpose: H_m[b, a]).
+      const hm = tensor2d(Float32Array.from(hadamard(t.m)), [t.m, t.m]);
+      const moved = transpose(rows, [0, 2, 1]); // [batch, block, m]
+      const mixed = matMul(reshape(moved, [-1, t.m]), hm, false, !useTranspose);
+      rows = transpose(reshape(mixed, [batch, block, t.m]), [0, 2, 1]);
+    }
+    return reshape(rows, [batch, order]);
+  });
+}
+
+function sylvesterTensor(f: number): Tensor2D {
+  const values = new Float32Array(f * f);
+  for (let i = 0; i < f; i++) {
+    for (let j = 0; j < f; j++) values[i * f + j] = popcount(i & j) % 2 === 0 ? 1 : -1;
+  }
+  return tensor2d(values, [f, f]);
+}
+
+function popcount(v: number): number {
+  let c = 0;
+  for (; v; v &= v - 1) c++;
+  return c;
+}

@@ -1,0 +1,236 @@
+import * as tf from '@tensorflow/tfjs';
+import { FixedClassifier, fixedClassifier, MATRIX_KINDS, type MatrixKind } from '../src';
+import { fixedClassifierFormula, maxAbsDiff, randomValues, referenceProjection } from './reference';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** A built layer on [batch, inputDim] inputs. */
+function built(args: ConstructorParameters<typeof FixedClassifier>[0], inputDim: number): FixedClassifier {
+  const layer = fixedClassifier(args);
+  layer.build([null, inputDim]);
+  return layer;
+}
+
+function weightValue(layer: FixedClassifier, name: string): Float32Array {
+  const w = layer.getWeights(false).find((_, i) => layer.weights[i]!.originalName.endsWith(name));
+  if (!w) throw new Error(`no weight ${name}`);
+  return w.dataSync() as Float32Array;
+}
+
+describe('FixedClassifier output', () => {
+  it('computes y = α · x̂ · H[:C, :N]ᵀ/√N + b, the reference formula, for N = 64, C = 10', () => {
+    const [batch, n, c] = [5, 64, 10];
+    const layer = built({ units: c, scale: 3.5, seed: 1 }, n);
+    const x = randomValues(batch * n, 11);
+    const y = layer.apply(tf.tensor2d(x, [batch, n])) as tf.Tensor;
+    const bias = weightValue(layer, 'bias');
+    const expected = fixedClassifierFormula(x, batch, referenceProjection(n, c), n, c, 3.5, bias);
+    expect(maxAbsDiff(y.dataSync(), expected)).toBeLessThan(1e-5);
+  });
+
+  it.each<[MatrixKind, number, number]>([
+    ['hadamard', 342, 100],
+    ['hadamard', 30, 50],
+    ['hadamard', 7, 3],
+    ['orthogonal', 40, 10],
+    ['simplex', 32, 10],
+    ['orthoplex', 16, 10],
+    ['cube', 16, 10],
+  ])('%s (N = %i, C = %i): fast or dense, the output is α · x̂ · P + b with P = getProjection()', (matrix, n, c) => {
+    const batch = 4;
+    const layer = built({ units: c, matrix, seed: 3 }, n);
+    const x = randomValues(batch * n, 5);
+    const y = layer.apply(tf.tensor2d(x, [batch, n])) as tf.Tensor;
+    const p = layer.getProjection();
+    expect(p.shape).toEqual([n, c]);
+    const alpha = weightValue(layer, 'scale')[0]!;
+    const expected = fixedClassifierFormula(x, batch, p.dataSync(), n, c, alpha, weightValue(layer, 'bias'));
+    expect(maxAbsDiff(y.dataSync(), expected)).toBeLessThan(1e-4);
+  });
+
+  it('runs the fast Hadamard transform instead of a matrix product where that is cheaper', () => {
+    expect(built({ units: 1000 }, 2048).describeProjection().fastTransformOrder).toBe(2048);
+    expect(built({ units: 10 }, 64).describeProjection().fastTransformOrder).toBe(64);
+    expect(built({ units: 10, matrix: 'orthogonal' }, 64).describeProjection().fastTransformOrder).toBeNull();
+  });
+
+  it('is invariant to scaling an input by any positive factor', () => {
+    const layer = built({ units: 10 }, 64);
+    const x = tf.tensor2d(randomValues(3 * 64, 8), [3, 64]);
+    const y = (layer.apply(x) as tf.Tensor).dataSync();
+    for (const factor of [1e-3, 0.5, 7, 1e4]) {
+      const scaled = (layer.apply(tf.mul(x, factor)) as tf.Tensor).dataSync();
+      expect(maxAbsDiff(scaled, y)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('starts α and the bias as the reference does', () => {
+    const hadamard = built({ units: 10, seed: 4 }, 64);
+    expect(weightValue(hadamard, 'scale')[0]).toBeCloseTo(Math.sqrt(64 / 10), 6);
+    const bias = weightValue(hadamard, 'bias');
+    expect(Math.max(...bias.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(10));
+    expect(new Set(bias).size).toBe(10);
+    const orthogonal = built({ units: 10, matrix: 'orthogonal' }, 64);
+    expect(weightValue(orthogonal, 'scale')[0]).toBe(10);
+    expect(Array.from(weightValue(orthogonal, 'bias'))).toEqual(new Array(10).fill(0));
+  });
+
+  it("with activation 'softmax' outputs the softmax of the logits", () => {
+    const x = tf.tensor2d(randomValues(3 * 16, 4), [3, 16]);
+    const logits = built({ units: 5, seed: 2 }, 16);
+    const probs = built({ units: 5, seed: 2, activation: 'softmax' }, 16);
+    const expected = tf.softmax(logits.apply(x) as tf.Tensor).dataSync();
+    expect(maxAbsDiff((probs.apply(x) as tf.Tensor).dataSync(), expected)).toBeLessThan(1e-6);
+  });
+
+  it('leaks no tensors per call', () => {
+    const layer = built({ units: 10 }, 64);
+    const x = tf.tensor2d(randomValues(2 * 64, 1), [2, 64]);
+    (layer.apply(x) as tf.Tensor).dispose();
+    const start = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) (layer.apply(x) as tf.Tensor).dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+});
+
+describe('FixedClassifier weights and gradients', () => {
+  it('trains only α and the bias', () => {
+    const layer = built({ units: 10 }, 64);
+    expect(layer.trainableWeights.map((w) => w.originalName.split('/').pop())).toEqual(['scale', 'bias']);
+    expect(layer.countParams()).toBe(1 + 10);
+    const frozen = built({ units: 10, trainableScale: false, useBias: false }, 64);
+    expect(frozen.trainableWeights).toHaveLength(0);
+    expect(frozen.nonTrainableWeights.map((w) => w.originalName.split('/').pop())).toEqual(['scale']);
+  });
+
+  it.each<MatrixKind>(['hadamard', 'orthogonal', 'simplex'])(
+    'analytic gradients for x, α and b match central differences (%s)',
+    (matrix) => {
+      const [batch, n, c] = [2, 12, 5];
+      const layer = built({ units: c, matrix, scale: 2, seed: 9 }, n);
+      const x0 = randomValues(batch * n, 21);
+      const probe = tf.tensor2d(randomValues(batch * c, 22), [batch, c]);
+      const [scale, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const loss = (x: tf.Tensor) => tf.sum(tf.mul(tf.square(layer.apply(x) as tf.Tensor), probe)) as tf.Scalar;
+
+      const { grads } = tf.variableGrads(() => loss(tf.tensor2d(x0, [batch, n])), [scale!, bias!]);
+      const gx = tf.grad(loss)(tf.tensor2d(x0, [batch, n])).dataSync();
+      const at = (x: Float32Array) => loss(tf.tensor2d(x, [batch, n])).dataSync()[0]!;
+
+      const h = 1e-2;
+      for (let i = 0; i < x0.length; i += 3) {
+        const up = x0.slice();
+        const down = x0.slice();
+        up[i]! += h;
+        down[i]! -= h;
+        const numeric = (at(up) - at(down)) / (2 * h);
+        expect(Math.abs(numeric - gx[i]!)).toBeLessThan(2e-2 * (1 + Math.abs(numeric)));
+      }
+      const x = tf.tensor2d(x0, [batch, n]);
+      for (const v of [scale!, bias!]) {
+        const analytic = grads[v.name]!.dataSync();
+        const values = v.dataSync().slice();
+        for (let i = 0; i < values.length; i++) {
+          const shifted = (delta: number) => {
+            const copy = values.slice();
+            copy[i]! += delta;
+            v.assign(tf.tensor(copy, v.shape));
+            return loss(x).dataSync()[0]!;
+          };
+          const numeric = (shifted(h) - shifted(-h)) / (2 * h);
+          v.assign(tf.tensor(values, v.shape));
+          expect(Math.abs(numeric - analytic[i]!)).toBeLessThan(2e-2 * (1 + Math.abs(numeric)));
+        }
+      }
+    },
+  );
+
+  it('gives a finite gradient for an all-zero feature vector', () => {
+    const layer = built({ units: 4 }, 8);
+    const g = tf.grad((x: tf.Tensor) => tf.sum(layer.apply(x) as tf.Tensor))(tf.zeros([1, 8]));
+    expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
+  });
+
+  it('registers α and the bias with their regularizers (α decays like every other weight)', () => {
+    const layer = built({ units: 3, scale: 4, scaleRegularizer: tf.regularizers.l2({ l2: 0.01 }) }, 8);
+    const penalties = layer.losses.map((l) => (typeof l === 'function' ? l() : l).dataSync()[0]!);
+    expect(penalties).toHaveLength(1);
+    expect(penalties[0]).toBeCloseTo(0.01 * 4 * 4, 6);
+  });
+});
+
+describe('FixedClassifier serialization', () => {
+  async function roundTrip(model: tf.LayersModel): Promise<{ loaded: tf.LayersModel; artifacts: tf.io.ModelArtifacts }> {
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    return { loaded, artifacts: artifacts! };
+  }
+
+  it.each<MatrixKind>([...MATRIX_KINDS])('saves only α and the bias, and predicts identically after loading (%s)', async (matrix) => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [20], units: 24, activation: 'relu' }),
+        fixedClassifier({ units: 10, matrix, scaleRegularizer: tf.regularizers.l2({ l2: 1e-4 }) }),
+      ],
+    });
+    const { loaded, artifacts } = await roundTrip(model);
+    const head = artifacts.weightSpecs!.filter((s) => s.name.startsWith(model.layers[1]!.name));
+    expect(head.map((s) => s.name.split('/').pop())).toEqual(['scale', 'bias']);
+    expect(JSON.stringify(artifacts.modelTopology)).toContain('"matrix":"' + matrix + '"');
+
+    const x = tf.tensor2d(randomValues(6 * 20, 2), [6, 20]);
+    const a = (model.predict(x) as tf.Tensor).dataSync();
+    const b = (loaded.predict(x) as tf.Tensor).dataSync();
+    expect(Array.from(b)).toEqual(Array.from(a));
+    const revived = loaded.layers[1] as FixedClassifier;
+    expect(revived).toBeInstanceOf(FixedClassifier);
+    expect(revived.matrix).toBe(matrix);
+    expect(revived.getConfig().scaleRegularizer).toEqual(model.layers[1]!.getConfig().scaleRegularizer);
+  });
+
+  it('keeps a generated seed in the config, so a random matrix comes back the same', async () => {
+    const model = tf.sequential({ layers: [fixedClassifier({ inputShape: [16], units: 4, matrix: 'orthogonal' })] });
+    const { loaded } = await roundTrip(model);
+    const p = (model.layers[0] as FixedClassifier).getProjection().dataSync();
+    const q = (loaded.layers[0] as FixedClassifier).getProjection().dataSync();
+    expect(Array.from(q)).toEqual(Array.from(p));
+  });
+});
+
+describe('FixedClassifier errors', () => {
+  it.each<[Partial<Parameters<typeof fixedClassifier>[0]>, RegExp]>([
+    [{ units: 0 }, /units must be a positive integer, got 0/],
+    [{ units: 10, matrix: 'identity' as MatrixKind }, /unknown matrix 'identity'; expected one of hadamard, orthogonal/],
+    [{ units: 10, scale: -1 }, /scale \(the initial α\) must be a positive number, got -1/],
+    [{ units: 10, epsilon: 0 }, /epsilon must be a positive number, got 0/],
+    [{ units: 10, seed: 1.5 }, /seed must be an integer, got 1.5/],
+    [{ units: 10, activation: 'relu' as 'softmax' }, /activation must be 'linear' or 'softmax', got 'relu'/],
+  ])('rejects %p', (args, message) => {
+    expect(() => fixedClassifier(args as Parameters<typeof fixedClassifier>[0])).toThrow(message);
+  });
+
+  it('needs a [batch, features] input', () => {
+    const layer = fixedClassifier({ units: 10, name: 'head' });
+    expect(() => layer.build([null, 4, 4, 8])).toThrow(
+      "FixedClassifier 'head': expects input of shape [batch, features] with a known number of features, got [null, 4, 4, 8]",
+    );
+  });
+
+  it('refuses a polytope that does not fit, when the model is built', () => {
+    expect(() =>
+      tf.sequential({ layers: [fixedClassifier({ inputShape: [8], units: 10, matrix: 'simplex' })] }),
+    ).toThrow(/simplex of 10 classes needs 9 dimensions/);
+  });
+
+  it('says getProjection needs a built layer', () => {
+    expect(() => fixedClassifier({ units: 3, name: 'h2' }).getProjection()).toThrow("FixedClassifier 'h2': getProjection() needs a built layer.");
+  });
+});
