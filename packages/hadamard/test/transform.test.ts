@@ -1,0 +1,67 @@
+import { fwht, hadamard, hadamardTransform, isHadamard } from '@fixclf/hadamard';
+import { countMismatches, denseApply, randomVector, relativeError } from './helpers';
+
+describe('hadamardTransform', () => {
+  it.each([12, 24, 40, 72, 96, 144, 200, 320, 1536])('n = %i: apply = matrix()·v, matrix() = hadamard(n), Hadamard', (n) => {
+    const t = hadamardTransform(n);
+    expect(t.n).toBe(n);
+    expect(t.m * 2 ** t.k).toBe(n);
+    const h = t.matrix();
+    expect(countMismatches(h, hadamard(n))).toBe(0);
+    if (n <= 320) expect(isHadamard(h, n)).toBe(true);
+    const input = randomVector(2 * n, n);
+    const got = t.apply(Float64Array.from(input));
+    expect(relativeError(got, denseApply(h, n, input))).toBeLessThan(1e-13);
+    const gotT = t.apply(Float64Array.from(input), { transpose: true });
+    expect(relativeError(gotT, denseApply(h, n, input, true))).toBeLessThan(1e-13);
+  });
+
+  it('transpose is the inverse up to n: Hᵀ·H·v = n·v, and normalize makes it orthonormal', () => {
+    for (const n of [12, 28, 48, 104]) {
+      const t = hadamardTransform(n);
+      const v = randomVector(3 * n, 17 + n);
+      const roundTrip = t.apply(t.apply(Float64Array.from(v)), { transpose: true });
+      expect(relativeError(roundTrip, v.map((x) => x * n))).toBeLessThan(1e-13);
+      const ortho = t.apply(t.apply(Float64Array.from(v), { normalize: true }), { normalize: true, transpose: true });
+      expect(relativeError(ortho, v)).toBeLessThan(1e-13);
+    }
+  });
+
+  it('is non-symmetric where the core is (Paley I cores are skew), so transpose matters', () => {
+    const t = hadamardTransform(12);
+    const e0 = new Float64Array(12);
+    e0[1] = 1;
+    expect(Array.from(t.apply(Float64Array.from(e0)))).not.toEqual(Array.from(t.apply(Float64Array.from(e0), { transpose: true })));
+  });
+
+  it('chooses the largest power-of-two factor and counts its additions', () => {
+    const t = hadamardTransform(1536);
+    expect([t.m, t.k]).toEqual([12, 7]);
+    expect(t.additionsPerVector).toBe(1536 * 7 + 1536 * 11);
+    expect([hadamardTransform(1664).m, hadamardTransform(1664).k]).toEqual([52, 5]);
+  });
+
+  it('is fwht when n is a power of two', () => {
+    const t = hadamardTransform(256);
+    expect([t.m, t.k]).toEqual([1, 8]);
+    const v = randomVector(512, 9);
+    expect(Array.from(t.apply(Float32Array.from(v), { normalize: true }))).toEqual(
+      Array.from(fwht(Float32Array.from(v), 256, { normalize: true })),
+    );
+    expect(Array.from(t.apply(Float64Array.from(v), { transpose: true }))).toEqual(Array.from(fwht(Float64Array.from(v), 256)));
+  });
+
+  it('works on Float32 within single-precision rounding', () => {
+    const n = 1664;
+    const t = hadamardTransform(n);
+    const input = randomVector(n, 4);
+    const got = t.apply(Float32Array.from(input));
+    expect(relativeError(got, denseApply(t.matrix(), n, input))).toBeLessThan(1e-5);
+  });
+
+  it('rejects orders it cannot build and batches of the wrong length', () => {
+    expect(() => hadamardTransform(6)).toThrow(/hadamardTransform\(6\): no Hadamard matrix of order 6 exists/);
+    expect(() => hadamardTransform(668)).toThrow(/open problem/);
+    expect(() => hadamardTransform(12).apply(new Float32Array(30))).toThrow(/data.length \(30\) must be a multiple of n \(12\)/);
+  });
+});
