@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DatasetError, describeCause } from './errors';
+import type { ProgressListener } from './progress';
+
+export interface DownloadOptions {
+  readonly url: string;
+  /** The final path; bytes arrive in `${destination}.part` and are renamed once verified. */
+  readonly destination: string;
+  /** Expected MD5 (hex); a mismatch deletes the file. */
+  readonly md5?: string;
+  /** Expected size in bytes. */
+  readonly size?: number;
+  readonly onProgress?: ProgressListener;
+  /** Give up when no byte arrives for this long (default 60 s). */
+  readonly idleTimeoutMs?: number;
+}
+
+export function md5OfFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('md5');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Parses "bytes start-end/total". */
+function parseContentRange(header: string | null): { start: number; total: number | undefined } | undefined {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header ?? '');
+  if (!match) return undefined;
+  return { start: Number(match[1]), total: match[2] === '*' ? undefined : Number(match[2]) };
+}
+
+/** One HTTP attempt: appends to (or restarts) the .part file. Returns whether it resumed. */
+async function fetchInto(options: DownloadOptions, part: string): Promise<{ resumed: boolean }> {
+  let start = sizeOf(part);
+  const controller = new AbortController();
+  const idleMs = options.idleTimeoutMs ?? 60_000;
+  let timer = setTimeout(() => controller.abort(), idleMs);
+  const touch = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), idleMs);
+  };
+  try {
+    let response = await fetch(options.url, { headers: start > 0 ? { Range: `bytes=${start}-` } : {}, signal: controller.signal, redirect: 'follow' });
+    if (response.status === 416 && start > 0) {
+      // The partial file is not a prefix the server recognises (too long, or the file changed): start over.
+      await response.body?.cancel();
+      rmSync(part, { force: true });
+      start = 0;
+      response = await fetch(options.url, { signal: controller.signal, redirect: 'follow' });
+    }
+    let total: number | undefined;
+    let resumed = false;
+    if (response.status === 206 && start > 0) {
+      const range = parseContentRange(response.headers.get('content-range'));
+      if (range === undefined || range.start !== start) {
+        await response.body?.cancel();
+        rmSync(part, { force: true });
+        return fetchInto(options, part);
+      }
+      total = range.total;
+      resumed = true;
+    } else if (response.status === 200) {
+      start = 0; // the server ignored the range: the body is the whole file
+      const length = response.headers.get('content-length');
+      total = length === null ? undefined : Number(length);
+    } else {
+      await response.body?.cancel();
+      throw new DatasetError('DOWNLOAD', `${options.url} answered HTTP ${response.status} ${response.statusText}`, { file: options.url });
+    }
+    if (total !== undefined && options.size !== undefined && total !== options.size) {
+      await response.body?.cancel();
+      throw new DatasetError('DOWNLOAD', `${options.url} is ${total} bytes; expected ${options.size}`, { file: options.url });
+    }
+    if (response.body === null) throw new DatasetError('DOWNLOAD', `${options.url} sent no body`, { file: options.url });
+    let received = start;
+    options.onProgress?.({ received, total });
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        touch();
+        received += chunk.length;
+        options.onProgress?.({ received, total });
+        callback(null, chunk);
+      },
+    });
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), meter, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }));
+    const expected = total ?? options.size;
+    if (expected !== undefined && received !== expected) {
+      throw new DatasetError('DOWNLOAD', `the download of ${options.url} stopped after ${received} of ${expected} bytes; run again to resume`, { file: options.url });
+    }
+    return { resumed };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Downloads `url` to `destination` with HTTP range resumption: an interrupted download leaves
+ * `destination.part`, and the next call continues it. Size and MD5 are checked before the atomic rename;
+ * if a resumed file fails the check, the partial bytes were bad, and the download restarts once from zero.
+ */
+export async function downloadFile(options: DownloadOptions): Promise<void> {
+  const part = `${options.destination}.part`;
+  mkdirSync(path.dirname(options.destination), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    let resumed: boolean;
+    try {
+      ({ resumed } = await fetchInto(options, part));
+    } catch (cause) {
+      if (cause instanceof DatasetError) throw cause;
+      const reason = controllerAborted(cause) ? `no data for ${(options.idleTimeoutMs ?? 60_000) / 1000} s` : describeCause(cause);
+      throw new DatasetError('DOWNLOAD', `could not download ${options.url}: ${reason}${cause instanceof Error && cause.cause ? ` (${describeCause(cause.cause)})` : ''}`, { file: options.url, cause });
+    }
+    if (options.md5 !== undefined) {
+      const actual = await md5OfFile(part);
+      if (actual !== options.md5.toLowerCase()) {
+        rmSync(part, { force: true });
+        if (resumed && attempt === 0) continue;
+        throw new DatasetError('CHECKSUM', `${options.url}: MD5 ${actual} does not match the expected ${options.md5}; the file was deleted`, { file: options.destination });
+      }
+    }
+    renameSync(part, options.destination);
+    return;
+  }
+}
+
+function controllerAborted(cause: unknown): boolean {
+  return cause instanceof Error && (cause.name === 'AbortError' || (cause.cause instanceof Error && cause.cause.name === 'AbortError'));
+}

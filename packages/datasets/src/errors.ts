@@ -1,0 +1,36 @@
+/** What went wrong, for code that wants to branch on it; the message always says it for people. */
+export type DatasetErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'CIFAR_SIZE'
+  | 'CIFAR_LABEL'
+  | 'BAD_IMAGE'
+  | 'EMPTY_CLASS'
+  | 'BROKEN_ARCHIVE'
+  | 'TOO_LARGE'
+  | 'DOWNLOAD'
+  | 'CHECKSUM'
+  | 'OFFLINE'
+  | 'WORKER';
+
+/** Every error this package throws on bad input: it names the file (or argument) at fault. */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+  readonly code: DatasetErrorCode;
+  /** The file, archive member (`archive.tar.gz:path/in/archive`) or directory at fault, when there is one. */
+  readonly file: string | undefined;
+
+  constructor(code: DatasetErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.file = options.file;
+  }
+}
+
+export function invalidArgument(message: string): DatasetError {
+  return new DatasetError('INVALID_ARGUMENT', message);
+}
+
+export function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,88 @@
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+
+/**
+ * Where a dataset's images live. Every variant is plain data whose large arrays sit on SharedArrayBuffers,
+ * so worker threads receive it once and read the same memory the main thread filled.
+ */
+export type ImageStore = PixelStore | EncodedStore | FileStore | TarStore;
+
+/** Decoded, equally sized RGB images back to back (CIFAR, synthetic): HWC, 8 bits. */
+export interface PixelStore {
+  readonly kind: 'pixels';
+  readonly count: number;
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+  /** Names for messages, e.g. 'data_batch_1.bin' records; index i → `${label}#${i}`. */
+  readonly label: string;
+}
+
+/** Encoded images (JPEG/PNG) held in memory: image i is bytes[offsets[i], offsets[i+1]). */
+export interface EncodedStore {
+  readonly kind: 'encoded';
+  readonly count: number;
+  readonly bytes: Uint8Array;
+  readonly offsets: Float64Array;
+  readonly names: readonly string[];
+}
+
+/** One file per image, read when needed (folders too large to hold in memory). */
+export interface FileStore {
+  readonly kind: 'files';
+  readonly count: number;
+  readonly names: readonly string[];
+}
+
+/** Members of an uncompressed tar read in place at their offsets (archives too large to hold in memory). */
+export interface TarStore {
+  readonly kind: 'tar';
+  readonly count: number;
+  readonly archive: string;
+  readonly offsets: Float64Array;
+  readonly sizes: Float64Array;
+  readonly names: readonly string[];
+}
+
+/** The name of sample i in messages: a file path, or `archive:member`. */
+export function sampleName(store: ImageStore, index: number): string {
+  return store.kind === 'pixels' ? `${store.label}#${index}` : store.names[index]!;
+}
+
+/** Allocates shared memory, falling back to ordinary memory where SharedArrayBuffer is unavailable. */
+export function sharedBytes(length: number): Uint8Array {
+  return typeof SharedArrayBuffer === 'function' ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
+}
+
+export function sharedFloat64(length: number): Float64Array {
+  return typeof SharedArrayBuffer === 'function' ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length);
+}
+
+/** Reads encoded sample bytes; keeps one descriptor open per tar archive for the life of the reader. */
+export class EncodedReader {
+  private tarFd: number | undefined;
+
+  constructor(private readonly store: EncodedStore | FileStore | TarStore) {}
+
+  read(index: number): Uint8Array {
+    const store = this.store;
+    switch (store.kind) {
+      case 'encoded':
+        return store.bytes.subarray(store.offsets[index]!, store.offsets[index + 1]!);
+      case 'files':
+        return readFileSync(store.names[index]!);
+      case 'tar': {
+        this.tarFd ??= openSync(store.archive, 'r');
+        const size = store.sizes[index]!;
+        const out = Buffer.allocUnsafe(size);
+        const got = readSync(this.tarFd, out, 0, size, store.offsets[index]!);
+        if (got !== size) throw new Error(`archive ended after ${got} of ${size} bytes`);
+        return out;
+      }
+    }
+  }
+
+  close(): void {
+    if (this.tarFd !== undefined) closeSync(this.tarFd);
+    this.tarFd = undefined;
+  }
+}

@@ -1,0 +1,11 @@
+/** What a cheap look at an encoded image's bytes tells, without decoding pixels. */
+export interface ImageInfo {
+  readonly format: 'jpeg' | 'png';
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A structural problem found in an encoded image; the message says what, the caller says which file. */
+export class ImageFormatError extends Error {
+  override readonly name = 'ImageFormatError';
+}

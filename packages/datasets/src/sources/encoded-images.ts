@@ -1,0 +1,94 @@
+import { DatasetError } from '../errors';
+import { inspectImage } from '../image/inspect-image';
+import { sharedBytes, sharedFloat64, type EncodedStore } from '../image-store';
+
+/** A file left out under `onBadImage: 'skip'`, and why. */
+export interface BadImage {
+  readonly file: string;
+  readonly reason: string;
+}
+
+export type BadImagePolicy = 'error' | 'skip';
+
+export interface EncodedSample {
+  readonly name: string;
+  readonly label: number;
+  /** The bytes, or the error that reading them raised. */
+  readonly bytes: Uint8Array | Error;
+}
+
+export interface EncodedImages {
+  readonly store: EncodedStore;
+  readonly labels: Int32Array;
+  readonly skipped: BadImage[];
+  /** Set when every image has the same size, e.g. 32×32 for CIFAR as JPEGs. */
+  readonly uniformSize: { width: number; height: number } | undefined;
+}
+
+/** Applies the bad-image policy to one file: throws under 'error', records under 'skip'. */
+export function rejectImage(policy: BadImagePolicy, skipped: BadImage[], file: string, reason: string): void {
+  if (policy === 'error') {
+    throw new DatasetError('BAD_IMAGE', `${file}: ${reason} (pass onBadImage: 'skip' to leave such files out and count them)`, { file });
+  }
+  skipped.push({ file, reason });
+}
+
+/** Every class must keep at least one image, or the labels would silently mean less than the class list says. */
+export function checkClassesPopulated(labels: Int32Array, classNames: readonly string[], skipped: readonly BadImage[], where: string): void {
+  const counts = new Int32Array(classNames.length);
+  for (const label of labels) counts[label]!++;
+  counts.forEach((count, label) => {
+    if (count === 0) {
+      throw new DatasetError('EMPTY_CLASS', `class '${classNames[label]}' in ${where} has no usable images (${skipped.length} files skipped in all)`, { file: where });
+    }
+  });
+}
+
+/**
+ * Packs encoded images into one shared buffer after checking each one's structure (format, dimensions,
+ * complete stream). Bad files fail or are skipped and counted, per `policy`; never silently dropped.
+ */
+export function packEncodedImages(samples: readonly EncodedSample[], classNames: readonly string[], policy: BadImagePolicy, where: string): EncodedImages {
+  const skipped: BadImage[] = [];
+  const kept: { name: string; label: number; bytes: Uint8Array }[] = [];
+  let width = -1;
+  let height = -1;
+  let uniform = true;
+  for (const sample of samples) {
+    if (sample.bytes instanceof Error) {
+      rejectImage(policy, skipped, sample.name, `unreadable: ${sample.bytes.message}`);
+      continue;
+    }
+    let info;
+    try {
+      info = inspectImage(sample.bytes);
+    } catch (cause) {
+      rejectImage(policy, skipped, sample.name, cause instanceof Error ? cause.message : String(cause));
+      continue;
+    }
+    if (width < 0) {
+      width = info.width;
+      height = info.height;
+    } else if (info.width !== width || info.height !== height) uniform = false;
+    kept.push({ name: sample.name, label: sample.label, bytes: sample.bytes });
+  }
+  const total = kept.reduce((n, k) => n + k.bytes.length, 0);
+  const bytes = sharedBytes(total);
+  const offsets = sharedFloat64(kept.length + 1);
+  const labels = new Int32Array(kept.length);
+  let offset = 0;
+  kept.forEach((k, i) => {
+    bytes.set(k.bytes, offset);
+    offsets[i] = offset;
+    labels[i] = k.label;
+    offset += k.bytes.length;
+  });
+  offsets[kept.length] = offset;
+  checkClassesPopulated(labels, classNames, skipped, where);
+  return {
+    store: { kind: 'encoded', count: kept.length, bytes, offsets, names: kept.map((k) => k.name) },
+    labels,
+    skipped,
+    uniformSize: uniform && kept.length > 0 ? { width, height } : undefined,
+  };
+}

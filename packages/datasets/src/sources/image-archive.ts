@@ -1,0 +1,94 @@
+import { statSync } from 'node:fs';
+import { DatasetError } from '../errors';
+import type { TarStore } from '../image-store';
+import { sharedFloat64 } from '../image-store';
+import { readCifar, type CifarOptions } from './cifar-binary';
+import { detectCifar } from './cifar-detect';
+import { packEncodedImages, type BadImagePolicy } from './encoded-images';
+import { layoutImageFolder, type SplitName } from './image-folder-layout';
+import type { LoadedSource } from './image-source';
+import { indexTar, isGzipFile, readTar } from './tar-reader';
+
+export interface ArchiveOptions {
+  readonly split: SplitName;
+  readonly onBadImage: BadImagePolicy;
+  readonly memoryLimit: number;
+  readonly label?: 'fine' | 'coarse';
+  readonly checkOfficialSizes?: boolean;
+}
+
+/**
+ * Opens a .tar or .tar.gz without unpacking it: an ImageFolder tree (read through a single top-level
+ * directory such as train/) or a CIFAR binary release (cifar-10-binary.tar.gz as downloaded).
+ *
+ * Memory policy. Exact seeded shuffling needs random access to every image in every epoch:
+ * - archives whose images fit `memoryLimit` (CIFAR, Imagenette, most tar.gz) are read once, sequentially,
+ *   and their encoded images kept in shared memory (the 50,000 CIFAR-10 JPEGs take 45 MB);
+ * - a larger uncompressed .tar (ImageNet's 140 GB) is indexed in place, header to header, and its members
+ *   are read at their offsets by the workers;
+ * - a larger .tar.gz cannot be read at random (gzip has no index), and streaming it with a shuffle buffer
+ *   would break "same seed, same batches" across resumed runs, so it fails with advice instead.
+ */
+export async function openArchive(archive: string, options: ArchiveOptions): Promise<LoadedSource> {
+  const nameOf = (member: string): string => `${archive}:${member}`;
+  const gzip = isGzipFile(archive);
+  if (!gzip && statSync(archive).size > options.memoryLimit) return openIndexedTar(archive, options, nameOf);
+
+  const members = new Map<string, Uint8Array>();
+  const directories: string[] = [];
+  let total = 0;
+  await readTar(archive, (entry, data) => {
+    if (entry.kind === 'directory') {
+      directories.push(entry.name);
+      return;
+    }
+    total += entry.size;
+    if (total > options.memoryLimit) {
+      throw new DatasetError(
+        'TOO_LARGE',
+        `${archive} holds more than ${options.memoryLimit} bytes of files (memoryLimit). A .tar.gz cannot be read at random offsets: ` +
+          'unpack it into a folder, or store it as an uncompressed .tar (indexed and read in place), or raise memoryLimit',
+        { file: archive },
+      );
+    }
+    members.set(entry.name, data!);
+  });
+
+  const cifar = detectCifar(members.keys());
+  if (cifar !== undefined) {
+    const prefix = cifar.directory === '' ? '' : `${cifar.directory}/`;
+    const split = options.split === 'test' ? 'test' : 'train';
+    const cifarOptions: CifarOptions = { split, ...(options.label ? { label: options.label } : {}), ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }) };
+    const data = readCifar({ read: (name) => members.get(prefix + name), describe: (name) => nameOf(prefix + name) }, cifar.variant, cifarOptions);
+    return { store: data.store, labels: data.labels, classNames: data.classNames, skipped: [], uniformSize: { width: 32, height: 32 }, description: `${cifar.variant} ${split} (${archive})`, family: 'cifar' };
+  }
+
+  const layout = layoutImageFolder([...members.keys()], directories, options.split, archive, nameOf);
+  const samples = layout.samples.map((s) => ({ name: nameOf(s.path), label: s.label, bytes: members.get(s.path)! }));
+  members.clear();
+  const packed = packEncodedImages(samples, layout.classNames, options.onBadImage, archive);
+  return { ...packed, classNames: layout.classNames, description: `image folder ${nameOf(layout.root)}`, family: 'folder' };
+}
+
+function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (member: string) => string): LoadedSource {
+  const entries = indexTar(archive);
+  const files = new Map(entries.filter((e) => e.kind === 'file').map((e) => [e.name, e]));
+  const layout = layoutImageFolder([...files.keys()], entries.filter((e) => e.kind === 'directory').map((e) => e.name), options.split, archive, nameOf);
+  const offsets = sharedFloat64(layout.samples.length);
+  const sizes = sharedFloat64(layout.samples.length);
+  layout.samples.forEach((s, i) => {
+    const entry = files.get(s.path)!;
+    offsets[i] = entry.offset;
+    sizes[i] = entry.size;
+  });
+  const store: TarStore = { kind: 'tar', count: layout.samples.length, archive, offsets, sizes, names: layout.samples.map((s) => nameOf(s.path)) };
+  return {
+    store,
+    labels: Int32Array.from(layout.samples, (s) => s.label),
+    classNames: layout.classNames,
+    skipped: [],
+    uniformSize: undefined,
+    description: `image folder ${nameOf(layout.root)} (indexed in place)`,
+    family: 'folder',
+  };
+}

@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DatasetError } from '../errors';
+import type { FileStore } from '../image-store';
+import { packEncodedImages, type BadImagePolicy } from './encoded-images';
+import { layoutImageFolder, type SplitName } from './image-folder-layout';
+import type { LoadedSource } from './image-source';
+
+export interface FolderOptions {
+  readonly split: SplitName;
+  readonly onBadImage: BadImagePolicy;
+  /** Hold the encoded files in memory when they total at most this many bytes; otherwise read each when needed. */
+  readonly memoryLimit: number;
+}
+
+/** Lists files and directories under root (relative, '/'-separated), following symbolic links. */
+function walk(root: string): { files: string[]; directories: string[] } {
+  const files: string[] = [];
+  const directories: string[] = [];
+  const visit = (relative: string): void => {
+    for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const rel = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDirectory = statSync(path.join(root, rel)).isDirectory();
+        } catch {
+          isDirectory = false; // a dangling link: listed as a file, so reading it reports the problem
+        }
+      }
+      if (isDirectory) {
+        directories.push(rel);
+        visit(rel);
+      } else files.push(rel);
+    }
+  };
+  visit('');
+  return { files, directories };
+}
+
+/**
+ * Opens an ImageFolder directory. Files are held in memory (and checked) when they fit `memoryLimit`,
+ * which makes every later epoch free of file-system calls; larger trees are read file by file in the
+ * workers, and a bad file then surfaces when its batch is made.
+ */
+export function openImageFolder(root: string, options: FolderOptions): LoadedSource {
+  const { files, directories } = walk(root);
+  const layout = layoutImageFolder(files, directories, options.split, root, (rel) => path.join(root, rel));
+  const absolute = layout.samples.map((s) => path.join(root, s.path));
+  let total = 0;
+  for (const file of absolute) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // unreadable: reported when read
+    }
+  }
+  const description = `image folder ${path.join(root, layout.root)}`;
+  if (total <= options.memoryLimit) {
+    const samples = layout.samples.map((s, i) => {
+      let bytes: Uint8Array | Error;
+      try {
+        bytes = readFileSync(absolute[i]!);
+      } catch (cause) {
+        bytes = cause instanceof Error ? cause : new Error(String(cause));
+      }
+      return { name: absolute[i]!, label: s.label, bytes };
+    });
+    const packed = packEncodedImages(samples, layout.classNames, options.onBadImage, root);
+    return { ...packed, classNames: layout.classNames, description, family: 'folder' };
+  }
+  if (absolute.length === 0) throw new DatasetError('NOT_FOUND', `${root} holds no images`, { file: root });
+  const store: FileStore = { kind: 'files', count: absolute.length, names: absolute };
+  return {
+    store,
+    labels: Int32Array.from(layout.samples, (s) => s.label),
+    classNames: layout.classNames,
+    skipped: [],
+    uniformSize: undefined,
+    description,
+    family: 'folder',
+  };
+}

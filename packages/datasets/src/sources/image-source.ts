@@ -1,0 +1,17 @@
+import type { ImageStore } from '../image-store';
+import type { BadImage } from './encoded-images';
+
+/** What every source hands to the dataset: images, labels, class names, and what was left out. */
+export interface LoadedSource {
+  readonly store: ImageStore;
+  /** Label of each store index. */
+  readonly labels: Int32Array;
+  readonly classNames: string[];
+  readonly skipped: BadImage[];
+  /** Known when every image has one size (raw pixel sources always). */
+  readonly uniformSize: { width: number; height: number } | undefined;
+  /** A short description for messages and the preprocessing record, e.g. 'cifar10 train (/data/cifar-10-batches-bin)'. */
+  readonly description: string;
+  /** The family of data: decides default augmentation. */
+  readonly family: 'cifar' | 'synthetic' | 'folder';
+}

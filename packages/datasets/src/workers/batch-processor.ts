@@ -1,0 +1,110 @@
+import { DatasetError } from '../errors';
+import { decodeForPlan, decodeImage } from '../image/decode';
+import { inspectImage } from '../image/inspect-image';
+import { EncodedReader, sampleName, type ImageStore, type PixelStore } from '../image-store';
+import { mixSeed, mulberry32 } from '../random';
+import { planSample } from '../transforms/plan';
+import { renderSample } from '../transforms/render';
+import type { SamplePlan } from '../transforms/spec';
+import type { BatchResult, BatchTask, SampleFailure } from './batch-task';
+
+/** Images a worker decodes at once with sharp, whose calls run on libuv's thread pool. */
+const SHARP_IN_FLIGHT = 4;
+
+/** The random stream of one sample in one epoch: a function of (seed, epoch, store index) only, so the
+ * result never depends on which worker drew the sample or in which order. */
+export function sampleRandom(seed: number, epoch: number, index: number) {
+  return mulberry32(mixSeed(seed, epoch, index));
+}
+
+function checkSize(plan: SamplePlan, task: BatchTask, file: string): void {
+  if (plan.outWidth !== task.outWidth || plan.outHeight !== task.outHeight) {
+    throw new DatasetError(
+      'INVALID_ARGUMENT',
+      `the transforms turn ${file} into ${plan.outHeight}×${plan.outWidth} but the dataset's batches are ${task.outHeight}×${task.outWidth}; end the pipeline with a crop or resize to that size`,
+      { file },
+    );
+  }
+}
+
+/** Turns batch tasks into float arrays; the same code runs inline and inside worker threads. */
+export class BatchProcessor {
+  private readonly reader: EncodedReader | undefined;
+
+  constructor(private readonly store: ImageStore) {
+    this.reader = store.kind === 'pixels' ? undefined : new EncodedReader(store);
+  }
+
+  async run(task: BatchTask): Promise<BatchResult> {
+    const perSample = task.outWidth * task.outHeight * 3;
+    const x = new Float32Array(task.decodeOnly ? 0 : task.indices.length * perSample);
+    if (this.store.kind === 'pixels') {
+      if (task.decodeOnly) return { x, failures: [] };
+      this.runPixels(this.store, task, x, perSample);
+      return { x, failures: [] };
+    }
+    const failures: SampleFailure[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < task.indices.length) {
+        const position = next++;
+        const index = task.indices[position]!;
+        const failure = await this.renderEncoded(task, index, x, position * perSample);
+        if (failure !== undefined) failures.push({ position, index, file: sampleName(this.store, index), reason: failure });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SHARP_IN_FLIGHT, task.indices.length) }, worker));
+    failures.sort((a, b) => a.position - b.position);
+    return { x, failures };
+  }
+
+  private runPixels(store: PixelStore, task: BatchTask, x: Float32Array, perSample: number): void {
+    const { width, height } = store;
+    const imageBytes = width * height * 3;
+    for (let position = 0; position < task.indices.length; position++) {
+      const index = task.indices[position]!;
+      const plan = planSample(task.transforms, width, height, sampleRandom(task.seed, task.epoch, index));
+      checkSize(plan, task, sampleName(store, index));
+      const data = store.data.subarray(index * imageBytes, (index + 1) * imageBytes);
+      renderSample({ data, width, height, channels: 3 }, plan, x, position * perSample);
+    }
+  }
+
+  /** Renders one encoded sample; returns why it failed, or undefined. Pipeline errors throw. */
+  private async renderEncoded(task: BatchTask, index: number, x: Float32Array, offset: number): Promise<string | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.reader!.read(index);
+    } catch (cause) {
+      return `unreadable: ${cause instanceof Error ? cause.message : String(cause)}`;
+    }
+    let info;
+    try {
+      info = inspectImage(bytes);
+    } catch (cause) {
+      return cause instanceof Error ? cause.message : String(cause);
+    }
+    if (task.decodeOnly) {
+      try {
+        const image = await decodeImage(bytes, info);
+        if (image.width !== info.width || image.height !== info.height) return `decoded ${image.width}×${image.height}, header says ${info.width}×${info.height}`;
+      } catch (cause) {
+        return `cannot decode: ${cause instanceof Error ? cause.message : String(cause)}`;
+      }
+      return undefined;
+    }
+    const plan = planSample(task.transforms, info.width, info.height, sampleRandom(task.seed, task.epoch, index));
+    checkSize(plan, task, sampleName(this.store, index));
+    try {
+      const decoded = await decodeForPlan(bytes, info, plan);
+      renderSample(decoded.image, decoded.plan, x, offset);
+    } catch (cause) {
+      return `cannot decode: ${cause instanceof Error ? cause.message : String(cause)}`;
+    }
+    return undefined;
+  }
+
+  close(): void {
+    this.reader?.close();
+  }
+}
