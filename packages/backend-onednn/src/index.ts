@@ -1,0 +1,39 @@
+// @fixclf/backend-onednn: importing this module registers the 'onednn' TF.js backend (or throws one
+// sentence saying what to install when the native addon is missing).
+import { native } from './native';
+import { registerOneDnnBackend } from './register';
+
+registerOneDnnBackend();
+
+export { BACKEND_NAME, OneDnnBackend } from './backend';
+export type { PoolStats } from './buffer-pool';
+export type { CeilingResult } from './native';
+export { BACKEND_PRIORITY, inheritCpuKernels } from './register';
+
+/** oneDNN's version and threading runtime, as linked. */
+export function onednnVersion(): { major: number; minor: number; patch: number; cpuRuntime: string } {
+  return native.version();
+}
+
+/** Threads used by oneDNN and the backend's own loops (default: every core, or FIXCLF_ONEDNN_THREADS). */
+export function getThreads(): number {
+  return native.threads();
+}
+
+export function setThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setThreads: threads must be a positive integer, got ${threads}.`);
+  native.setThreads(threads);
+}
+
+/**
+ * oneDNN alone running convolution forward + backward-data + backward-weights over `layers`
+ * ([height, width, inChannels, outChannels, kernel, stride, count], NHWC, 'same' padding) at `batch`:
+ * the ceiling a training step's convolutions can reach. `plainWeights` forces TF.js's HWIO filter layout.
+ */
+export function convolutionCeiling(
+  layers: readonly (readonly [number, number, number, number, number, number, number])[],
+  batch: number,
+  options: { repetitions?: number; plainWeights?: boolean } = {},
+) {
+  return native.convCeiling(layers.map((l) => [...l]), batch, options.repetitions ?? 5, options.plainWeights ?? false);
+}

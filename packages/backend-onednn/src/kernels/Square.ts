@@ -1,0 +1,5 @@
+import { Square } from '@tensorflow/tfjs-core';
+
+import { UnaryOp, unaryKernel } from './eltwise-util';
+
+export const squareConfig = unaryKernel(Square, UnaryOp.square);

@@ -1,0 +1,175 @@
+// Translating TF.js convolution attributes into the addon's parameter block.
+import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+
+import type { OneDnnBackend } from '../backend';
+import { ActivationCode, type ConvParams, native, type PoolParams } from '../native';
+import { sizeOf } from './util';
+
+type Conv2DInfo = backend_util.Conv2DInfo;
+
+/**
+ * oneDNN's right/bottom padding for a window that TF.js placed: the smallest non-negative padding that
+ * yields TF.js's output size. Null when TF.js's output needs negative padding (never for 'same'/'valid').
+ */
+function trailingPad(inSize: number, outSize: number, stride: number, effectiveFilter: number, lead: number): number | null {
+  const exact = (outSize - 1) * stride + effectiveFilter - inSize - lead;
+  if (exact + stride - 1 < 0) return null;
+  return Math.max(exact, 0);
+}
+
+export function convParams(info: Conv2DInfo): ConvParams | null {
+  const { top, left } = info.padInfo;
+  if (top < 0 || left < 0) return null;
+  const bottom = trailingPad(info.inHeight, info.outHeight, info.strideHeight, info.effectiveFilterHeight, top);
+  const right = trailingPad(info.inWidth, info.outWidth, info.strideWidth, info.effectiveFilterWidth, left);
+  if (bottom === null || right === null) return null;
+  return [info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, top, left, bottom, right];
+}
+
+export function poolParams(info: Conv2DInfo): PoolParams | null {
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
+  const { top, left } = info.padInfo;
+  if (top < 0 || left < 0) return null;
+  const bottom = trailingPad(info.inHeight, info.outHeight, info.strideHeight, info.filterHeight, top);
+  const right = trailingPad(info.inWidth, info.outWidth, info.strideWidth, info.filterWidth, left);
+  if (bottom === null || right === null) return null;
+  return [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, top, left, bottom, right];
+}
+
+export const nhwc = (info: Conv2DInfo): number[] => [info.batchSize, info.inHeight, info.inWidth, info.inChannels];
+export const nhwcOut = (info: Conv2DInfo): number[] => [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+
+/** The oneDNN post-op code of a TF.js fused activation, or null (prelu, unknown) for the cpu fallback. */
+export function activationCode(activation: unknown): number | null {
+  if (activation == null) return ActivationCode.linear;
+  if (typeof activation !== 'string') return null;
+  const code = (ActivationCode as Record<string, number>)[activation];
+  return code ?? null;
+}
+
+/**
+ * A fused bias as a per-channel vector of length `channels`, or null when it broadcasts some other way.
+ * A scalar bias is expanded.
+ */
+export function channelVector(backend: OneDnnBackend, t: TensorInfo, channels: number): Float32Array | null {
+  const values = backend.float32(t);
+  const size = sizeOf(t.shape);
+  if (size === 1) return new Float32Array(channels).fill(values[0]!);
+  const last = t.shape[t.shape.length - 1];
+  if (size !== channels || last !== channels) return null;
+  return values;
+}
+
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** Forward convolution (plain or depthwise) with optional fused bias and activation; null = fall back. */
+export function convForward(
+  backend: OneDnnBackend,
+  x: TensorInfo,
+  filter: TensorInfo,
+  attrs: ConvAttrs,
+  depthwise: boolean,
+  bias: TensorInfo | undefined,
+  activation: unknown,
+  leakyreluAlpha: number | undefined,
+): TensorInfo | null {
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || (bias !== undefined && bias.dtype !== 'float32')) return null;
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
+  const code = activationCode(activation);
+  if (code === null) return null;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+  const params = convParams(info);
+  if (params === null) return null;
+  let biasValues: Float32Array | null = null;
+  if (bias !== undefined) {
+    biasValues = channelVector(backend, bias, info.outChannels);
+    if (biasValues === null) return null;
+  }
+  const xValues = backend.float32(x);
+  const filterValues = backend.float32(filter);
+  const groups = depthwise ? info.inChannels : 1;
+  const { info: out, values } = backend.makeOutput32(nhwcOut(info));
+  if (values.length > 0) {
+    native.convForward(xValues, nhwc(info), filterValues, filter.shape, groups, biasValues, values, nhwcOut(info),
+      params, code, leakyreluAlpha ?? 0.2);
+  }
+  return out;
+}
+
+/** Gradient of a convolution with respect to its input; null = fall back. */
+export function convBackwardData(
+  backend: OneDnnBackend,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  inputShape: number[],
+  attrs: ConvAttrs,
+  depthwise: boolean,
+): TensorInfo | null {
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || inputShape.length !== 4 || filter.shape.length !== 4) return null;
+  const info = backend_util.computeConv2DInfo(
+    inputShape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+  const params = convParams(info);
+  if (params === null) return null;
+  const dyValues = backend.float32(dy);
+  const filterValues = backend.float32(filter);
+  const { info: out, values } = backend.makeOutput32(nhwc(info));
+  if (values.length > 0) {
+    native.convBackwardData(dyValues, nhwcOut(info), filterValues, filter.shape, depthwise ? info.inChannels : 1,
+      values, nhwc(info), params);
+  }
+  return out;
+}
+
+/** Gradient of a convolution with respect to its filter; null = fall back. */
+export function convBackwardFilter(
+  backend: OneDnnBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  filterShape: number[],
+  attrs: ConvAttrs,
+  depthwise: boolean,
+): TensorInfo | null {
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || x.shape.length !== 4 || filterShape.length !== 4) return null;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+  const params = convParams(info);
+  if (params === null) return null;
+  const xValues = backend.float32(x);
+  const dyValues = backend.float32(dy);
+  const { info: out, values } = backend.makeOutput32([...filterShape]);
+  if (values.length > 0) {
+    native.convBackwardFilter(xValues, nhwc(info), dyValues, filterShape, depthwise ? info.inChannels : 1, values,
+      null, nhwcOut(info), params);
+  }
+  return out;
+}

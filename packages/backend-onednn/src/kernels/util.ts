@@ -1,0 +1,66 @@
+// What every native kernel needs: its backend, float32 checks, and the cpu kernel to fall back on when
+// an input or attribute is outside what the native code handles (other dtypes, NCHW, PReLU, ...).
+import {
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+import { BACKEND_NAME, type OneDnnBackend } from '../backend';
+
+export interface KernelArgs {
+  inputs: NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: NamedAttrMap;
+}
+
+export type KernelResult = TensorInfo | TensorInfo[];
+
+/** Runs the cpu backend's kernel of the same name on the onednn backend (same storage). */
+export function runCpuKernel(kernelName: string, args: KernelArgs): KernelResult {
+  const config = getKernel(kernelName, 'cpu');
+  if (config === undefined) throw new Error(`onednn backend: no cpu kernel '${kernelName}' to fall back on.`);
+  return config.kernelFunc(args as Parameters<KernelFunc>[0]);
+}
+
+/**
+ * A kernel config whose `run` returns null when it cannot handle the call natively; the cpu kernel of
+ * the same name then runs instead.
+ */
+export function nativeKernel(
+  kernelName: string,
+  run: (inputs: NamedTensorInfoMap, backend: OneDnnBackend, attrs: NamedAttrMap) => KernelResult | null,
+): KernelConfig {
+  return {
+    kernelName,
+    backendName: BACKEND_NAME,
+    kernelFunc: ((args: KernelArgs) => {
+      const result = run(args.inputs, args.backend as OneDnnBackend, args.attrs ?? {});
+      return result ?? runCpuKernel(kernelName, args);
+    }) as KernelFunc,
+  };
+}
+
+export function isFloat32(...tensors: (TensorInfo | undefined | null)[]): boolean {
+  return tensors.every((t) => t == null || t.dtype === 'float32');
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** A copy-free float32 tensor of `shape` filled by `fill`, or an empty one without calling it. */
+export function nativeOutput(
+  backend: OneDnnBackend,
+  shape: number[],
+  fill: (out: Float32Array) => void,
+): TensorInfo {
+  const { info, values } = backend.makeOutput32(shape);
+  if (values.length > 0) fill(values);
+  return info;
+}

@@ -1,0 +1,139 @@
+// The compiled addon (build/Release/fixclf_onednn.node) and the types of what it exports. Every native
+// function computes into arrays the caller allocated; none allocates tensor memory except `allocate`.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export type Shape = readonly number[];
+
+/** Codes of eltwise.cc's BinaryOp. */
+export const BinaryOp = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  squaredDifference: 4,
+  maximum: 5,
+  minimum: 6,
+} as const;
+export type BinaryOpCode = (typeof BinaryOp)[keyof typeof BinaryOp];
+
+/** Codes of eltwise.cc's UnaryOp. */
+export const UnaryOp = {
+  relu: 0,
+  relu6: 1,
+  leakyRelu: 2,
+  elu: 3,
+  sigmoid: 4,
+  tanh: 5,
+  neg: 6,
+  square: 7,
+  sqrt: 8,
+  rsqrt: 9,
+  exp: 10,
+  log: 11,
+  abs: 12,
+  reciprocal: 13,
+  step: 14,
+} as const;
+export type UnaryOpCode = (typeof UnaryOp)[keyof typeof UnaryOp];
+
+/** Codes of reduce.cc's ReduceOp. */
+export const ReduceOp = { sum: 0, mean: 1, max: 2, min: 3 } as const;
+export type ReduceOpCode = (typeof ReduceOp)[keyof typeof ReduceOp];
+
+/** Fused activations oneDNN can apply as a post-op (common.h's Activation). */
+export const ActivationCode = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 } as const;
+
+/** [strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight] */
+export type ConvParams = readonly [number, number, number, number, number, number, number, number];
+/** [filterH, filterW, strideH, strideW, padTop, padLeft, padBottom, padRight] */
+export type PoolParams = readonly [number, number, number, number, number, number, number, number];
+
+export interface CeilingResult {
+  flops: number;
+  seconds: number;
+  gflops: number;
+  forwardGflops: number;
+  backwardDataGflops: number;
+  backwardWeightsGflops: number;
+}
+
+export interface NativeAddon {
+  allocate(byteLength: number): ArrayBuffer;
+  setThreads(threads: number): void;
+  threads(): number;
+  clearCaches(): void;
+  cacheSize(): number;
+  version(): { major: number; minor: number; patch: number; cpuRuntime: string };
+
+  convForward(
+    x: Float32Array, xShape: Shape, filter: Float32Array, filterShape: Shape, groups: number,
+    bias: Float32Array | null, y: Float32Array, yShape: Shape, params: ConvParams, activation: number, alpha: number,
+  ): void;
+  convBackwardData(
+    dy: Float32Array, yShape: Shape, filter: Float32Array, filterShape: Shape, groups: number,
+    dx: Float32Array, xShape: Shape, params: ConvParams,
+  ): void;
+  convBackwardFilter(
+    x: Float32Array, xShape: Shape, dy: Float32Array, filterShape: Shape, groups: number,
+    dw: Float32Array, dbias: Float32Array | null, yShape: Shape, params: ConvParams,
+  ): void;
+  matmul(
+    a: Float32Array, batchA: number, b: Float32Array, batchB: number, m: number, k: number, n: number,
+    transposeA: boolean, transposeB: boolean, bias: Float32Array | null, out: Float32Array,
+    activation: number, alpha: number,
+  ): void;
+  bnForward(
+    x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
+    offset: Float32Array | null, epsilon: number, y: Float32Array,
+  ): void;
+  bnBackward(
+    x: Float32Array, dy: Float32Array, channels: number, mean: Float32Array, variance: Float32Array,
+    scale: Float32Array | null, epsilon: number, mode: 0 | 1, dx: Float32Array | null, dmean: Float32Array | null,
+    dvariance: Float32Array | null, dscale: Float32Array | null, doffset: Float32Array | null,
+  ): void;
+  bnMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
+  binary(op: BinaryOpCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): void;
+  unary(op: UnaryOpCode, x: Float32Array, y: Float32Array, alpha: number): void;
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  squareGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  addN(inputs: Float32Array[], out: Float32Array): void;
+  reduce(op: ReduceOpCode, x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
+  poolForward(isMax: boolean, x: Float32Array, xShape: Shape, y: Float32Array, yShape: Shape, params: PoolParams): void;
+  poolBackward(
+    isMax: boolean, dy: Float32Array, yShape: Shape, x: Float32Array | null, dx: Float32Array, xShape: Shape,
+    params: PoolParams,
+  ): void;
+  transpose(x: Float32Array, xShape: Shape, perm: Shape, y: Float32Array): void;
+  concat(inputs: Float32Array[], innerSizes: Shape, outer: number, out: Float32Array): void;
+  pad(x: Float32Array, xShape: Shape, before: Shape, out: Float32Array, outShape: Shape, value: number): void;
+  convCeiling(layers: number[][], batch: number, repetitions: number, plainWeights: boolean): CeilingResult;
+}
+
+export const ADDON_FILE = 'fixclf_onednn.node';
+
+export const MISSING_ADDON_MESSAGE =
+  '@fixclf/backend-onednn: the native addon is not built or cannot load oneDNN; ' +
+  'install oneDNN (apt-get install libdnnl-dev, or brew install onednn), then run ' +
+  'pnpm --filter @fixclf/backend-onednn build (or npm rebuild @fixclf/backend-onednn).';
+
+/** Directories that may hold build/Release, nearest first: the package root seen from src/ or dist/. */
+function candidateRoots(): string[] {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  return [path.resolve(here, '..'), here, path.resolve(here, '..', '..')];
+}
+
+function loadAddon(): NativeAddon {
+  const override = process.env.FIXCLF_ONEDNN_ADDON;
+  const files = override ? [override] : candidateRoots().map((root) => path.join(root, 'build', 'Release', ADDON_FILE));
+  const file = files.find((candidate) => existsSync(candidate));
+  if (file === undefined) throw new Error(MISSING_ADDON_MESSAGE);
+  try {
+    return createRequire(file)(file) as NativeAddon;
+  } catch (cause) {
+    throw new Error(MISSING_ADDON_MESSAGE, { cause });
+  }
+}
+
+export const native: NativeAddon = loadAddon();

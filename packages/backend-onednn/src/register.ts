@@ -1,0 +1,46 @@
+// Registers the 'onednn' backend: the cpu backend's kernels, with the native ones in place of theirs.
+import '@tensorflow/tfjs-backend-cpu';
+
+import { getKernel, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
+
+import { BACKEND_NAME, OneDnnBackend } from './backend';
+import { installGradients } from './gradients';
+import { nativeKernelConfigs } from './kernel-list';
+
+/** Above cpu (1), webgl and wasm (2): importing the package makes it the default in Node. */
+export const BACKEND_PRIORITY = 3;
+
+/**
+ * Registers for 'onednn' every cpu kernel it does not have yet. Runs at import and again whenever the
+ * backend is created, so kernels added to cpu later (custom ops of other packages) are inherited too.
+ */
+export function inheritCpuKernels(): number {
+  let added = 0;
+  for (const config of getKernelsForBackend('cpu')) {
+    if (getKernel(config.kernelName, BACKEND_NAME) === undefined) {
+      registerKernel({ ...config, backendName: BACKEND_NAME });
+      added++;
+    }
+  }
+  return added;
+}
+
+function registerNativeKernels(): void {
+  for (const config of nativeKernelConfigs) {
+    if (getKernel(config.kernelName, BACKEND_NAME) === undefined) registerKernel(config);
+  }
+}
+
+export function registerOneDnnBackend(): void {
+  registerNativeKernels();
+  inheritCpuKernels();
+  installGradients();
+  registerBackend(
+    BACKEND_NAME,
+    () => {
+      inheritCpuKernels();
+      return new OneDnnBackend();
+    },
+    BACKEND_PRIORITY,
+  );
+}

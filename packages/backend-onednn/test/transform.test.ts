@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { native } from '../src/native';
+import { expectMatchesCpu, input } from './helpers';
+
+describe('data movement kernels match the cpu backend', () => {
+  test.each([
+    [[5, 7], [1, 0]],
+    [[2, 3, 4, 5], [0, 3, 1, 2]],
+    [[2, 3, 4, 5], [3, 2, 1, 0]],
+    [[3, 1, 4], [2, 0, 1]],
+    [[2, 3, 2, 3, 2], [4, 1, 3, 0, 2]],
+  ])('transpose %j by %j', async (shape, perm) => {
+    const spy = jest.spyOn(native, 'transpose');
+    await expectMatchesCpu([input(shape, 1)], (x) => tf.transpose(x!, perm));
+    expect(spy).toHaveBeenCalled();
+  });
+
+  test.each([0, 1, 2, 3, -1])('concat along axis %d', async (axis) => {
+    const spy = jest.spyOn(native, 'concat');
+    const shapes = [[2, 3, 4, 5], [2, 3, 4, 5], [2, 3, 4, 5]].map((s) => {
+      const shape = [...s];
+      const a = axis < 0 ? shape.length + axis : axis;
+      return shape.map((d, i) => (i === a ? d + shape.length - i : d));
+    });
+    const withEmpty = [...shapes];
+    await expectMatchesCpu(withEmpty.map((s, i) => input(s, 10 + i)), (...xs) => tf.concat(xs, axis));
+    expect(spy).toHaveBeenCalled();
+  });
+
+  test('concat of DenseNet-like feature maps with an empty input', async () => {
+    await expectMatchesCpu([input([2, 4, 4, 12], 1), input([2, 4, 4, 0], 2), input([2, 4, 4, 6], 3)], (a, b, c) =>
+      tf.concat([a!, b!, c!], 3),
+    );
+  });
+
+  test.each([
+    [[3, 4], [[1, 2], [0, 3]], 0],
+    [[2, 5, 5, 3], [[0, 0], [1, 1], [2, 1], [0, 0]], 0],
+    [[2, 3, 3, 2], [[1, 0], [0, 2], [1, 1], [3, 0]], -1.5],
+    [[7], [[2, 3]], 4],
+  ] as [number[], [number, number][], number][])('pad %j by %j with %d', async (shape, paddings, value) => {
+    const spy = jest.spyOn(native, 'pad');
+    await expectMatchesCpu([input(shape, 4)], (x) => tf.pad(x!, paddings, value));
+    expect(spy).toHaveBeenCalled();
+  });
+});
