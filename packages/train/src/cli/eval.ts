@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { evaluateRun } from '../evaluate-run';
+import { nonNegativeInteger, oneOf, positiveInteger } from './options';
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description("Evaluate a run's last checkpoint with the run's own preprocessing; prints JSON { top1, top5, loss, count }.")
+    .requiredOption('--run <dir>', 'run directory written by fixclf train')
+    .option('--dataset <source>', "dataset source (default: the run's own)")
+    .option('--split <name>', 'split of the source: test, train or validation', oneOf('--split', ['test', 'train', 'validation'] as const), 'test')
+    .option('--batch-size <n>', 'images per batch', positiveInteger('--batch-size'), 256)
+    .option('--workers <n>', 'decoding worker threads', nonNegativeInteger('--workers'))
+    .action(async (flags: { run: string; dataset?: string; split: 'test' | 'train' | 'validation'; batchSize: number; workers?: number }) => {
+      const { selectBackend } = await import('../select-backend');
+      await selectBackend('auto');
+      const result = await evaluateRun(flags.run, flags);
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+}

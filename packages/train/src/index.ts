@@ -1,0 +1,19 @@
+export { train, evaluate, classifierScale, DivergenceError, type TrainerOptions, type TrainResult } from './trainer';
+export { trainRun, type TrainRunOptions, type TrainRunResult } from './run';
+export { evaluateRun, type EvalResult } from './evaluate-run';
+export { compareRuns, type Comparison } from './compare';
+export { SGD, type SgdOptions } from './optim/sgd';
+export {
+  regime, stepSchedule, cosineSchedule, oneCycleSchedule, REGIME_NAMES,
+  type Regime, type RegimeName, type Schedule, type Progress,
+} from './optim/schedules';
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type Checkpoint } from './checkpoint';
+export { fileSystemHandler } from './io/file-handler';
+export { selectBackend, BACKEND_CHOICES, type BackendChoice, type SelectedBackend } from './select-backend';
+export { readRun, prepareRunDir, type RunConfig } from './run-dir';
+export { readMetrics, MetricsLog, type EpochRecord } from './logging/metrics-log';
+export { defaultProgress, BarProgress, LineProgress, formatRecord, type ProgressReporter } from './logging/progress';
+export { comparisonTable, type RunSummary } from './report/table';
+export { errorPlotSvg, type PlotSeries } from './report/plot';
+export { topKHits, EpochMeter } from './metrics';
+export type { TrainDataset, Batch } from './dataset';

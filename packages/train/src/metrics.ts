@@ -1,0 +1,58 @@
+/**
+ * Top-k hits of a batch of logits ([batch, classes], row-major): how many rows rank their true
+ * label among the k largest. Ties count against the prediction (a strictly larger score elsewhere
+ * is needed to push the label out, as in torch.topk on distinct values).
+ */
+export function topKHits(logits: ArrayLike<number>, labels: ArrayLike<number>, classes: number, k: number): number {
+  let hits = 0;
+  for (let r = 0; r < labels.length; r++) {
+    const label = labels[r]!;
+    const score = logits[r * classes + label]!;
+    let above = 0;
+    for (let c = 0; c < classes && above < k; c++) {
+      if (c !== label && logits[r * classes + c]! > score) above++;
+    }
+    if (above < k && Number.isFinite(score)) hits++;
+  }
+  return hits;
+}
+
+/** The sums behind an EpochMeter, as saved in a mid-epoch checkpoint. */
+export interface MeterState {
+  lossSum: number;
+  count: number;
+  top1: number;
+  top5: number;
+}
+
+/** Running sums over an epoch, turned into means and percentages. */
+export class EpochMeter {
+  private lossSum = 0;
+  private count = 0;
+  private top1 = 0;
+  private top5 = 0;
+
+  constructor(state?: MeterState) {
+    if (state) ({ lossSum: this.lossSum, count: this.count, top1: this.top1, top5: this.top5 } = state);
+  }
+
+  state(): MeterState {
+    return { lossSum: this.lossSum, count: this.count, top1: this.top1, top5: this.top5 };
+  }
+
+  add(loss: number, batch: number, top1Hits: number, top5Hits: number): void {
+    this.lossSum += loss * batch;
+    this.count += batch;
+    this.top1 += top1Hits;
+    this.top5 += top5Hits;
+  }
+
+  get images(): number {
+    return this.count;
+  }
+
+  summary(): { loss: number; top1: number; top5: number; count: number } {
+    const n = Math.max(1, this.count);
+    return { loss: this.lossSum / n, top1: (100 * this.top1) / n, top5: (100 * this.top5) / n, count: this.count };
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Learning-rate schedules as pure functions of training progress, evaluated every step, so a
+ * resumed run computes exactly the rates an uninterrupted one would.
+ */
+export interface Progress {
+  /** Completed epochs (0-based epoch index of the current step). */
+  epoch: number;
+  /** Step within the epoch (0-based). */
+  step: number;
+  stepsPerEpoch: number;
+}
+
+export type Schedule = (p: Progress) => number;
+
+/** lr·γ^(number of milestones ≤ epoch): the paper's regimes (÷10 at fixed epochs). */
+export function stepSchedule({ lr, milestones, gamma = 0.1 }: { lr: number; milestones: number[]; gamma?: number }): Schedule {
+  return ({ epoch }) => lr * gamma ** milestones.filter((m) => epoch >= m).length;
+}
+
+/** Linear warm-up from 0 to lr over `warmupEpochs`, then half a cosine down to `minLr` at `epochs`. */
+export function cosineSchedule({
+  lr,
+  epochs,
+  warmupEpochs = 0,
+  minLr = 0,
+}: {
+  lr: number;
+  epochs: number;
+  warmupEpochs?: number;
+  minLr?: number;
+}): Schedule {
+  return (p) => {
+    const t = p.epoch + p.step / p.stepsPerEpoch;
+    if (t < warmupEpochs) return (lr * (t + 1 / p.stepsPerEpoch)) / warmupEpochs;
+    const q = Math.min(1, (t - warmupEpochs) / Math.max(1e-12, epochs - warmupEpochs));
+    return minLr + ((lr - minLr) * (1 + Math.cos(Math.PI * q))) / 2;
+  };
+}
+
+/**
+ * One-cycle (Smith & Topin), as PyTorch's OneCycleLR with cosine annealing: from maxLr/divFactor up
+ * to maxLr over the first `pctStart` of the steps, then down to maxLr/(divFactor·finalDivFactor).
+ */
+export function oneCycleSchedule({
+  maxLr,
+  epochs,
+  pctStart = 0.3,
+  divFactor = 25,
+  finalDivFactor = 1e4,
+}: {
+  maxLr: number;
+  epochs: number;
+  pctStart?: number;
+  divFactor?: number;
+  finalDivFactor?: number;
+}): Schedule {
+  const initial = maxLr / divFactor;
+  const final = initial / finalDivFactor;
+  const cos = (from: number, to: number, q: number) => to + ((from - to) * (1 + Math.cos(Math.PI * q))) / 2;
+  return (p) => {
+    const total = epochs * p.stepsPerEpoch;
+    const step = p.epoch * p.stepsPerEpoch + p.step;
+    const peak = pctStart * total - 1;
+    if (step <= peak) return cos(initial, maxLr, peak > 0 ? step / peak : 1);
+    return cos(maxLr, final, Math.min(1, (step - peak) / (total - 1 - peak)));
+  };
+}
+
+/** A training regime: the schedule and the hyper-parameters that go with it. */
+export interface Regime {
+  name: string;
+  epochs: number;
+  batchSize: number;
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+  schedule: Schedule;
+  /** Human-readable summary for logs and reports. */
+  description: string;
+}
+
+export type RegimeName = 'cifar' | 'imagenet' | 'cosine' | 'onecycle';
+export const REGIME_NAMES: readonly RegimeName[] = ['cifar', 'imagenet', 'cosine', 'onecycle'];
+
+/**
+ * The paper's regimes and two short ones. `epochs`, `lr` and `batchSize` override the defaults
+ * (milestones of the step regimes scale with `epochs`).
+ */
+export function regime(name: RegimeName, overrides: { epochs?: number; lr?: number; batchSize?: number; weightDecay?: number } = {}): Regime {
+  switch (name) {
+    case 'cifar': {
+      // He et al. / the paper: lr 0.1, ÷10 at epochs 81 and 122 of 164, wd 1e-4, batch 128, momentum 0.9.
+      const epochs = overrides.epochs ?? 164;
+      const lr = overrides.lr ?? 0.1;
+      const milestones = [Math.round((81 / 164) * epochs), Math.round((122 / 164) * epochs)];
+      return {
+        name, epochs, batchSize: overrides.batchSize ?? 128, momentum: 0.9, weightDecay: overrides.weightDecay ?? 1e-4, nesterov: false,
+        schedule: stepSchedule({ lr, milestones }),
+        description: `SGD lr ${lr} ÷10 at epochs ${milestones.join(', ')} of ${epochs}`,
+      };
+    }
+    case 'imagenet': {
+      const epochs = overrides.epochs ?? 90;
+      const lr = overrides.lr ?? 0.1;
+      const milestones = [Math.round(epochs / 3), Math.round((2 * epochs) / 3)];
+      return {
+        name, epochs, batchSize: overrides.batchSize ?? 256, momentum: 0.9, weightDecay: overrides.weightDecay ?? 1e-4, nesterov: false,
+        schedule: stepSchedule({ lr, milestones }),
+        description: `SGD lr ${lr} ÷10 at epochs ${milestones.join(', ')} of ${epochs}`,
+      };
+    }
+    case 'cosine': {
+      const epochs = overrides.epochs ?? 30;
+      const lr = overrides.lr ?? 0.1;
+      const warmupEpochs = Math.min(5, Math.max(1, Math.round(epochs / 20)));
+      return {
+        name, epochs, batchSize: overrides.batchSize ?? 128, momentum: 0.9, weightDecay: overrides.weightDecay ?? 5e-4, nesterov: true,
+        schedule: cosineSchedule({ lr, epochs, warmupEpochs }),
+        description: `SGD (Nesterov) lr ${lr}, ${warmupEpochs} warm-up epochs then cosine over ${epochs}`,
+      };
+    }
+    case 'onecycle': {
+      const epochs = overrides.epochs ?? 30;
+      const lr = overrides.lr ?? 0.2;
+      return {
+        name, epochs, batchSize: overrides.batchSize ?? 128, momentum: 0.9, weightDecay: overrides.weightDecay ?? 5e-4, nesterov: true,
+        schedule: oneCycleSchedule({ maxLr: lr, epochs }),
+        description: `SGD (Nesterov) one-cycle, max lr ${lr} over ${epochs} epochs`,
+      };
+    }
+    default:
+      throw new Error(`Unknown regime '${String(name)}'; expected one of ${REGIME_NAMES.join(', ')}.`);
+  }
+}

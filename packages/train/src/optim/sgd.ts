@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface SgdOptions {
+  /** μ. Default 0.9. */
+  momentum?: number;
+  /** Added to the gradient as wd·w before momentum (PyTorch's `weight_decay`). Default 0. */
+  weightDecay?: number;
+  /** Nesterov momentum. Default false. */
+  nesterov?: boolean;
+  /** Weights (by variable name) that get no weight decay. Default: none — the paper decays every weight, α included. */
+  noWeightDecay?: (name: string) => boolean;
+}
+
+/**
+ * Stochastic gradient descent with momentum in PyTorch's exact semantics:
+ *   d = g + wd·w;   v = μ·v + d  (v = d on the first step);   w -= lr·(nesterov ? d + μ·v : v)
+ * so that learning rates and weight decays from the literature mean what they say. (TF.js's own
+ * `tf.train.momentum` folds lr into v and has no weight decay; its L2 regulariser adds l2·Σw² with
+ * no ½, i.e. wd = 2·l2.)
+ */
+export class SGD {
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  private readonly noWeightDecay: (name: string) => boolean;
+  private readonly buffers = new Map<string, tf.Variable>();
+
+  constructor(
+    private readonly variables: readonly tf.Variable[],
+    options: SgdOptions = {},
+  ) {
+    this.momentum = options.momentum ?? 0.9;
+    this.weightDecay = options.weightDecay ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    this.noWeightDecay = options.noWeightDecay ?? (() => false);
+    if (!(this.momentum >= 0 && this.momentum < 1)) throw new Error(`SGD: momentum must be in [0, 1), got ${this.momentum}.`);
+    if (!(this.weightDecay >= 0)) throw new Error(`SGD: weightDecay must be ≥ 0, got ${this.weightDecay}.`);
+    if (this.nesterov && this.momentum === 0) throw new Error('SGD: Nesterov momentum needs momentum > 0.');
+    const names = new Set<string>();
+    for (const v of variables) {
+      if (names.has(v.name)) throw new Error(`SGD: two variables are named '${v.name}'.`);
+      names.add(v.name);
+    }
+  }
+
+  /** One update with learning rate `lr`; `grads` maps variable names to gradients. */
+  step(grads: tf.NamedTensorMap, lr: number): void {
+    for (const w of this.variables) {
+      const g = grads[w.name];
+      if (g == null) continue; // a weight the loss does not reach
+      tf.tidy(() => {
+        const wd = this.noWeightDecay(w.name) ? 0 : this.weightDecay;
+        const d = wd > 0 ? tf.add(g, tf.mul(w, wd)) : g;
+        let update = d;
+        if (this.momentum > 0) {
+          const buffer = this.buffers.get(w.name);
+          let v: tf.Tensor;
+          if (buffer) {
+            v = tf.add(tf.mul(buffer, this.momentum), d);
+            buffer.assign(v);
+          } else {
+            v = d;
+            this.buffers.set(w.name, tf.variable(d, false));
+          }
+          update = this.nesterov ? tf.add(d, tf.mul(v, this.momentum)) : v;
+        }
+        w.assign(tf.sub(w, tf.mul(update, lr)));
+      });
+    }
+  }
+
+  /**
+   * Momentum buffers in the order of the variables (null where a weight has had no step yet), for
+   * checkpoints: positions, unlike TF.js variable names, are the same in every process.
+   */
+  getState(): (tf.Tensor | null)[] {
+    return this.variables.map((v) => this.buffers.get(v.name) ?? null);
+  }
+
+  /** Restores buffers written by getState. */
+  setState(state: readonly (tf.Tensor | null)[]): void {
+    if (state.length !== this.variables.length) {
+      throw new Error(`SGD: the checkpoint has ${state.length} momentum buffers, the model ${this.variables.length} trainable weights.`);
+    }
+    this.variables.forEach((w, i) => {
+      const value = state[i];
+      this.buffers.get(w.name)?.dispose();
+      this.buffers.delete(w.name);
+      if (value == null) return;
+      if (!tf.util.arraysEqual(w.shape, value.shape)) {
+        throw new Error(`SGD: momentum buffer ${i} has shape [${value.shape}], the weight '${w.name}' [${w.shape}].`);
+      }
+      this.buffers.set(w.name, tf.variable(value, false));
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.buffers.values()) v.dispose();
+    this.buffers.clear();
+  }
+}

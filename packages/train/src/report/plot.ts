@@ -1,0 +1,76 @@
+import type { EpochRecord } from '../logging/metrics-log';
+
+export interface PlotSeries {
+  label: string;
+  records: EpochRecord[];
+}
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+
+/**
+ * The paper's Figure 2 as an SVG: training error (dashed) and validation error (solid) per epoch,
+ * one colour per run. Plain SVG 1.1, no fonts beyond sans-serif, so any viewer or rasteriser
+ * renders it.
+ */
+export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) and validation (solid) error'): string {
+  const [width, height] = [800, 500];
+  const m = { left: 64, right: 24, top: 44, bottom: 56 };
+  const plotW = width - m.left - m.right;
+  const plotH = height - m.top - m.bottom;
+  const epochs = Math.max(1, ...series.flatMap((s) => s.records.map((r) => r.epoch)));
+  const values = series.flatMap((s) => s.records.flatMap((r) => [r.trainError, r.valTop1 == null ? null : 100 - r.valTop1]));
+  const finite = values.filter((v): v is number => v != null && Number.isFinite(v));
+  const yMax = niceCeil(Math.max(1, ...finite));
+  const x = (e: number) => m.left + (plotW * e) / epochs;
+  const y = (v: number) => m.top + plotH * (1 - Math.min(v, yMax) / yMax);
+
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`);
+  parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
+  parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">${escapeXml(title)}</text>`);
+  for (const t of ticks(0, yMax, 5)) {
+    parts.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${y(t)}" y2="${y(t)}" stroke="#e0e0e0"/>`);
+    parts.push(`<text x="${m.left - 8}" y="${y(t) + 4}" text-anchor="end" font-size="12">${t}</text>`);
+  }
+  for (const t of ticks(0, epochs, 8).filter(Number.isInteger)) {
+    parts.push(`<text x="${x(t)}" y="${m.top + plotH + 18}" text-anchor="middle" font-size="12">${t}</text>`);
+  }
+  parts.push(`<rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
+  parts.push(`<text x="${m.left + plotW / 2}" y="${height - 14}" text-anchor="middle" font-size="13">epoch</text>`);
+  parts.push(`<text transform="translate(18 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13">error (%)</text>`);
+
+  series.forEach((s, i) => {
+    const colour = PALETTE[i % PALETTE.length]!;
+    const line = (points: [number, number][], dash: boolean) =>
+      points.length === 0
+        ? ''
+        : `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash ? ' stroke-dasharray="6 4"' : ''} points="${points
+            .map(([e, v]) => `${x(e).toFixed(1)},${y(v).toFixed(1)}`)
+            .join(' ')}"/>`;
+    parts.push(line(s.records.map((r) => [r.epoch, r.trainError]), true));
+    parts.push(line(s.records.filter((r) => r.valTop1 != null).map((r) => [r.epoch, 100 - r.valTop1!]), false));
+    const ly = m.top + 16 + i * 18;
+    parts.push(`<line x1="${m.left + plotW - 190}" x2="${m.left + plotW - 166}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`);
+    parts.push(`<text x="${m.left + plotW - 160}" y="${ly}" font-size="12">${escapeXml(s.label)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.filter(Boolean).join('\n');
+}
+
+function niceCeil(v: number): number {
+  const step = 10 ** Math.floor(Math.log10(v));
+  for (const f of [1, 2, 2.5, 5, 10]) if (f * step >= v) return f * step;
+  return 10 * step;
+}
+
+function ticks(from: number, to: number, count: number): number[] {
+  const raw = (to - from) / count;
+  const step = niceCeil(raw);
+  const out: number[] = [];
+  for (let t = from; t <= to + 1e-9; t += step) out.push(Math.round(t * 1e6) / 1e6);
+  return out;
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}

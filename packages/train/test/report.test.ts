@@ -1,0 +1,53 @@
+import { comparisonTable, type RunSummary } from '../src/report/table';
+import { errorPlotSvg } from '../src/report/plot';
+import type { EpochRecord } from '../src/logging/metrics-log';
+
+const run = (over: Partial<RunSummary>): RunSummary => ({
+  dir: 'runs/x', model: 'resnet56', dataset: 'cifar10', classifier: 'learned', trainable: 855770, fixed: 0, top1: 93.03, epochs: 164, ...over,
+});
+
+describe('comparisonTable', () => {
+  it("lays learned and fixed runs out as the paper's Table 1", () => {
+    const table = comparisonTable([
+      run({}),
+      run({ classifier: 'hadamard', trainable: 855770 - 640 + 1, fixed: 640, top1: 93.14 }),
+      run({ model: 'densenet-bc-100', dataset: 'cifar100', trainable: 800032, top1: 77.73 }),
+      run({ model: 'densenet-bc-100', dataset: 'cifar100', classifier: 'hadamard', trainable: 800032 - 34200 + 1, fixed: 34200, top1: 77.67 }),
+    ]).split('\n');
+    expect(table[0]).toBe('| network | dataset | learned | fixed | params | % params fixed |');
+    expect(table[2]).toBe(`| resnet56 | cifar10 | 93.03 % | 93.14 % | 855,770 | ${((100 * 640) / 855770).toFixed(2)} % |`);
+    expect(table[3]).toBe('| densenet-bc-100 | cifar100 | 77.73 % | 77.67 % | 800,032 | 4.27 % |');
+  });
+
+  it('shows a missing side as a dash and names a non-Hadamard fixed matrix', () => {
+    const table = comparisonTable([run({ classifier: 'orthogonal', trainable: 855131, fixed: 640, top1: 92 })]).split('\n');
+    expect(table[2]).toBe(`| resnet56 | cifar10 | — | 92.00 % (orthogonal) | 855,770 | ${((100 * 640) / 855770).toFixed(2)} % |`);
+  });
+});
+
+describe('errorPlotSvg', () => {
+  const records = (n: number, start: number): EpochRecord[] =>
+    Array.from({ length: n }, (_, i) => ({
+      epoch: i + 1, lr: 0.1, trainLoss: 1, trainError: start - i, valLoss: 1, valTop1: 100 - (start - i + 2), valTop5: 99, alpha: null, imagesPerSecond: 1, seconds: 1,
+    }));
+
+  it('draws a dashed training and a solid validation line per run, with a legend', () => {
+    const svg = errorPlotSvg([
+      { label: 'learned', records: records(5, 40) },
+      { label: 'fixed <hadamard>', records: records(5, 42) },
+    ]);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    const lines = svg.match(/<polyline [^>]*>/g)!;
+    expect(lines).toHaveLength(4);
+    expect(lines.filter((l) => l.includes('stroke-dasharray'))).toHaveLength(2);
+    for (const l of lines) expect(l.match(/points="([^"]*)"/)![1]!.split(' ')).toHaveLength(5);
+    expect(svg).toContain('fixed &lt;hadamard&gt;');
+  });
+
+  it('places points left to right by epoch, and a higher error higher on the page', () => {
+    const svg = errorPlotSvg([{ label: 'a', records: records(3, 30) }]);
+    const train = svg.match(/stroke-dasharray="6 4" points="([^"]*)"/)![1]!.split(' ').map((p) => p.split(',').map(Number));
+    expect(train[0]![0]).toBeLessThan(train[2]![0]!);
+    expect(train[0]![1]).toBeLessThan(train[2]![1]!);
+  });
+});
