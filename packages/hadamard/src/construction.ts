@@ -9,6 +9,10 @@ export type HadamardConstruction =
   | { readonly kind: 'sylvester'; readonly order: number }
   | { readonly kind: 'paley-i'; readonly order: number; readonly q: number }
   | { readonly kind: 'paley-ii'; readonly order: number; readonly q: number }
+  | { readonly kind: 'williamson'; readonly order: number; readonly w: number }
+  | { readonly kind: 'baumert-hall'; readonly order: number; readonly t: number; readonly w: number }
+  | { readonly kind: 'difference-sets'; readonly order: number; readonly v: number }
+  | { readonly kind: 'miyamoto'; readonly order: number; readonly q: number; readonly inner: HadamardConstruction }
   | {
       readonly kind: 'kronecker';
       readonly order: number;
@@ -34,6 +38,16 @@ export function formatConstruction(c: HadamardConstruction): string {
       return `Paley I (q = ${c.q})`;
     case 'paley-ii':
       return `Paley II (q = ${c.q})`;
+    case 'williamson':
+      return `Williamson (w = ${c.w})`;
+    case 'baumert-hall':
+      return c.w === 1
+        ? `Goethals–Seidel with T-matrices (t = ${c.t})`
+        : `Baumert–Hall units from T-matrices (t = ${c.t}) with Williamson matrices (w = ${c.w})`;
+    case 'difference-sets':
+      return `Goethals–Seidel with supplementary difference sets (v = ${c.v})`;
+    case 'miyamoto':
+      return `Miyamoto (q = ${c.q}, with ${formatConstruction(c.inner)})`;
     case 'kronecker':
       return `${wrap(c.left)} ⊗ ${wrap(c.right)}`;
     case 'half-product':

@@ -23,6 +23,29 @@ export { sylvester } from './sylvester';
 export { paleyI, paleyII, paleyConferenceMatrix, jacobsthalMatrix } from './paley';
 export { hadamardFromSkewConference, hadamardFromSymmetricConference } from './conference';
 export { kronecker } from './kronecker';
+export { williamsonArray, williamsonHadamard, williamsonOrders, williamsonSequences, hasWilliamsonMatrices } from './williamson';
+export { goethalsSeidelArray } from './goethals-seidel';
+export { baumertHallUnits, cooperWallis } from './baumert-hall';
+export { golayPair, isGolayLength } from './golay';
+export {
+  tSequences,
+  tSequenceSource,
+  tSequenceLengths,
+  isTSequences,
+  turynTypeSequences,
+  type TSequences,
+  type TSequenceSource,
+} from './t-sequences';
+export { tMatrices, hasTMatrices, isTMatrices } from './t-matrices';
+export {
+  supplementaryDifferenceSets,
+  differenceSetHadamard,
+  differenceSetOrders,
+  compactDifferenceSets,
+  hasSupplementaryDifferenceSets,
+} from './difference-sets';
+export type { CompactDifferenceSets } from './data/difference-sets';
+export { miyamoto, isMiyamotoParameter } from './miyamoto';
 export { halfProduct } from './half-product';
 export { GaloisField, irreduciblePolynomial, isPrime, isPrimePower, primePower, type PrimePower } from './galois-field';
 export { isPowerOfTwo } from './bits';

@@ -7,7 +7,11 @@
  * which is also exactly what the fast transform multiplies by.
  */
 import type { HadamardConstruction } from './construction';
+import { hasSupplementaryDifferenceSets } from './difference-sets';
 import { primePower } from './galois-field';
+import { isMiyamotoParameter } from './miyamoto';
+import { hasTMatrices } from './t-matrices';
+import { hasWilliamsonMatrices } from './williamson';
 
 /**
  * The multiples of 4 up to 2000 for which no Hadamard matrix is known (the Hadamard
@@ -102,7 +106,15 @@ export function coreConstruction(m: number): HadamardConstruction | null {
   const cached = coreCache.get(m);
   if (cached !== undefined) return cached;
   if (coreCache.size >= CORE_CACHE_LIMIT) coreCache.clear();
-  const found = paleyI(m) ?? paleyII(m) ?? kroneckerProduct(m) ?? halfProduct(m);
+  const found =
+    paleyI(m) ??
+    paleyII(m) ??
+    williamson(m) ??
+    differenceSets(m) ??
+    baumertHall(m) ??
+    miyamotoConstruction(m) ??
+    kroneckerProduct(m) ??
+    halfProduct(m);
   coreCache.set(m, found);
   return found;
 }
@@ -116,6 +128,33 @@ function paleyII(m: number): HadamardConstruction | null {
   if (m % 8 !== 4) return null;
   const q = m / 2 - 1;
   return q % 4 === 1 && primePower(q) !== null ? { kind: 'paley-ii', order: m, q } : null;
+}
+
+function williamson(m: number): HadamardConstruction | null {
+  return hasWilliamsonMatrices(m / 4) ? { kind: 'williamson', order: m, w: m / 4 } : null;
+}
+
+function differenceSets(m: number): HadamardConstruction | null {
+  return hasSupplementaryDifferenceSets(m / 4) ? { kind: 'difference-sets', order: m, v: m / 4 } : null;
+}
+
+/** m = 4·t·w with T-matrices of order t and Williamson matrices of order w (w = 1 allowed); largest t first. */
+function baumertHall(m: number): HadamardConstruction | null {
+  const tw = m / 4;
+  for (let t = tw; t >= 2; t--) {
+    if (tw % t !== 0) continue;
+    const w = tw / t;
+    if (hasTMatrices(t) && hasWilliamsonMatrices(w)) return { kind: 'baumert-hall', order: m, t, w };
+  }
+  return null;
+}
+
+/** m = 4q, q a prime power ≡ 1 (mod 4), with a Hadamard matrix of order q − 1. */
+function miyamotoConstruction(m: number): HadamardConstruction | null {
+  const q = m / 4;
+  if (!isMiyamotoParameter(q)) return null;
+  const inner = hadamardConstruction(q - 1);
+  return inner === null ? null : { kind: 'miyamoto', order: m, q, inner };
 }
 
 /** m = a·b with both factors constructible orders ≥ 4; the most balanced split wins. */

@@ -67,3 +67,29 @@ export function countMismatches(a: ArrayLike<number>, b: ArrayLike<number>): num
   for (let i = 0, n = Math.min(a.length, b.length); i < n; i++) if (a[i] !== b[i]) count++;
   return count;
 }
+
+/** Σ a[i]·a[i+s] over the overlap (aperiodic autocorrelation), computed directly. */
+export function npaf(a: ArrayLike<number>, s: number): number {
+  let sum = 0;
+  for (let i = 0; i + s < a.length; i++) sum += a[i]! * a[i + s]!;
+  return sum;
+}
+
+/** Σ a[i]·a[(i+s) mod n] (periodic autocorrelation), computed directly. */
+export function paf(a: ArrayLike<number>, s: number): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * a[(i + s) % a.length]!;
+  return sum;
+}
+
+/** Shifts s ≥ 1 where Σ weight_i · f(seq_i, s) is not zero (empty when complementary). */
+export function nonZeroShifts(seqs: readonly ArrayLike<number>[], f: (a: ArrayLike<number>, s: number) => number, weights?: readonly number[]): number[] {
+  const length = Math.max(...seqs.map((q) => q.length));
+  const bad: number[] = [];
+  for (let s = 1; s < length; s++) {
+    let sum = 0;
+    seqs.forEach((q, i) => (sum += (weights?.[i] ?? 1) * f(q, s)));
+    if (sum !== 0) bad.push(s);
+  }
+  return bad;
+}
