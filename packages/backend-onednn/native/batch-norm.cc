@@ -134,38 +134,25 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// bnMoments(x, channels, mean, variance): batch mean and (biased) variance per channel, two-pass.
-Napi::Value BnMoments(const Napi::CallbackInfo& info) {
+// bnVariance(x, channels, mean, variance): mean over rows of (x − mean)², i.e. Mean(Square(Sub(x, mean)))
+// without materialising the two full-size intermediates.
+Napi::Value BnVariance(const Napi::CallbackInfo& info) {
   int64_t channels = IntArg(info, 1, "channels");
   int64_t rows = ChannelRows(info, channels);
-  int64_t total = rows * channels;
-  const float* x = FloatArg(info, 0, "x", total);
-  float* mean = FloatArg(info, 2, "mean", channels);
+  const float* x = FloatArg(info, 0, "x", rows * channels);
+  const float* mean = FloatArg(info, 2, "mean", channels);
   float* variance = FloatArg(info, 3, "variance", channels);
-  std::vector<double> sum = ColumnReduce(rows, channels, 1, [&](int64_t begin, int64_t end, float* partial) {
-    for (int64_t r = begin; r < end; ++r) {
-      const float* xr = x + r * channels;
-#pragma omp simd
-      for (int64_t c = 0; c < channels; ++c) partial[c] += xr[c];
-    }
-  });
-  std::vector<float> mu(channels);
-  for (int64_t c = 0; c < channels; ++c) mu[c] = static_cast<float>(sum[c] / rows);
-  const float* pmu = mu.data();
   std::vector<double> squares = ColumnReduce(rows, channels, 1, [&](int64_t begin, int64_t end, float* partial) {
     for (int64_t r = begin; r < end; ++r) {
       const float* xr = x + r * channels;
 #pragma omp simd
       for (int64_t c = 0; c < channels; ++c) {
-        float d = xr[c] - pmu[c];
+        float d = xr[c] - mean[c];
         partial[c] += d * d;
       }
     }
   });
-  for (int64_t c = 0; c < channels; ++c) {
-    mean[c] = mu[c];
-    variance[c] = static_cast<float>(squares[c] / rows);
-  }
+  for (int64_t c = 0; c < channels; ++c) variance[c] = static_cast<float>(squares[c] / rows);
   return info.Env().Undefined();
 }
 
@@ -174,7 +161,7 @@ Napi::Value BnMoments(const Napi::CallbackInfo& info) {
 void InitBatchNorm(Napi::Env env, Napi::Object exports) {
   Export<BnForward>(env, exports, "bnForward");
   Export<BnBackward>(env, exports, "bnBackward");
-  Export<BnMoments>(env, exports, "bnMoments");
+  Export<BnVariance>(env, exports, "bnVariance");
 }
 
 }  // namespace fixclf

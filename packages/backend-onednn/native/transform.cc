@@ -1,4 +1,4 @@
-// Data movement: Transpose (a oneDNN reorder between strided views), Concat and constant Pad.
+// Data movement: Transpose (a oneDNN reorder between strided views), Concat, constant Pad and Slice.
 #include <cstring>
 
 #include "common.h"
@@ -144,6 +144,38 @@ Napi::Value Pad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// slice(x, xShape, begin, out, outShape): the block of x starting at `begin` with out's extents.
+Napi::Value Slice(const Napi::CallbackInfo& info) {
+  auto xShape = DimsArg(info, 1, "xShape");
+  auto begin = DimsArg(info, 2, "begin");
+  auto outShape = DimsArg(info, 4, "outShape");
+  size_t rank = xShape.size();
+  if (rank == 0 || begin.size() != rank || outShape.size() != rank) {
+    throw Napi::RangeError::New(info.Env(), "slice expects x, begin and out of the same non-zero rank");
+  }
+  for (size_t d = 0; d < rank; ++d) {
+    if (begin[d] < 0 || outShape[d] < 0 || begin[d] + outShape[d] > xShape[d]) {
+      throw Napi::RangeError::New(info.Env(), "slice exceeds the bounds of x on axis " + std::to_string(d));
+    }
+  }
+  const float* x = FloatArg(info, 0, "x", Product(xShape));
+  float* out = FloatArg(info, 3, "out", Product(outShape));
+  int64_t width = outShape[rank - 1];
+  int64_t rows = width == 0 ? 0 : Product(outShape) / width;
+  ParallelFor(rows, width, [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      int64_t rest = r, offset = begin[rank - 1], stride = xShape[rank - 1];
+      for (size_t d = rank - 1; d-- > 0;) {
+        offset += (rest % outShape[d] + begin[d]) * stride;
+        rest /= outShape[d];
+        stride *= xShape[d];
+      }
+      std::memcpy(out + r * width, x + offset, sizeof(float) * width);
+    }
+  });
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void InitTransform(Napi::Env env, Napi::Object exports) {
@@ -151,6 +183,7 @@ void InitTransform(Napi::Env env, Napi::Object exports) {
   Export<Transpose>(env, exports, "transpose");
   Export<Concat>(env, exports, "concat");
   Export<Pad>(env, exports, "pad");
+  Export<Slice>(env, exports, "slice");
 }
 
 }  // namespace fixclf

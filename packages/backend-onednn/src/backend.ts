@@ -1,12 +1,28 @@
 // The 'onednn' backend: TF.js's cpu backend (same storage, plain TypedArrays, so every cpu kernel runs
-// on it unchanged) whose float32 outputs come from a recycling pool and whose heavy kernels are native.
+// on it unchanged) whose float32 outputs come from a recycling pool, whose heavy kernels are native, and
+// which may defer computing a tensor until someone reads it (see makeLazyOutput32).
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { BackendValues, DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { type BackendValues, type DataId, type DataType, engine, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { BufferPool, type PoolStats } from './buffer-pool';
 import { native } from './native';
 
 export const BACKEND_NAME = 'onednn';
+
+/** What a deferred tensor holds: zeros, x − mean, or (x − mean)² (mean per channel, over the last axis). */
+export type LazyKind = 'zeros' | 'centered' | 'squaredCentered';
+
+interface LazyEntry {
+  kind: LazyKind;
+  sources: TensorInfo[];
+  materialized: boolean;
+}
+
+interface StoredData {
+  values?: BackendValues;
+  dtype: DataType;
+  refCount: number;
+}
 
 /** Free memory the pool may keep even when little is in use (FIXCLF_ONEDNN_POOL_MB, default 256). */
 function minimumPoolBytes(): number {
@@ -16,6 +32,9 @@ function minimumPoolBytes(): number {
 
 export class OneDnnBackend extends MathBackendCPU {
   readonly pool = new BufferPool((bytes) => native.allocate(bytes), minimumPoolBytes());
+  private readonly lazy = new WeakMap<DataId, LazyEntry>();
+  // source dataId → deferred tensors that still need it
+  private readonly dependents = new Map<DataId, Set<DataId>>();
 
   constructor() {
     super();
@@ -25,11 +44,80 @@ export class OneDnnBackend extends MathBackendCPU {
 
   /** A float32 tensor of `shape` with pooled, uninitialised storage for a kernel to fill. */
   makeOutput32(shape: number[]): { info: TensorInfo; values: Float32Array } {
-    let size = 1;
-    for (const d of shape) size *= d;
-    const values = this.pool.take(size);
+    const values = this.pool.take(sizeOf(shape));
     const dataId = super.write(values, shape, 'float32');
     return { info: { dataId, shape, dtype: 'float32' }, values };
+  }
+
+  /**
+   * A float32 tensor whose values are computed by `compute` only when something reads them. `sources`
+   * stay alive until then. Kernels that understand `kind` (e.g. Mean of a 'squaredCentered' tensor, or
+   * Add of 'zeros') use it without ever reading the values: training-mode batch norm's intermediates
+   * (x − μ, (x − μ)², and the zero gradients flowing back through them) are never materialised.
+   */
+  makeLazyOutput32(shape: number[], kind: LazyKind, sources: TensorInfo[], compute: (out: Float32Array) => void): TensorInfo {
+    const dataId = super.write(new Float32Array(0), shape, 'float32');
+    const entry: LazyEntry = { kind, sources: [...sources], materialized: false };
+    for (const { dataId: source } of entry.sources) {
+      this.incRef(source);
+      let set = this.dependents.get(source);
+      if (set === undefined) this.dependents.set(source, (set = new Set()));
+      set.add(dataId);
+    }
+    const size = sizeOf(shape);
+    const record = this.data.get(dataId) as StoredData;
+    Object.defineProperty(record, 'values', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const values = this.pool.take(size);
+        if (size > 0) compute(values);
+        Object.defineProperty(record, 'values', { value: values, writable: true, enumerable: true, configurable: true });
+        entry.materialized = true;
+        this.releaseSources(dataId, entry);
+        return values;
+      },
+      set: (values: BackendValues) => {
+        Object.defineProperty(record, 'values', { value: values, writable: true, enumerable: true, configurable: true });
+      },
+    });
+    this.lazy.set(dataId, entry);
+    return { dataId, shape, dtype: 'float32' };
+  }
+
+  /** The deferred kind of a tensor ('zeros' stays known after materialisation), or undefined. */
+  lazyKind(t: TensorInfo): LazyKind | undefined {
+    const entry = this.lazy.get(t.dataId);
+    if (entry === undefined) return undefined;
+    return entry.kind === 'zeros' || !entry.materialized ? entry.kind : undefined;
+  }
+
+  /** The tensors a deferred tensor was defined from, while it is still deferred. */
+  lazySources(t: TensorInfo): TensorInfo[] | undefined {
+    const entry = this.lazy.get(t.dataId);
+    return entry !== undefined && !entry.materialized ? entry.sources : undefined;
+  }
+
+  private releaseSources(dataId: DataId, entry: LazyEntry): void {
+    for (const { dataId: source } of entry.sources) {
+      const set = this.dependents.get(source);
+      set?.delete(dataId);
+      if (set?.size === 0) this.dependents.delete(source);
+      // The engine may already have let go of the source; if this was the last reference, tell it.
+      if (this.disposeData(source)) engine().removeDataId(source, this);
+    }
+    entry.sources = [];
+  }
+
+  /** A deferred all-zeros float32 tensor: a gradient known to vanish. */
+  makeZeros32(shape: number[]): TensorInfo {
+    return this.makeLazyOutput32(shape, 'zeros', [], (out) => out.fill(0));
+  }
+
+  /** `t` under a new tensor, sharing its storage (as the cpu Identity kernel does). */
+  share(t: TensorInfo): TensorInfo {
+    this.incRef(t.dataId);
+    return { dataId: t.dataId, shape: [...t.shape], dtype: t.dtype };
   }
 
   /** The float32 storage of a tensor held by this backend. */
@@ -61,9 +149,16 @@ export class OneDnnBackend extends MathBackendCPU {
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
-    const entry = this.data.get(dataId);
+    const record = this.data.get(dataId) as StoredData | undefined;
+    if (record === undefined) return super.disposeData(dataId, force);
+    // Forced disposal (moving data to another backend) must not pull the rug from deferred tensors.
+    if (force) for (const dependent of [...(this.dependents.get(dataId) ?? [])]) void this.data.get(dependent)?.values;
     const released = super.disposeData(dataId, force);
-    if (entry !== undefined && !this.data.has(dataId)) this.pool.release(entry.values);
+    if (!this.data.has(dataId)) {
+      const entry = this.lazy.get(dataId);
+      if (entry !== undefined && !entry.materialized) this.releaseSources(dataId, entry);
+      else this.pool.release(record.values);
+    }
     return released;
   }
 
@@ -85,4 +180,10 @@ export class OneDnnBackend extends MathBackendCPU {
     this.releaseMemory();
     super.dispose();
   }
+}
+
+function sizeOf(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
 }

@@ -41,6 +41,7 @@ import { reluConfig } from './kernels/Relu';
 import { relu6Config } from './kernels/Relu6';
 import { rsqrtConfig } from './kernels/Rsqrt';
 import { sigmoidConfig } from './kernels/Sigmoid';
+import { sliceConfig } from './kernels/Slice';
 import { sqrtConfig } from './kernels/Sqrt';
 import { squareConfig } from './kernels/Square';
 import { squaredDifferenceConfig } from './kernels/SquaredDifference';
@@ -92,6 +93,7 @@ export const nativeKernelConfigs: readonly KernelConfig[] = [
   relu6Config,
   rsqrtConfig,
   sigmoidConfig,
+  sliceConfig,
   sqrtConfig,
   squareConfig,
   squaredDifferenceConfig,

@@ -93,7 +93,7 @@ export interface NativeAddon {
     scale: Float32Array | null, epsilon: number, mode: 0 | 1, dx: Float32Array | null, dmean: Float32Array | null,
     dvariance: Float32Array | null, dscale: Float32Array | null, doffset: Float32Array | null,
   ): void;
-  bnMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
+  bnVariance(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
   binary(op: BinaryOpCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): void;
   unary(op: UnaryOpCode, x: Float32Array, y: Float32Array, alpha: number): void;
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
@@ -108,6 +108,7 @@ export interface NativeAddon {
   transpose(x: Float32Array, xShape: Shape, perm: Shape, y: Float32Array): void;
   concat(inputs: Float32Array[], innerSizes: Shape, outer: number, out: Float32Array): void;
   pad(x: Float32Array, xShape: Shape, before: Shape, out: Float32Array, outShape: Shape, value: number): void;
+  slice(x: Float32Array, xShape: Shape, begin: Shape, out: Float32Array, outShape: Shape): void;
   convCeiling(layers: number[][], batch: number, repetitions: number, plainWeights: boolean): CeilingResult;
 }
 

@@ -45,3 +45,21 @@ describe('data movement kernels match the cpu backend', () => {
     expect(spy).toHaveBeenCalled();
   });
 });
+
+describe('strided slices (e.g. the gradient of ZeroPadding2D) match the cpu backend', () => {
+  test.each([
+    [[2, 6, 6, 3], [0, 1, 1, 0], [2, 4, 4, 3]],
+    [[5, 7], [1, 2], [3, 4]],
+    [[3, 4, 5], [1, 0, 2], [2, 4, 3]],
+  ])('slice %j from %j, size %j', async (shape, begin, size) => {
+    const spy = jest.spyOn(native, 'slice');
+    await expectMatchesCpu([input(shape, 5)], (x) => tf.slice(x!, begin, size));
+    expect(spy).toHaveBeenCalled();
+  });
+
+  test('a contiguous slice stays a copy-free view', async () => {
+    const spy = jest.spyOn(native, 'slice');
+    await expectMatchesCpu([input([6, 4, 3], 6)], (x) => tf.slice(x!, [2, 0, 0], [3, 4, 3]));
+    expect(spy).not.toHaveBeenCalled();
+  });
+});

@@ -1,6 +1,7 @@
 import { engine, FusedBatchNorm, reshape, sum, type Tensor } from '@tensorflow/tfjs-core';
 
 import { OneDnnBatchNormGrad } from '../kernels/custom-names';
+import { areTapedBatchMoments } from '../moments';
 import { activeBackendHas, overrideGradient } from './override';
 
 const isPerChannel = (t: Tensor | undefined, channels: number) => t === undefined || t.size === channels || t.size === 1;
@@ -22,9 +23,11 @@ export function installBatchNormGradient(): void {
     const inputs: Record<string, Tensor> = { x, dy: grad, mean, variance };
     if (scale !== undefined) inputs.scale = scale;
     // One kernel computes everything, so it runs once, now; unused outputs are freed with the backward pass.
+    // Training mode (tf.moments then FusedBatchNorm on one tape): the gradient through μ and v is folded in.
+    const mode = areTapedBatchMoments(x, mean, variance) ? 'moments' : 'inputs';
     const [dx, dmean, dvariance, dscale, doffset] = engine().runKernel(OneDnnBatchNormGrad, inputs, {
       varianceEpsilon,
-      mode: 'inputs',
+      mode,
     }) as Tensor[];
     const perChannel = (t: Tensor, like: Tensor) => () => (like.size === 1 ? reshape(sum(t), like.shape) : reshape(t, like.shape));
     return {

@@ -2,4 +2,4 @@ import { Neg } from '@tensorflow/tfjs-core';
 
 import { UnaryOp, unaryKernel } from './eltwise-util';
 
-export const negConfig = unaryKernel(Neg, UnaryOp.neg);
+export const negConfig = unaryKernel(Neg, UnaryOp.neg, undefined, true);

@@ -15,10 +15,20 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
   const v = perChannel(backend, variance, channels);
   const s = perChannel(backend, scale, channels);
   if (!m || !v || s === null) throw new Error('OneDnnBatchNormGrad: mean, variance and scale must be per-channel float32.');
+  const moments = mode === 'moments';
   const dx = backend.makeOutput32([...x!.shape]);
-  const perChannelOutputs = [0, 1, 2, 3].map(() => backend.makeOutput32([channels]));
-  const [dmean, dvariance, dscale, doffset] = perChannelOutputs.map((o) => o.values) as [Float32Array, Float32Array, Float32Array, Float32Array];
-  native.bnBackward(backend.float32(x!), backend.float32(dy!), channels, m, v, s ?? null, varianceEpsilon,
-    mode === 'moments' ? 1 : 0, dx.values, dmean, dvariance, dscale, doffset);
-  return [dx.info, ...perChannelOutputs.map((o) => o.info)];
+  const dscale = backend.makeOutput32([channels]);
+  const doffset = backend.makeOutput32([channels]);
+  // With the moments folded into dx, whatever reaches μ and v from here is zero.
+  const dmean = moments ? null : backend.makeOutput32([channels]);
+  const dvariance = moments ? null : backend.makeOutput32([channels]);
+  native.bnBackward(backend.float32(x!), backend.float32(dy!), channels, m, v, s ?? null, varianceEpsilon, moments ? 1 : 0,
+    dx.values, dmean?.values ?? null, dvariance?.values ?? null, dscale.values, doffset.values);
+  return [
+    dx.info,
+    dmean?.info ?? backend.makeZeros32([channels]),
+    dvariance?.info ?? backend.makeZeros32([channels]),
+    dscale.info,
+    doffset.info,
+  ];
 });

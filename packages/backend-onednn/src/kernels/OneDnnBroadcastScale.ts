@@ -8,6 +8,7 @@ import { nativeKernel, nativeOutput } from './util';
  */
 export const oneDnnBroadcastScaleConfig = nativeKernel(OneDnnBroadcastScale, ({ x }, backend, attrs) => {
   const { shape, axes, scale } = attrs as { shape: number[]; axes: number[]; scale: number };
+  if (backend.lazyKind(x!) === 'zeros') return backend.makeZeros32([...shape]);
   const expanded = shape.map((extent, axis) => (axes.includes(axis) ? 1 : extent));
   const xValues = backend.float32(x!);
   const factor = new Float32Array([scale]);

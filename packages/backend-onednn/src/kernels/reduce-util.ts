@@ -1,7 +1,8 @@
 // TF.js reductions whose axes form one contiguous block (after ignoring axes of extent 1) map onto the
 // addon's [outer, reduced, inner] reduction; anything else goes to the cpu kernel (which transposes).
-import { backend_util, type KernelConfig, type NamedAttrMap, util } from '@tensorflow/tfjs-core';
+import { backend_util, type KernelConfig, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 
+import { noteChannelMean, noteChannelVariance } from '../moments';
 import { native, ReduceOp, type ReduceOpCode } from '../native';
 import { nativeKernel, nativeOutput } from './util';
 
@@ -41,8 +42,23 @@ export function reduceKernel(kernelName: string, op: ReduceOpCode, axisAttr: 'ax
     if (x!.dtype !== 'float32') return null;
     const view = reductionView(x!.shape, attrs[axisAttr] as number | number[], Boolean(attrs.keepDims));
     if (view === null || view.reduced === 0) return null;
+    const summing = op === ReduceOp.sum || op === ReduceOp.mean;
+    if (summing && backend.lazyKind(x!) === 'zeros') return backend.makeZeros32(view.outShape);
+    // A reduction over every axis but the channels: a batch-norm moment (src/moments.ts).
+    const channels = x!.shape[x!.shape.length - 1]!;
+    const perChannel = x!.shape.length >= 2 && view.outer === 1 && view.inner === channels;
+    if (op === ReduceOp.mean && perChannel && backend.lazyKind(x!) === 'squaredCentered') {
+      const [source, mean] = backend.lazySources(x!) as [TensorInfo, TensorInfo];
+      const sourceValues = backend.float32(source);
+      const meanValues = backend.float32(mean);
+      const variance = nativeOutput(backend, view.outShape, (out) => native.bnVariance(sourceValues, channels, meanValues, out));
+      noteChannelVariance(variance, source.dataId, mean.dataId);
+      return variance;
+    }
     const xValues = backend.float32(x!);
-    return nativeOutput(backend, view.outShape, (out) => native.reduce(op, xValues, view.outer, view.reduced, view.inner, out));
+    const result = nativeOutput(backend, view.outShape, (out) => native.reduce(op, xValues, view.outer, view.reduced, view.inner, out));
+    if (op === ReduceOp.mean && perChannel) noteChannelMean(result, x!);
+    return result;
   });
 }
 

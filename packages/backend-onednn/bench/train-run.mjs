@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// One training run in its own process (so that its peak resident memory is its own): a CIFAR ResNet
+// on synthetic 32×32 images, SGD with momentum, `--warmup` untimed steps then `--steps` timed ones.
+// Prints one JSON line. With --profile, also the per-kernel time of one step (tf.profile).
+//
+//   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10
+import { parseArgs } from 'node:util';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { resnetCifar, trainingFlopsPerImage } from './resnet-cifar.js';
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'resnet20' },
+    backend: { type: 'string', default: 'onednn' },
+    batch: { type: 'string', default: '128' },
+    warmup: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '10' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const depth = Number(/^resnet(\d+)$/.exec(args.model)?.[1]);
+if (!Number.isInteger(depth)) throw new Error(`--model must be resnet<depth>, got ${args.model}`);
+const batch = Number(args.batch);
+const warmup = Number(args.warmup);
+const steps = Number(args.steps);
+
+if (args.backend === 'onednn') await import('../dist/index.js');
+if (!(await tf.setBackend(args.backend))) throw new Error(`backend ${args.backend} is not available`);
+if (args.backend === 'cpu') tf.backend().firstUse = false;
+
+const model = resnetCifar(tf, depth, { seed: 7 });
+const optimizer = tf.train.momentum(0.05, 0.9);
+const xs = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1);
+const ys = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10).toFloat();
+
+function step() {
+  const loss = optimizer.minimize(() => {
+    const logits = model.apply(xs, { training: true });
+    return tf.losses.softmaxCrossEntropy(ys, logits);
+  }, true);
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  return value;
+}
+
+for (let i = 0; i < warmup; i++) step();
+const tensorsBefore = tf.memory().numTensors;
+let loss = NaN;
+const start = process.hrtime.bigint();
+for (let i = 0; i < steps; i++) loss = step();
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+
+const result = {
+  model: args.model,
+  backend: args.backend,
+  batch,
+  steps,
+  seconds,
+  stepMs: (seconds / steps) * 1000,
+  imagesPerSecond: (batch * steps) / seconds,
+  trainingFlopsPerImage: trainingFlopsPerImage(model).trainingFlops,
+  loss,
+  tensorsBefore,
+  tensorsAfter: tf.memory().numTensors,
+  peakRssMB: process.resourceUsage().maxRSS / 1024,
+};
+
+if (args.profile) {
+  const t0 = performance.now();
+  const info = await tf.profile(() => {
+    step();
+  });
+  const wallMs = performance.now() - t0;
+  const byKernel = new Map();
+  for (const k of info.kernels) {
+    // Scopes of custom-gradient ops (e.g. fusedConv2d__op) wrap kernels that are listed themselves.
+    if (k.name.endsWith('__op')) continue;
+    const ms = await k.kernelTimeMs;
+    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += typeof ms === 'number' ? ms : 0;
+    entry.calls++;
+    byKernel.set(k.name, entry);
+  }
+  result.profile = {
+    wallMs,
+    kernelMs: [...byKernel.values()].reduce((s, e) => s + e.ms, 0),
+    kernels: [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([name, e]) => ({ name, ...e })),
+  };
+}
+console.log(JSON.stringify(result));

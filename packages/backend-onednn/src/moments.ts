@@ -1,0 +1,58 @@
+// Recognises training-mode batch normalisation as TF.js performs it: tf.moments computes
+// μ = Mean(x), v = Mean(Square(Sub(x, μ))) over every axis but the channels, then FusedBatchNorm(x, μ, v).
+// The Mean kernels tag their outputs here; FusedBatchNorm's gradient asks whether its mean and variance
+// are x's batch moments recorded on the tape now being differentiated. If so, one fused kernel yields the
+// full gradient through μ and v as well, and the moments' own backward only carries zeros.
+import { type DataId, engine, type TensorInfo } from '@tensorflow/tfjs-core';
+
+interface Recorded {
+  x: DataId;
+  // The tape the producing kernel was recorded on: tags from another (or no) tape do not count.
+  tape: unknown;
+}
+
+const means = new WeakMap<DataId, Recorded>();
+const variances = new WeakMap<DataId, Recorded & { mean: DataId }>();
+
+interface EngineState {
+  gradientDepth: number;
+  kernelDepth: number;
+  activeTape: unknown;
+}
+
+/** The tape the kernel now running will be recorded on, or null. */
+function recordingTape(): unknown {
+  const state = (engine() as unknown as { state: EngineState }).state;
+  // Inside a kernel kernelDepth is 1 for a kernel the tape will record, more for nested calls.
+  return state.gradientDepth > 0 && state.kernelDepth === 1 ? state.activeTape : null;
+}
+
+function currentTape(): unknown {
+  return (engine() as unknown as { state: EngineState }).state.activeTape;
+}
+
+/** `mean` is Mean(x) over every axis but the last. */
+export function noteChannelMean(mean: TensorInfo, x: TensorInfo): void {
+  means.set(mean.dataId, { x: x.dataId, tape: recordingTape() });
+}
+
+/** The x whose channel mean `mean` is, if any. */
+export function channelMeanSource(mean: TensorInfo): DataId | undefined {
+  return means.get(mean.dataId)?.x;
+}
+
+/** `variance` is Mean((x − mean)²) over every axis but the last. */
+export function noteChannelVariance(variance: TensorInfo, x: DataId, mean: DataId): void {
+  variances.set(variance.dataId, { x, mean, tape: recordingTape() });
+}
+
+/** Whether mean and variance are x's batch moments, computed on the tape being differentiated. */
+export function areTapedBatchMoments(x: TensorInfo, mean: TensorInfo, variance: TensorInfo): boolean {
+  const m = means.get(mean.dataId);
+  const v = variances.get(variance.dataId);
+  const tape = currentTape();
+  return (
+    m !== undefined && v !== undefined && tape != null &&
+    m.x === x.dataId && v.x === x.dataId && v.mean === mean.dataId && m.tape === tape && v.tape === tape
+  );
+}
