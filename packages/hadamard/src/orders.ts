@@ -11,7 +11,7 @@ import { hasSupplementaryDifferenceSets } from './difference-sets';
 import { primePower } from './galois-field';
 import { isMiyamotoParameter } from './miyamoto';
 import { hasTMatrices } from './t-matrices';
-import { hasWilliamsonMatrices } from './williamson';
+import { hasWilliamsonMatrices, williamsonOrders } from './williamson';
 
 /**
  * The multiples of 4 up to 2000 for which no Hadamard matrix is known (the Hadamard
@@ -138,13 +138,15 @@ function differenceSets(m: number): HadamardConstruction | null {
   return hasSupplementaryDifferenceSets(m / 4) ? { kind: 'difference-sets', order: m, v: m / 4 } : null;
 }
 
-/** m = 4·t·w with T-matrices of order t and Williamson matrices of order w (w = 1 allowed); largest t first. */
+/**
+ * m = 4·t·w with T-matrices of order t and Williamson matrices of order w (w = 1 allowed:
+ * then it is the Goethals–Seidel array of the T-matrices); the smallest tabulated w first.
+ */
 function baumertHall(m: number): HadamardConstruction | null {
   const tw = m / 4;
-  for (let t = tw; t >= 2; t--) {
-    if (tw % t !== 0) continue;
-    const w = tw / t;
-    if (hasTMatrices(t) && hasWilliamsonMatrices(w)) return { kind: 'baumert-hall', order: m, t, w };
+  for (const w of williamsonOrders()) {
+    if (w > tw / 2) break;
+    if (tw % w === 0 && hasTMatrices(tw / w)) return { kind: 'baumert-hall', order: m, t: tw / w, w };
   }
   return null;
 }

@@ -26,11 +26,15 @@ const WILLIAMSON_PATTERN = [
 export type SequenceQuadruple = readonly [SignSequence, SignSequence, SignSequence, SignSequence];
 
 /** The orders w of the Williamson matrices in the table, ascending. */
-export function williamsonOrders(): number[] {
-  return Object.keys(WILLIAMSON_SEQUENCES)
-    .map(Number)
-    .sort((x, y) => x - y);
+export function williamsonOrders(): readonly number[] {
+  return WILLIAMSON_ORDERS;
 }
+
+const WILLIAMSON_ORDERS: readonly number[] = Object.freeze(
+  Object.keys(WILLIAMSON_SEQUENCES)
+    .map(Number)
+    .sort((x, y) => x - y),
+);
 
 /** True when the table holds Williamson matrices of order w. */
 export function hasWilliamsonMatrices(w: number): boolean {
