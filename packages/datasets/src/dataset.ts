@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveBatchOptions, type BatchOptions, type ResolvedBatchOptions } from './batch-options';
-import { DatasetError, invalidArgument } from './errors';
+import { DatasetError, describeCause, invalidArgument } from './errors';
 import { holdoutPositions, type HoldoutOptions } from './holdout';
 import { decodeImage } from './image/decode';
 import { inspectImage } from './image/inspect-image';
@@ -212,7 +212,7 @@ export class Dataset {
       const image = await decodeImage(encoded, inspectImage(encoded));
       return { data: image.data, width: image.width, height: image.height, label, file };
     } catch (cause) {
-      throw new DatasetError('BAD_IMAGE', `${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { file, cause });
+      throw new DatasetError('BAD_IMAGE', `${file}: ${describeCause(cause)}`, { file, cause });
     } finally {
       reader.close();
     }

@@ -123,7 +123,7 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
     } catch (cause) {
       if (cause instanceof DatasetError) throw cause;
       const reason = controllerAborted(cause) ? `no data for ${(options.idleTimeoutMs ?? 60_000) / 1000} s` : describeCause(cause);
-      throw new DatasetError('DOWNLOAD', `could not download ${options.url}: ${reason}${cause instanceof Error && cause.cause ? ` (${describeCause(cause.cause)})` : ''}`, { file: options.url, cause });
+      throw new DatasetError('DOWNLOAD', `could not download ${options.url}: ${reason}${innerCause(cause) === undefined ? '' : ` (${describeCause(innerCause(cause))})`}`, { file: options.url, cause });
     }
     if (options.md5 !== undefined) {
       const actual = await md5OfFile(part);
@@ -138,6 +138,15 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
   }
 }
 
+// Duck-typed: fetch's errors come from Node's realm, which a test sandbox's instanceof does not recognise.
+function innerCause(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'cause' in error ? (error as { cause: unknown }).cause : undefined;
+}
+
+function isAbort(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
 function controllerAborted(cause: unknown): boolean {
-  return cause instanceof Error && (cause.name === 'AbortError' || (cause.cause instanceof Error && cause.cause.name === 'AbortError'));
+  return isAbort(cause) || isAbort(innerCause(cause));
 }

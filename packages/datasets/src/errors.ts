@@ -31,6 +31,8 @@ export function invalidArgument(message: string): DatasetError {
   return new DatasetError('INVALID_ARGUMENT', message);
 }
 
+/** The message of anything thrown. Duck-typed: errors from another realm (a VM context, a test sandbox) fail instanceof. */
 export function describeCause(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
+  if (typeof cause === 'object' && cause !== null && 'message' in cause) return String((cause as { message: unknown }).message);
+  return String(cause);
 }

@@ -159,7 +159,7 @@ function choosePreprocessing(loaded: LoadedSource, options: OpenDatasetOptions):
     const imageSize = toSize2(p.imageSize, 'preprocessing.imageSize');
     return { ...p, imageSize, channels: 3, train: compose(p.train), eval: compose(p.eval) };
   }
-  const native = loaded.uniformSize;
+  const native = loaded.uniformSize ?? loaded.typicalSize;
   const small = native !== undefined && native.width <= SMALL_IMAGE && native.height <= SMALL_IMAGE;
   const recipe = typeof options.augmentation === 'string' ? options.augmentation : loaded.family !== 'folder' || small ? 'cifar' : 'imagenet';
   const effective = recipe === 'none' ? (loaded.family !== 'folder' || small ? 'cifar' : 'imagenet') : recipe;
@@ -170,8 +170,10 @@ function choosePreprocessing(loaded: LoadedSource, options: OpenDatasetOptions):
   let train: TransformSpec[];
   let evaluation: TransformSpec[];
   if (effective === 'cifar') {
-    // At the native size: crop and flip only. Otherwise resize first (the padding scales with the size).
-    const fit = native !== undefined && native.width === width && native.height === height ? [] : [resize([height, width])];
+    // At the (known) native size: crop and flip only. Otherwise resize first (the padding scales with the
+    // size); a resize to an image's own size is an exact copy, so a guessed size costs nothing.
+    const known = loaded.uniformSize;
+    const fit = known !== undefined && known.width === width && known.height === height ? [] : [resize([height, width])];
     train = compose(fit, randomCrop([height, width], { padding: Math.max(1, Math.round((4 * Math.min(height, width)) / 32)) }), randomHorizontalFlip(), norm);
     evaluation = compose(fit, norm);
   } else {

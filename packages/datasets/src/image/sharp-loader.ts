@@ -1,4 +1,5 @@
 import type SharpFactory from 'sharp';
+import { describeCause } from '../errors';
 
 export type Sharp = typeof SharpFactory;
 
@@ -19,7 +20,7 @@ export function loadSharp(): Promise<Sharp> {
     },
     (cause: unknown) => {
       loading = undefined;
-      throw new Error(`the image library sharp could not be loaded (${cause instanceof Error ? cause.message : String(cause)}); it decodes PNGs and large JPEGs`);
+      throw new Error(`the image library sharp could not be loaded (${describeCause(cause)}); it decodes PNGs and large JPEGs`);
     },
   );
   return loading;

@@ -1,4 +1,4 @@
-import { DatasetError } from '../errors';
+import { DatasetError, describeCause } from '../errors';
 import { inspectImage } from '../image/inspect-image';
 import { sharedBytes, sharedFloat64, type EncodedStore } from '../image-store';
 
@@ -13,8 +13,8 @@ export type BadImagePolicy = 'error' | 'skip';
 export interface EncodedSample {
   readonly name: string;
   readonly label: number;
-  /** The bytes, or the error that reading them raised. */
-  readonly bytes: Uint8Array | Error;
+  /** The bytes, or why they could not be read. */
+  readonly bytes: Uint8Array | { readonly unreadable: string };
 }
 
 export interface EncodedImages {
@@ -55,15 +55,15 @@ export function packEncodedImages(samples: readonly EncodedSample[], classNames:
   let height = -1;
   let uniform = true;
   for (const sample of samples) {
-    if (sample.bytes instanceof Error) {
-      rejectImage(policy, skipped, sample.name, `unreadable: ${sample.bytes.message}`);
+    if ('unreadable' in sample.bytes) {
+      rejectImage(policy, skipped, sample.name, `unreadable: ${sample.bytes.unreadable}`);
       continue;
     }
     let info;
     try {
       info = inspectImage(sample.bytes);
     } catch (cause) {
-      rejectImage(policy, skipped, sample.name, cause instanceof Error ? cause.message : String(cause));
+      rejectImage(policy, skipped, sample.name, describeCause(cause));
       continue;
     }
     if (width < 0) {

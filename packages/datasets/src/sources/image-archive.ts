@@ -8,6 +8,7 @@ import { packEncodedImages, type BadImagePolicy } from './encoded-images';
 import { layoutImageFolder, type SplitName } from './image-folder-layout';
 import type { LoadedSource } from './image-source';
 import { indexTar, isGzipFile, readTar } from './tar-reader';
+import { typicalSize } from './typical-size';
 
 export interface ArchiveOptions {
   readonly split: SplitName;
@@ -88,6 +89,7 @@ function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (membe
     classNames: layout.classNames,
     skipped: [],
     uniformSize: undefined,
+    typicalSize: typicalSize(store),
     description: `image folder ${nameOf(layout.root)} (indexed in place)`,
     family: 'folder',
   };

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DatasetError } from '../errors';
+import { DatasetError, describeCause } from '../errors';
 import type { FileStore } from '../image-store';
 import { packEncodedImages, type BadImagePolicy } from './encoded-images';
 import { layoutImageFolder, type SplitName } from './image-folder-layout';
 import type { LoadedSource } from './image-source';
+import { typicalSize } from './typical-size';
 
 export interface FolderOptions {
   readonly split: SplitName;
@@ -59,11 +60,11 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
   const description = `image folder ${path.join(root, layout.root)}`;
   if (total <= options.memoryLimit) {
     const samples = layout.samples.map((s, i) => {
-      let bytes: Uint8Array | Error;
+      let bytes: Uint8Array | { unreadable: string };
       try {
         bytes = readFileSync(absolute[i]!);
       } catch (cause) {
-        bytes = cause instanceof Error ? cause : new Error(String(cause));
+        bytes = { unreadable: describeCause(cause) };
       }
       return { name: absolute[i]!, label: s.label, bytes };
     });
@@ -78,6 +79,7 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
     classNames: layout.classNames,
     skipped: [],
     uniformSize: undefined,
+    typicalSize: typicalSize(store),
     description,
     family: 'folder',
   };

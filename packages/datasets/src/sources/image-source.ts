@@ -10,6 +10,8 @@ export interface LoadedSource {
   readonly skipped: BadImage[];
   /** Known when every image has one size (raw pixel sources always). */
   readonly uniformSize: { width: number; height: number } | undefined;
+  /** For images left on disk: the size shared by a sample of them, when they agree (a guess for defaults only). */
+  readonly typicalSize?: { width: number; height: number } | undefined;
   /** A short description for messages and the preprocessing record, e.g. 'cifar10 train (/data/cifar-10-batches-bin)'. */
   readonly description: string;
   /** The family of data: decides default augmentation. */

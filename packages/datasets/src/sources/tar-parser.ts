@@ -108,13 +108,18 @@ export class TarParser {
     if (size === 0) this.onDataEnd();
   }
 
+  private applyPax(pax: { path?: string; size?: number }): void {
+    if (pax.path !== undefined) this.override.name = pax.path;
+    if (pax.size !== undefined) this.override.size = pax.size;
+  }
+
   private onDataEnd(): void {
     const cur = this.current!;
     if (!cur.inPadding) {
       if (cur.meta === 'L') {
         const nul = cur.data!.indexOf(0);
         this.override.name = utf8.decode(cur.data!.subarray(0, nul < 0 ? cur.data!.length : nul));
-      } else if (cur.meta === 'x') Object.assign(this.override, parsePaxRecords(cur.data!));
+      } else if (cur.meta === 'x') this.applyPax(parsePaxRecords(cur.data!));
       else if (cur.entry?.kind === 'file') this.onEntry(cur.entry, cur.data);
       if (cur.padding > 0) {
         cur.inPadding = true;

@@ -66,7 +66,11 @@ export function indexTar(archive: string): TarEntry[] {
         const data = Buffer.alloc(size);
         readSync(fd, data, 0, size, offset);
         if (header.type === 'L') override.name = data.toString('utf8').replace(/\0.*$/s, '');
-        else Object.assign(override, parsePaxRecords(data));
+        else {
+          const pax = parsePaxRecords(data);
+          if (pax.path !== undefined) override.name = pax.path;
+          if (pax.size !== undefined) override.size = pax.size;
+        }
       } else {
         const name = normaliseMemberName(override.name ?? header.name);
         override = {};

@@ -1,4 +1,4 @@
-import { DatasetError } from '../errors';
+import { DatasetError, describeCause } from '../errors';
 import { decodeForPlan, decodeImage } from '../image/decode';
 import { inspectImage } from '../image/inspect-image';
 import { EncodedReader, sampleName, type ImageStore, type PixelStore } from '../image-store';
@@ -76,20 +76,20 @@ export class BatchProcessor {
     try {
       bytes = this.reader!.read(index);
     } catch (cause) {
-      return `unreadable: ${cause instanceof Error ? cause.message : String(cause)}`;
+      return `unreadable: ${describeCause(cause)}`;
     }
     let info;
     try {
       info = inspectImage(bytes);
     } catch (cause) {
-      return cause instanceof Error ? cause.message : String(cause);
+      return describeCause(cause);
     }
     if (task.decodeOnly) {
       try {
         const image = await decodeImage(bytes, info);
         if (image.width !== info.width || image.height !== info.height) return `decoded ${image.width}×${image.height}, header says ${info.width}×${info.height}`;
       } catch (cause) {
-        return `cannot decode: ${cause instanceof Error ? cause.message : String(cause)}`;
+        return `cannot decode: ${describeCause(cause)}`;
       }
       return undefined;
     }
@@ -99,7 +99,7 @@ export class BatchProcessor {
       const decoded = await decodeForPlan(bytes, info, plan);
       renderSample(decoded.image, decoded.plan, x, offset);
     } catch (cause) {
-      return `cannot decode: ${cause instanceof Error ? cause.message : String(cause)}`;
+      return `cannot decode: ${describeCause(cause)}`;
     }
     return undefined;
   }

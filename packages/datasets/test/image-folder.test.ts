@@ -1,0 +1,198 @@
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DatasetError, openDataset, type ArrayBatch, type Dataset } from '../src/index';
+import { batchesDiffer, encodeJpeg, encodePng, meanAbsDiff, testPixels } from './support/images';
+import { systemTar } from './support/tar';
+import { temporaryDirectory } from './support/temp';
+
+const temp = temporaryDirectory();
+afterAll(temp.cleanup);
+
+/** Writes files (relative path → bytes) under a new directory. */
+function writeTree(name: string, files: Record<string, Uint8Array | string>): string {
+  const root = path.join(temp.dir, name);
+  for (const [rel, bytes] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), bytes);
+  }
+  return root;
+}
+
+const pixels = (seed: number, w = 32, h = 32) => testPixels(w, h, seed);
+
+let good: Record<string, Uint8Array | string>;
+beforeAll(async () => {
+  good = {
+    'cat/b.jpg': encodeJpeg(pixels(1), 32, 32),
+    'cat/a.jpg': encodeJpeg(pixels(2), 32, 32),
+    'cat/c.jpeg': encodeJpeg(pixels(3), 32, 32),
+    'ant/1.png': await encodePng(pixels(4), 32, 32),
+    'ant/2.png': await encodePng(pixels(5), 32, 32),
+    'bee/sub/x.jpg': encodeJpeg(pixels(6), 32, 32),
+    'bee/y.JPG': encodeJpeg(pixels(7), 32, 32),
+    'cat/.DS_Store': 'junk the finder leaves',
+    'README.txt': 'files beside the classes are ignored, as ImageFolder does',
+  };
+});
+
+async function allBatches(ds: Dataset, options = {}): Promise<ArrayBatch[]> {
+  const out: ArrayBatch[] = [];
+  for await (const b of ds.arrays({ batchSize: 3, seed: 5, ...options })) out.push(b);
+  return out;
+}
+
+async function failure(run: () => Promise<unknown>): Promise<DatasetError> {
+  try {
+    await run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DatasetError);
+    return error as DatasetError;
+  }
+  throw new Error('expected a DatasetError');
+}
+
+describe('ImageFolder directories and archives', () => {
+  it('sorts classes, labels files by class, ignores hidden and top-level files', async () => {
+    const root = writeTree('plain', good);
+    const ds = await openDataset(root, { workers: 0 });
+    expect(ds.classNames).toEqual(['ant', 'bee', 'cat']);
+    expect(ds.size).toBe(7);
+    expect(Array.from(ds.labels)).toEqual([0, 0, 1, 1, 2, 2, 2]);
+    const files = await Promise.all(Array.from({ length: 7 }, async (_, i) => path.relative(root, (await ds.readImage(i)).file)));
+    expect(files).toEqual(['ant/1.png', 'ant/2.png', 'bee/sub/x.jpg', 'bee/y.JPG', 'cat/a.jpg', 'cat/b.jpg', 'cat/c.jpeg']);
+    // Pixels: PNG exactly, JPEG within compression error.
+    expect(Array.from((await ds.readImage(0)).data)).toEqual(Array.from(pixels(4)));
+    expect(meanAbsDiff((await ds.readImage(4)).data, pixels(2))).toBeLessThan(4);
+    // 32×32 uniform images get the CIFAR recipe at their own size.
+    expect(ds.imageSize).toEqual([32, 32]);
+    expect(ds.preprocessing.train.map((t) => t.type)).toEqual(['randomCrop', 'randomHorizontalFlip', 'normalize']);
+  });
+
+  it('a .tar and a .tar.gz with a top-level train/ directory give the same batches as the directory, in threads or not', async () => {
+    const root = writeTree('wrapped/train', good);
+    const reference = await allBatches(await openDataset(root, { workers: 0 }));
+    const tar = path.join(temp.dir, 'wrapped.tar');
+    const gz = path.join(temp.dir, 'wrapped.tar.gz');
+    systemTar(tar, path.join(temp.dir, 'wrapped'), ['train']);
+    systemTar(gz, path.join(temp.dir, 'wrapped'), ['train'], { gzip: true });
+    for (const [source, options] of [
+      [tar, { workers: 0 }],
+      [gz, { workers: 2 }],
+      [path.join(temp.dir, 'wrapped'), { workers: 1 }],
+      [root, { workers: 0, memoryLimit: 0 }], // read file by file
+      [tar, { workers: 1, memoryLimit: 0 }], // indexed in place
+    ] as const) {
+      const ds = await openDataset(source, options);
+      expect(ds.classNames).toEqual(['ant', 'bee', 'cat']);
+      expect(batchesDiffer(await allBatches(ds), reference)).toBeUndefined();
+      await ds.close();
+    }
+  });
+
+  it('split directories: train/ for train, val/ (or test/) for test', async () => {
+    const root = writeTree('splits', {
+      'train/a/1.png': await encodePng(pixels(8), 32, 32),
+      'train/b/1.png': await encodePng(pixels(9), 32, 32),
+      'train/b/2.png': await encodePng(pixels(10), 32, 32),
+      'val/a/1.png': await encodePng(pixels(11), 32, 32),
+      'val/b/1.png': await encodePng(pixels(12), 32, 32),
+    });
+    expect((await openDataset(root, { workers: 0 })).size).toBe(3);
+    const test = await openDataset(root, { split: 'test', workers: 0 });
+    expect(test.size).toBe(2);
+    expect(Array.from((await test.readImage(1)).data)).toEqual(Array.from(pixels(12)));
+  });
+
+  it('larger images of mixed sizes get the ImageNet recipe and are decoded with sharp in the workers', async () => {
+    const root = writeTree('large', {
+      'x/1.jpg': encodeJpeg(pixels(13, 120, 90), 120, 90),
+      'x/2.jpg': encodeJpeg(pixels(14, 90, 130), 90, 130),
+      'y/1.png': await encodePng(pixels(15, 100, 100), 100, 100),
+    });
+    const ds = await openDataset(root, { imageSize: 48, workers: 1 });
+    expect(ds.preprocessing.train.map((t) => t.type)).toEqual(['randomResizedCrop', 'randomHorizontalFlip', 'normalize']);
+    expect(ds.preprocessing.eval.map((t) => t.type)).toEqual(['resize', 'centerCrop', 'normalize']);
+    const [batch] = await allBatches(ds, { augment: true, batchSize: 8 });
+    expect(batch!.shape).toEqual([3, 48, 48, 3]);
+    expect(Array.from(batch!.x).every(Number.isFinite)).toBe(true);
+    await ds.close();
+  });
+});
+
+describe('bad image files', () => {
+  it('a non-image file in a class directory fails naming it, or is skipped and counted', async () => {
+    const root = writeTree('nonimage', { ...good, 'bee/notes.txt': 'not an image' });
+    const error = await failure(() => openDataset(root, { workers: 0 }));
+    expect(error.code).toBe('BAD_IMAGE');
+    expect(error.file).toBe(path.join(root, 'bee/notes.txt'));
+    expect(error.message).toContain('not a JPEG or PNG image');
+    const ds = await openDataset(root, { workers: 0, onBadImage: 'skip' });
+    expect(ds.size).toBe(7);
+    expect(ds.skipped).toEqual([{ file: path.join(root, 'bee/notes.txt'), reason: 'not a JPEG or PNG image' }]);
+  });
+
+  it('a truncated JPEG and an unreadable file (dangling link) are named', async () => {
+    const jpg = encodeJpeg(pixels(16), 32, 32);
+    const root = writeTree('truncated', { ...good, 'ant/3.jpg': jpg.subarray(0, jpg.length - 30) });
+    expect((await failure(() => openDataset(root, { workers: 0 }))).message).toContain(`${path.join(root, 'ant/3.jpg')}: truncated JPEG`);
+    const linked = writeTree('dangling', good);
+    symlinkSync(path.join(linked, 'nowhere.jpg'), path.join(linked, 'cat/link.jpg'));
+    const error = await failure(() => openDataset(linked, { workers: 0 }));
+    expect(error.file).toBe(path.join(linked, 'cat/link.jpg'));
+    expect(error.message).toMatch(/unreadable: ENOENT/);
+  });
+
+  it('an empty class directory, or a class whose files were all skipped, is an error', async () => {
+    const root = writeTree('emptyclass', good);
+    mkdirSync(path.join(root, 'dog'));
+    const error = await failure(() => openDataset(root, { workers: 0 }));
+    expect(error.code).toBe('EMPTY_CLASS');
+    expect(error.message).toContain(`class directory ${path.join(root, 'dog')} holds no images`);
+    const allBad = writeTree('allbad', { ...good, 'dog/a.jpg': 'x', 'dog/b.jpg': 'y' });
+    const skipped = await failure(() => openDataset(allBad, { workers: 0, onBadImage: 'skip' }));
+    expect(skipped.message).toContain("class 'dog'");
+    expect(skipped.message).toContain('no usable images (2 files skipped');
+  });
+
+  it('a broken archive is named', async () => {
+    const root = writeTree('tobreak', good);
+    const gz = path.join(temp.dir, 'broken.tar.gz');
+    systemTar(gz, root, ['.'], { gzip: true });
+    writeFileSync(gz, readFileSync(gz).subarray(0, 600));
+    const error = await failure(() => openDataset(gz, { workers: 0 }));
+    expect(error.code).toBe('BROKEN_ARCHIVE');
+    expect(error.file).toBe(gz);
+  });
+
+  it('a .tar.gz over the memory limit fails with advice (gzip has no random access)', async () => {
+    const gz = path.join(temp.dir, 'big.tar.gz');
+    systemTar(gz, writeTree('big', good), ['.'], { gzip: true });
+    const error = await failure(() => openDataset(gz, { memoryLimit: 1000, workers: 0 }));
+    expect(error.code).toBe('TOO_LARGE');
+    expect(error.message).toContain('uncompressed .tar');
+  });
+
+  it('a PNG with corrupt data but intact structure: caught by verify "decode" at open, or when its batch is made', async () => {
+    const png = Buffer.from(await encodePng(pixels(17), 32, 32));
+    const idat = png.indexOf('IDAT');
+    for (let i = idat + 10; i < idat + 40; i++) png[i] = 0x55;
+    const root = writeTree('corruptpng', { ...good, 'ant/3.png': png });
+    const bad = path.join(root, 'ant/3.png');
+    // Passes the structure check at open.
+    const ds = await openDataset(root, { workers: 1 });
+    const error = await failure(() => allBatches(ds, { shuffle: false, batchSize: 4 }));
+    expect(error.file).toBe(bad);
+    expect(error.message).toContain('cannot decode');
+    await ds.close();
+    // Skipped while batching: the batch is one image short and the file is counted.
+    const skipping = await openDataset(root, { workers: 0, onBadImage: 'skip' });
+    const batches = await allBatches(skipping, { shuffle: false, batchSize: 4 });
+    expect(batches.map((b) => b.shape[0])).toEqual([3, 4]);
+    expect(skipping.skipped.map((s) => s.file)).toEqual([bad]);
+    // Decoded at open.
+    expect((await failure(() => openDataset(root, { workers: 1, verify: 'decode' }))).file).toBe(bad);
+    const verified = await openDataset(root, { workers: 0, verify: 'decode', onBadImage: 'skip' });
+    expect(verified.size).toBe(7);
+    expect(verified.skipped.map((s) => s.file)).toEqual([bad]);
+  });
+});
