@@ -12,7 +12,6 @@
  * A − I is skew. With {0, ±1} T-matrices in place of A…D it gives Baumert–Hall units instead.
  */
 import { block, circulantBlockArray } from './block-arrays';
-import { periodicAutocorrelation } from './sequences';
 
 const GOETHALS_SEIDEL_PATTERN = [
   [block(1, 0), block(1, 1, 'XR'), block(1, 2, 'XR'), block(1, 3, 'XR')],
@@ -24,18 +23,4 @@ const GOETHALS_SEIDEL_PATTERN = [
 /** The Goethals–Seidel array of the circulants with first rows a, b, c, d (entries 0/±1). */
 export function goethalsSeidelArray(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>, d: ArrayLike<number>): Int8Array {
   return circulantBlockArray(GOETHALS_SEIDEL_PATTERN, [a, b, c, d]);
-}
-
-/**
- * True when the four rows define circulants with A·Aᵀ + B·Bᵀ + C·Cᵀ + D·Dᵀ = c·I for some c,
- * i.e. their periodic autocorrelations sum to zero at every non-zero shift.
- */
-export function hasZeroPeriodicAutocorrelationSum(rows: readonly ArrayLike<number>[]): boolean {
-  const n = rows[0]!.length;
-  for (let s = 1; s < n; s++) {
-    let sum = 0;
-    for (const r of rows) sum += periodicAutocorrelation(r, s);
-    if (sum !== 0) return false;
-  }
-  return true;
 }

@@ -58,7 +58,7 @@ export function whyNoHadamard(n: number): string | null {
 export function hadamard(n: number): Int8Array {
   const why = whyNoHadamard(n);
   if (why !== null) throw new RangeError(`hadamard(${String(n)}): ${why}`);
-  if (n > MAX_MATRIX_ORDER) throw new RangeError(`hadamard(${n}): an ${n}×${n} matrix is too large to allocate; use hadamardTransform(${n})`);
+  if (n > MAX_MATRIX_ORDER) throw new RangeError(`hadamard(${n}): a ${n}×${n} matrix is too large to allocate; use hadamardTransform(${n})`);
   return buildConstruction(hadamardConstruction(n)!);
 }
 

@@ -15,10 +15,11 @@ import { hasWilliamsonMatrices, williamsonOrders } from './williamson';
 
 /**
  * The multiples of 4 up to 2000 for which no Hadamard matrix is known (the Hadamard
- * conjecture says one exists for every multiple of 4). Source: Đoković, "Hadamard matrices
- * of order 764 exist" (Combinatorica 28, 2008), which removed 764 from the list, and the
- * Handbook of Combinatorial Designs (2nd ed., 2007), V.1; still open in Đoković, Golubitsky &
- * Kotsireas, "Some new orders of Hadamard and skew-Hadamard matrices" (J. Combin. Des. 22, 2014).
+ * conjecture says one exists for every multiple of 4). Sources: R. Craigen & H. Kharaghani,
+ * "Hadamard matrices and Hadamard designs", Handbook of Combinatorial Designs (2nd ed., 2007),
+ * V.1, lists these thirteen with 764; D. Ž. Đoković, "Hadamard matrices of order 764 exist",
+ * Combinatorica 28 (2008), removed 764; the twelve are still open in Đoković, Golubitsky &
+ * Kotsireas, "Some new orders of Hadamard and skew-Hadamard matrices", J. Combin. Des. 22 (2014).
  */
 export const OPEN_HADAMARD_ORDERS: readonly number[] = Object.freeze([
   668, 716, 892, 1132, 1244, 1388, 1436, 1676, 1772, 1916, 1948, 1964,

@@ -46,14 +46,3 @@ export function circulant(row: ArrayLike<number>): Int8Array {
 export function negate(a: SignSequence): SignSequence {
   return a.map((x) => -x);
 }
-
-/** The concatenation a;b. */
-export function concat(...parts: ArrayLike<number>[]): SignSequence {
-  const out = new Int8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(Array.from(p), at);
-    at += p.length;
-  }
-  return out;
-}

@@ -19,6 +19,15 @@ describe('fwht', () => {
     expect(relativeError(out, expected)).toBeLessThan(1e-5);
   });
 
+  it.each([8, 1024, 1 << 17])('n = %i: Float32 results are the Float64 results rounded once to single precision', (n) => {
+    const input = Float32Array.from(randomVector(2 * n, 7 + n));
+    const wide = fwht(Float64Array.from(input), n, { normalize: true });
+    const narrow = fwht(Float32Array.from(input), n, { normalize: true });
+    let mismatches = 0;
+    for (let i = 0; i < narrow.length; i++) if (narrow[i] !== Math.fround(wide[i]!)) mismatches++;
+    expect(mismatches).toBe(0);
+  });
+
   it('normalize divides by √n, making the transform orthonormal and its own inverse', () => {
     const n = 256;
     const input = randomVector(n * 4, 5);

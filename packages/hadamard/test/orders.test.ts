@@ -145,6 +145,10 @@ describe('orders that cannot be built', () => {
     expect(() => hadamard(Number.NaN)).toThrow(/positive integer, got NaN/);
   });
 
+  it('refuses to allocate matrices beyond typed-array limits, pointing to the transform', () => {
+    expect(() => hadamard(65536)).toThrow(/hadamard\(65536\): a 65536×65536 matrix is too large to allocate; use hadamardTransform\(65536\)/);
+  });
+
   it.each([...OPEN_HADAMARD_ORDERS])('explains that order %i is an open problem', (n) => {
     expect(() => hadamard(n)).toThrow(new RegExp(`order ${n} is known: its existence is an open problem.*668, 716, 892, 1132`));
     expect(hadamardConstruction(n)).toBeNull();
