@@ -6,7 +6,7 @@
 /**
  * @param {typeof import('@tensorflow/tfjs')} tf
  * @param {number} depth 6n + 2: 20, 32, 44, 56, 110
- * @param {{ seed?: number, numClasses?: number }} [options]
+ * @param {{ seed?: number, numClasses?: number, inputSize?: number }} [options] inputSize: 32 for CIFAR
  */
 export function resnetCifar(tf, depth, options = {}) {
   if ((depth - 2) % 6 !== 0 || depth < 8) throw new RangeError(`resnetCifar: depth must be 6n + 2, got ${depth}`);
@@ -28,7 +28,8 @@ export function resnetCifar(tf, depth, options = {}) {
       .apply(input);
   };
 
-  const input = tf.input({ shape: [32, 32, 3], name: 'image' });
+  const size = options.inputSize ?? 32;
+  const input = tf.input({ shape: [size, size, 3], name: 'image' });
   let x = relu(bn(conv(input, 'conv1', 16, 3, 1), 'bn1'), 'relu');
   let inPlanes = 16;
   [16, 32, 64].forEach((planes, stage) => {

@@ -4,6 +4,7 @@
 // Prints one JSON line. With --profile, also the per-kernel time of one step (tf.profile).
 //
 //   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';

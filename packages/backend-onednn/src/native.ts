@@ -130,11 +130,15 @@ function loadAddon(): NativeAddon {
   const files = override ? [override] : candidateRoots().map((root) => path.join(root, 'build', 'Release', ADDON_FILE));
   const file = files.find((candidate) => existsSync(candidate));
   if (file === undefined) throw new Error(MISSING_ADDON_MESSAGE);
+  let addon: Partial<NativeAddon>;
   try {
-    return createRequire(file)(file) as NativeAddon;
+    addon = createRequire(file)(file) as Partial<NativeAddon>;
   } catch (cause) {
     throw new Error(MISSING_ADDON_MESSAGE, { cause });
   }
+  // A stale build from an older version of this package lacks functions the kernels call.
+  if (typeof addon.convForward !== 'function' || typeof addon.slice !== 'function') throw new Error(MISSING_ADDON_MESSAGE);
+  return addon as NativeAddon;
 }
 
 export const native: NativeAddon = loadAddon();
