@@ -23,7 +23,7 @@ export interface ArrayBatch {
 }
 
 /** A batch of tensors. The consumer owns them: dispose both (tf.dispose(batch)) after use. model.fitDataset does. */
-export interface Batch {
+export interface Batch extends tf.TensorContainerObject {
   readonly xs: tf.Tensor4D;
   /** One-hot float32 [B, numClasses], or int32 [B] with labels: 'int'. */
   readonly ys: tf.Tensor;

@@ -2,6 +2,10 @@ import { invalidArgument } from '../errors';
 import { sharedBytes, type PixelStore } from '../image-store';
 import { mixSeed, mulberry32, randomInt, uniform, type Random } from '../random';
 
+// Math functions bound once: in a vm context (Jest's test sandbox) every global lookup goes through an
+// interceptor, which makes a hot loop that says Math.sqrt about 100 times slower.
+const { abs, ceil, floor, max, min, sqrt, SQRT1_2 } = Math;
+
 /** The ten classes: what is drawn. Colour, position, size, rotation, background and noise never tell the class. */
 export const SYNTHETIC_CLASSES = ['disc', 'ring', 'square', 'frame', 'triangle', 'plus', 'cross', 'h-stripes', 'v-stripes', 'checker'] as const;
 
@@ -17,7 +21,7 @@ function clamp01(v: number): number {
 /** Signed distance (in stripe widths) to the nearest stripe edge: positive inside even stripes. A triangle
  * wave, not a sine: this runs for every pixel of every stripe image. */
 function stripeDistance(phase: number): number {
-  const k = Math.floor(phase);
+  const k = floor(phase);
   const f = phase - k;
   const d = f < 0.5 ? f : 1 - f;
   return (k & 1) === 0 ? d : -d;
@@ -25,51 +29,51 @@ function stripeDistance(phase: number): number {
 
 /** Coverage (0…1) of the class's shape at unit coordinates (u, v); `s` is the shape radius in pixels, so edges stay one pixel wide at every scale. */
 function coverage(shape: number, u: number, v: number, s: number, flipTriangle: boolean): number {
-  const au = Math.abs(u);
-  const av = Math.abs(v);
+  const au = abs(u);
+  const av = abs(v);
   let d: number;
   switch (shape) {
     case 0: // disc
-      d = Math.sqrt(u * u + v * v) - 0.9;
+      d = sqrt(u * u + v * v) - 0.9;
       break;
     case 1: // ring
-      d = Math.abs(Math.sqrt(u * u + v * v) - 0.68) - 0.22;
+      d = abs(sqrt(u * u + v * v) - 0.68) - 0.22;
       break;
     case 2: // filled square
-      d = Math.max(au, av) - 0.75;
+      d = max(au, av) - 0.75;
       break;
     case 3: // square outline
-      d = Math.abs(Math.max(au, av) - 0.66) - 0.17;
+      d = abs(max(au, av) - 0.66) - 0.17;
       break;
     case 4: {
       // equilateral triangle, inradius 0.45, apex up or down
       const w = flipTriangle ? -v : v;
-      d = Math.max(w, -0.866 * u - 0.5 * w, 0.866 * u - 0.5 * w) - 0.45;
+      d = max(w, -0.866 * u - 0.5 * w, 0.866 * u - 0.5 * w) - 0.45;
       break;
     }
     case 5: // plus
-      d = Math.min(Math.max(au - 0.24, av - 0.92), Math.max(au - 0.92, av - 0.24));
+      d = min(max(au - 0.24, av - 0.92), max(au - 0.92, av - 0.24));
       break;
     case 6: {
       // diagonal cross: the plus turned 45°
-      const p = Math.abs((u + v) * Math.SQRT1_2);
-      const q = Math.abs((u - v) * Math.SQRT1_2);
-      d = Math.min(Math.max(p - 0.24, q - 0.92), Math.max(p - 0.92, q - 0.24));
+      const p = abs((u + v) * SQRT1_2);
+      const q = abs((u - v) * SQRT1_2);
+      d = min(max(p - 0.24, q - 0.92), max(p - 0.92, q - 0.24));
       break;
     }
     case 7:
     case 8: {
       // a disc of stripes, horizontal or vertical, each stripe 0.3 radius wide
-      const inside = clamp01(0.5 - (Math.sqrt(u * u + v * v) - 0.95) * s);
+      const inside = clamp01(0.5 - (sqrt(u * u + v * v) - 0.95) * s);
       return inside * clamp01(0.5 + stripeDistance((shape === 7 ? v : u) / 0.3) * 0.3 * s);
     }
     default: {
       // a square of 0.4-radius checks: inside where the two stripe patterns agree
-      const inside = clamp01(0.5 - (Math.max(au, av) - 0.8) * s);
+      const inside = clamp01(0.5 - (max(au, av) - 0.8) * s);
       const a = stripeDistance(u / 0.4);
       const b = stripeDistance(v / 0.4);
       const agree = (a >= 0) === (b >= 0);
-      return inside * clamp01(0.5 + (agree ? 1 : -1) * Math.min(Math.abs(a), Math.abs(b)) * 0.4 * s);
+      return inside * clamp01(0.5 + (agree ? 1 : -1) * min(abs(a), abs(b)) * 0.4 * s);
     }
   }
   return clamp01(0.5 - d * s);
@@ -91,7 +95,7 @@ export function drawSyntheticImage(label: number, random: Random, out: Uint8Arra
   let fg0 = random();
   let fg1 = random();
   let fg2 = random();
-  for (let tries = 0; tries < 20 && Math.sqrt((fg0 - bg0) ** 2 + (fg1 - bg1) ** 2 + (fg2 - bg2) ** 2) < 0.45; tries++) {
+  for (let tries = 0; tries < 20 && sqrt((fg0 - bg0) ** 2 + (fg1 - bg1) ** 2 + (fg2 - bg2) ** 2) < 0.45; tries++) {
     fg0 = random();
     fg1 = random();
     fg2 = random();
@@ -111,10 +115,10 @@ export function drawSyntheticImage(label: number, random: Random, out: Uint8Arra
 
   // 1. Background ramp everywhere; the shape blended in over its bounding box only.
   const reach = 1.5 * s + 1;
-  const x0 = Math.max(0, Math.floor(cx - reach));
-  const x1 = Math.min(side, Math.ceil(cx + reach));
-  const y0 = Math.max(0, Math.floor(cy - reach));
-  const y1 = Math.min(side, Math.ceil(cy + reach));
+  const x0 = max(0, floor(cx - reach));
+  const x1 = min(side, ceil(cx + reach));
+  const y0 = max(0, floor(cy - reach));
+  const y1 = min(side, ceil(cy + reach));
   for (let y = 0, o = 0; y < side; y++) {
     const py = y + 0.5;
     const rampRow = (py - side / 2) * rampY;
@@ -142,11 +146,11 @@ export function drawSyntheticImage(label: number, random: Random, out: Uint8Arra
     const c0 = random();
     const c1 = random();
     const c2 = random();
-    for (let y = Math.max(0, Math.floor(by - br - 1)); y < Math.min(side, Math.ceil(by + br + 1)); y++) {
-      for (let x = Math.max(0, Math.floor(bx - br - 1)); x < Math.min(side, Math.ceil(bx + br + 1)); x++) {
+    for (let y = max(0, floor(by - br - 1)); y < min(side, ceil(by + br + 1)); y++) {
+      for (let x = max(0, floor(bx - br - 1)); x < min(side, ceil(bx + br + 1)); x++) {
         const dx = x + 0.5 - bx;
         const dy = y + 0.5 - by;
-        const a = clamp01(br + 0.5 - Math.sqrt(dx * dx + dy * dy));
+        const a = clamp01(br + 0.5 - sqrt(dx * dx + dy * dy));
         if (a === 0) continue;
         const o = (y * side + x) * 3;
         buf[o] = buf[o]! * (1 - a) + c0 * a;
@@ -158,8 +162,8 @@ export function drawSyntheticImage(label: number, random: Random, out: Uint8Arra
 
   // 3. Noise and quantisation. An inline xorshift32 gives two triangular (sum of two uniform bytes)
   // variates per draw: per-pixel noise is the hot loop, and unit variance needs a scale of sqrt(6).
-  let state = Math.floor(random() * 4294967296) | 1; // kept int32: a uint32 above 2^31 would be a heap number
-  const scale = (sigma * Math.sqrt(6)) / 255;
+  let state = floor(random() * 4294967296) | 1; // kept int32: a uint32 above 2^31 would be a heap number
+  const scale = (sigma * sqrt(6)) / 255;
   const n = side * side * 3;
   for (let i = 0; i < n; i += 2) {
     state ^= state << 13;

@@ -1,0 +1,183 @@
+import * as tf from '@tensorflow/tfjs';
+import { CIFAR_MEAN, CIFAR_STD, openDataset, toTfDataset, type ArrayBatch, type Dataset } from '../src/index';
+import { batchesDiffer } from './support/images';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+async function collect(ds: Dataset, options = {}): Promise<ArrayBatch[]> {
+  const out: ArrayBatch[] = [];
+  for await (const b of ds.arrays({ batchSize: 64, ...options })) out.push(b);
+  return out;
+}
+
+describe('batches', () => {
+  let train: Dataset;
+  beforeAll(async () => {
+    train = await openDataset('synthetic', { synthetic: { size: 500 } });
+  });
+
+  it('describes itself: size, classes, shape, preprocessing', () => {
+    expect(train.size).toBe(500);
+    expect(train.numClasses).toBe(10);
+    expect(train.shape).toEqual([32, 32, 3]);
+    expect(train.preprocessing.mean).toEqual([...CIFAR_MEAN]);
+    expect(train.preprocessing.std).toEqual([...CIFAR_STD]);
+    expect(JSON.parse(JSON.stringify(train.preprocessing))).toEqual(train.preprocessing);
+  });
+
+  it('an epoch visits every image once, in batches of the asked size; one-hot ys match the labels', async () => {
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    for await (const { xs, ys } of train.batches({ batchSize: 64, seed: 3 })) {
+      expect(xs.shape.slice(1)).toEqual([32, 32, 3]);
+      expect(xs.dtype).toBe('float32');
+      sizes.push(xs.shape[0]);
+      const onehot = (await ys.array()) as number[][];
+      onehot.forEach((row) => {
+        expect(row.reduce((a, b) => a + b, 0)).toBe(1);
+        seen.push(row.indexOf(1));
+      });
+      tf.dispose([xs, ys]);
+    }
+    expect(sizes).toEqual([64, 64, 64, 64, 64, 64, 64, 52]);
+    const counts = new Array<number>(10).fill(0);
+    for (const label of seen) counts[label]!++;
+    expect(counts).toEqual(new Array<number>(10).fill(50)); // synthetic labels are balanced
+    expect(train.numBatches({ batchSize: 64, dropRemainder: true })).toBe(7);
+  });
+
+  it('the labels of each batch are those of its positions, and int labels come as int32', async () => {
+    for await (const { xs, ys } of train.batches({ batchSize: 100, labels: 'int', seed: 9 })) {
+      expect(ys.dtype).toBe('int32');
+      expect(ys.shape).toEqual([xs.shape[0]]);
+      tf.dispose([xs, ys]);
+    }
+    for (const batch of await collect(train, { seed: 9 })) expect(Array.from(batch.labels)).toEqual(Array.from(batch.positions, (p) => train.labels[p]));
+  });
+
+  it('evaluation batches (augment: false) hold the normalised images in order', async () => {
+    const [first] = await collect(train, { augment: false, shuffle: false });
+    const image = await train.readImage(0);
+    for (let i = 0; i < 32 * 32 * 3; i += 97) expect(first!.x[i]).toBeCloseTo((image.data[i]! / 255 - CIFAR_MEAN[i % 3]!) / CIFAR_STD[i % 3]!, 5);
+    expect(Array.from(first!.positions.subarray(0, 5))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('one seed and epoch give identical batches; another epoch or seed gives others', async () => {
+    const a = await collect(train, { seed: 1, epoch: 2 });
+    expect(batchesDiffer(await collect(train, { seed: 1, epoch: 2 }), a)).toBeUndefined();
+    expect(batchesDiffer(await collect(train, { seed: 1, epoch: 3 }), a)).toMatch(/labels/);
+    expect(batchesDiffer(await collect(train, { seed: 2, epoch: 2 }), a)).toMatch(/labels/);
+    // Same order, but augmentation drawn anew: shuffle off, augment on.
+    const p = await collect(train, { seed: 1, epoch: 0, shuffle: false });
+    const q = await collect(train, { seed: 1, epoch: 1, shuffle: false });
+    expect(batchesDiffer(p, q)).toMatch(/value/);
+  });
+
+  it('worker threads make exactly the batches the calling thread makes', async () => {
+    const threaded = await openDataset('synthetic', { synthetic: { size: 500 }, workers: 2 });
+    try {
+      expect(batchesDiffer(await collect(threaded, { seed: 4, epoch: 1, prefetch: 3 }), await collect(train, { seed: 4, epoch: 1 }))).toBeUndefined();
+    } finally {
+      await threaded.close();
+    }
+  });
+
+  it('leaves no tensor behind, also when the loop stops early', async () => {
+    const before = tf.memory().numTensors;
+    for await (const batch of train.batches({ batchSize: 50 })) tf.dispose(batch);
+    let n = 0;
+    for await (const batch of train.batches({ batchSize: 50 })) {
+      tf.dispose([batch.xs, batch.ys]);
+      if (++n === 2) break;
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects bad options, naming them', async () => {
+    await expect(collect(train, { batchSize: 0 })).rejects.toThrow(/batchSize must be an integer ≥ 1/);
+    await expect(collect(train, { epoch: -1 })).rejects.toThrow(/epoch must be an integer ≥ 0/);
+    await expect(collect(train, { labels: 'probabilities' })).rejects.toThrow(/labels must be 'onehot' or 'int'/);
+    await expect(openDataset('synthetic', { split: 'validation' })).rejects.toThrow(/give validation: \{ fraction \} or \{ count \}/);
+    await expect(openDataset('/no/such/place')).rejects.toThrow(/\/no\/such\/place does not exist/);
+    await expect(openDataset('synthetic', { imageSize: 40, augmentation: [] })).rejects.toThrow(/train transforms turn 32×32 images into 32×32, but imageSize is 40×40/);
+  });
+});
+
+describe('train / validation hold-out', () => {
+  it('is deterministic, disjoint, complete and stratified', async () => {
+    const all = await openDataset('synthetic', { synthetic: { size: 1000 } });
+    const a = all.holdout({ fraction: 0.1, seed: 7 });
+    const b = all.holdout({ fraction: 0.1, seed: 7 });
+    expect(a.validation.size).toBe(100);
+    expect(a.train.size).toBe(900);
+    const firstImages = async (ds: Dataset) => Promise.all([0, 1, 2].map(async (i) => Array.from((await ds.readImage(i)).data.subarray(0, 12))));
+    expect(await firstImages(a.validation)).toEqual(await firstImages(b.validation));
+    const files = async (ds: Dataset) => Promise.all(Array.from({ length: ds.size }, async (_, i) => (await ds.readImage(i)).file));
+    const trainFiles = new Set(await files(a.train));
+    const validationFiles = await files(a.validation);
+    expect(validationFiles.filter((f) => trainFiles.has(f))).toEqual([]);
+    expect(trainFiles.size + validationFiles.length).toBe(1000);
+    const perClass = new Array<number>(10).fill(0);
+    for (const label of a.validation.labels) perClass[label]!++;
+    expect(perClass).toEqual(new Array<number>(10).fill(10));
+    const other = all.holdout({ fraction: 0.1, seed: 8 });
+    expect(await files(other.validation)).not.toEqual(validationFiles);
+  });
+
+  it('openDataset split "train" and "validation" with one seed are the two parts; validation defaults to no augmentation', async () => {
+    const options = { synthetic: { size: 300 }, validation: { count: 30, seed: 1 } } as const;
+    const train = await openDataset('synthetic', { ...options, split: 'train' });
+    const validation = await openDataset('synthetic', { ...options, split: 'validation' });
+    expect([train.size, validation.size]).toEqual([270, 30]);
+    expect(validation.split).toBe('validation');
+    const direct = (await openDataset('synthetic', { synthetic: { size: 300 } })).holdout({ count: 30, seed: 1 }).validation;
+    expect(batchesDiffer(await collect(validation), await collect(direct, { augment: false, shuffle: false }))).toBeUndefined();
+  });
+
+  it('rejects fractions that leave a part empty', async () => {
+    const ds = await openDataset('synthetic', { synthetic: { size: 20 } });
+    expect(() => ds.holdout({ fraction: 1 })).toThrow(/fraction must be in \(0, 1\)/);
+    expect(() => ds.holdout({ fraction: 0.01 })).toThrow(/leaves an empty split/);
+    expect(() => ds.holdout({ count: 20 })).toThrow(/count must be an integer in \[1, 19\]/);
+  });
+});
+
+describe('TensorFlow.js integration', () => {
+  it('model.fitDataset trains from toTfDataset, each epoch a new order, without leaking tensors', async () => {
+    const train = await openDataset('synthetic', { synthetic: { size: 128 } });
+    const model = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [32, 32, 3] }), tf.layers.dense({ units: 10, activation: 'softmax' })],
+    });
+    model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const before = tf.memory().numTensors;
+    const history = await model.fitDataset(toTfDataset(train, tf.data, { batchSize: 32, seed: 2 }), { epochs: 2, verbose: 0 });
+    expect(history.history.loss).toHaveLength(2);
+    expect(history.history.loss!.every((v) => Number.isFinite(v as number))).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    // The adapter passes epoch 0, 1, …: the orders differ from epoch to epoch and match batches({ epoch }).
+    const adapted = toTfDataset(train, tf.data, { batchSize: 128, labels: 'int', augment: false });
+    const orders: number[][] = [];
+    for (let epoch = 0; epoch < 2; epoch++) {
+      const labels: number[] = [];
+      await adapted.forEachAsync((b) => {
+        labels.push(...((b as { ys: tf.Tensor }).ys.dataSync() as Int32Array));
+        tf.dispose(b);
+      });
+      orders.push(labels);
+      const direct = (await train.arrays({ batchSize: 128, augment: false, epoch }).next()).value!;
+      expect(labels).toEqual(Array.from(direct.labels));
+    }
+    expect(orders[0]).not.toEqual(orders[1]);
+    model.dispose();
+  });
+
+  it('a saved preprocessing reproduces the evaluation pipeline', async () => {
+    const a = await openDataset('synthetic', { synthetic: { size: 64 }, split: 'test', normalization: { mean: [0.5], std: [0.25] } });
+    const saved = JSON.parse(JSON.stringify(a.preprocessing));
+    const b = await openDataset('synthetic', { synthetic: { size: 64 }, split: 'test', preprocessing: saved });
+    expect(b.preprocessing).toEqual(a.preprocessing);
+    expect(batchesDiffer(await collect(b), await collect(a))).toBeUndefined();
+  });
+});
