@@ -1,6 +1,7 @@
-// Design benchmark for fwht: the kernel choices the library made, measured side by side on
-// the same data (Float32, batch 256). Self-contained alternatives are defined here; the last
-// column is the library's fwht from dist. Run: pnpm --filter @fixclf/hadamard bench:kernels
+// Design benchmark: the kernel choices the library made, measured side by side on the same
+// data. Part 1: fwht kernels (Float32, batch 256), self-contained alternatives and, last, the
+// library's fwht from dist. Part 2: the dense ±1 core mix of hadamardTransform (one vector of
+// m rows of `width`), three ways. Run: pnpm --filter @fixclf/hadamard bench:kernels
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -159,4 +160,115 @@ for (const n of [256, 1024, 4096, 8192]) {
     cells.push(nsPerElement(kernel, Float32Array.from(base), n).toFixed(3).padStart(15));
   }
   console.log(`${String(n).padStart(6)}  ${cells.join('')}`);
+}
+
+// ---- Part 2: the ±1 core mix, out_i = Σ_j s_ij · row_j, rows of length `width` ----
+
+// One ± row update per input row (the textbook loop).
+function mixOneRowAtATime(x, out, s, m, width) {
+  for (let i = 0; i < m; i++) {
+    const dst = i * width;
+    out.fill(0, dst, dst + width);
+    for (let j = 0; j < m; j++) {
+      const src = j * width;
+      if (s[i * m + j] > 0) for (let c = 0; c < width; c++) out[dst + c] += x[src + c];
+      else for (let c = 0; c < width; c++) out[dst + c] -= x[src + c];
+    }
+  }
+}
+
+// Eight input rows folded into each pass over the output row, multiplying by ±1.0.
+function mixEightRowsFused(x, out, s, m, width) {
+  for (let i = 0; i < m; i++) {
+    const dst = i * width;
+    const r = i * m;
+    out.fill(0, dst, dst + width);
+    let j = 0;
+    for (; j + 8 <= m; j += 8) {
+      const s0 = s[r + j], s1 = s[r + j + 1], s2 = s[r + j + 2], s3 = s[r + j + 3];
+      const s4 = s[r + j + 4], s5 = s[r + j + 5], s6 = s[r + j + 6], s7 = s[r + j + 7];
+      for (let c = 0, k = j * width; c < width; c++, k++) {
+        out[dst + c] += s0 * x[k] + s1 * x[k + width] + s2 * x[k + 2 * width] + s3 * x[k + 3 * width] +
+          s4 * x[k + 4 * width] + s5 * x[k + 5 * width] + s6 * x[k + 6 * width] + s7 * x[k + 7 * width];
+      }
+    }
+    for (; j < m; j++) for (let c = 0, k = j * width; c < width; c++, k++) out[dst + c] += s[r + j] * x[k];
+  }
+}
+
+// Four Russians (as the library does it): groups of g rows (g = 4 below m = 256, else 5);
+// tabulate the 2^g signed sums per group, then add four table rows per pass over each output row.
+function makePatternMix(s, m, width) {
+  const g = m < 256 ? 4 : 5;
+  const size = 1 << g;
+  const groups = Math.ceil(m / g);
+  const entry = new Int32Array(m * groups);
+  for (let i = 0; i < m; i++) {
+    for (let G = 0; G < groups; G++) {
+      let p = 0;
+      for (let t = 0; t < g && G * g + t < m; t++) if (s[i * m + G * g + t] > 0) p |= 1 << t;
+      entry[i * groups + G] = (G * size + p) * width;
+    }
+  }
+  const table = new Float64Array(groups * size * width);
+  return (x, out) => {
+    for (let G = 0; G < groups; G++) {
+      const rows = Math.min(g, m - G * g);
+      const base = G * size * width;
+      for (let c = 0; c < width; c++) {
+        let sum = 0;
+        for (let t = 0; t < rows; t++) sum -= x[(G * g + t) * width + c];
+        table[base + c] = sum;
+      }
+      for (let p = 1; p < 1 << rows; p++) {
+        const low = p & -p;
+        const row = (G * g + 31 - Math.clz32(low)) * width;
+        for (let c = 0; c < width; c++) table[base + p * width + c] = table[base + (p ^ low) * width + c] + 2 * x[row + c];
+      }
+    }
+    for (let i = 0; i < m; i++) {
+      const r = i * groups;
+      const o = i * width;
+      for (let c = 0; c < width; c++) out[o + c] = table[entry[r] + c];
+      let G = 1;
+      for (; G + 4 <= groups; G += 4) {
+        const a = entry[r + G], b = entry[r + G + 1], d = entry[r + G + 2], e = entry[r + G + 3];
+        for (let c = 0; c < width; c++) out[o + c] += table[a + c] + table[b + c] + table[d + c] + table[e + c];
+      }
+      for (; G < groups; G++) for (let c = 0; c < width; c++) out[o + c] += table[entry[r + G] + c];
+    }
+  };
+}
+
+console.log('\n±1 core mix of one vector (m rows of `width`), ns per element');
+console.log(`${'m·width'.padStart(10)}${'one row/pass'.padStart(15)}${'8 rows fused'.padStart(15)}${'4 Russians'.padStart(15)}`);
+for (const [m, width] of [[12, 128], [20, 16], [52, 32], [100, 2], [500, 2]]) {
+  const n = m * width;
+  const s = new Float64Array(m * m);
+  let seed = 12345;
+  for (let i = 0; i < s.length; i++) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    s[i] = seed & 1 ? 1 : -1;
+  }
+  const x = Float64Array.from(randomFloat32(n, m));
+  const pattern = makePatternMix(s, m, width);
+  const variants = [(o) => mixOneRowAtATime(x, o, s, m, width), (o) => mixEightRowsFused(x, o, s, m, width), (o) => pattern(x, o)];
+  const reference = new Float64Array(n);
+  variants[0](reference);
+  const cells = variants.map((run) => {
+    const out = new Float64Array(n);
+    run(out);
+    for (let i = 0; i < n; i++) if (Math.abs(out[i] - reference[i]) > 1e-9) throw new Error(`mix variant wrong for m = ${m}`);
+    for (let w = 0; w < 20; w++) run(out);
+    let reps = 0;
+    const start = performance.now();
+    let elapsed;
+    do {
+      for (let k = 0; k < 10; k++) run(out);
+      reps += 10;
+      elapsed = performance.now() - start;
+    } while (elapsed < 300);
+    return ((elapsed * 1e6) / reps / n).toFixed(2).padStart(15);
+  });
+  console.log(`${`${m}·${width}`.padStart(10)}${cells.join('')}`);
 }
