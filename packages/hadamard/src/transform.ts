@@ -108,6 +108,9 @@ class KroneckerHadamardTransform implements HadamardTransform {
 /** From this core order up, the mix uses {@link PatternMixer} (measured faster from about 28). */
 const PATTERN_MIX_MIN_ORDER = 28;
 
+/** At most this many table entries (1 MiB of Float64) per pattern mixer; wider rows go in column chunks. */
+const TABLE_LIMIT = 1 << 17;
+
 /**
  * The ±1 mix by the "method of four Russians": the m input rows are cut into groups of g;
  * for each group all 2^g signed sums of its rows are tabulated (2^g row additions, by
@@ -121,7 +124,9 @@ class PatternMixer {
   private readonly width: number;
   private readonly groupSize: number;
   private readonly groups: number;
-  /** For output row i and group G, the offset of its table entry: (G·2^g + pattern)·width. */
+  /** Columns handled per table, so the table stays within TABLE_LIMIT entries. */
+  private readonly chunk: number;
+  /** For output row i and group G, its table row: G·2^g + (the core's sign pattern in G). */
   private readonly entry: Int32Array;
   private readonly table: Float64Array;
 
@@ -136,49 +141,58 @@ class PatternMixer {
       for (let group = 0; group < this.groups; group++) {
         let pattern = 0;
         for (let t = 0; t < g && group * g + t < m; t++) if (signs[i * m + group * g + t]! > 0) pattern |= 1 << t;
-        this.entry[i * this.groups + group] = (group * (1 << g) + pattern) * width;
+        this.entry[i * this.groups + group] = group * (1 << g) + pattern;
       }
     }
-    this.table = new Float64Array(this.groups * (1 << g) * width);
+    const tableRows = this.groups * (1 << g);
+    this.chunk = Math.max(1, Math.min(width, Math.floor(TABLE_LIMIT / tableRows)));
+    this.table = new Float64Array(tableRows * this.chunk);
   }
 
   mix(x: Float64Array, out: Float64Array, scale: number): void {
+    const { width, chunk } = this;
+    for (let c0 = 0; c0 < width; c0 += chunk) this.mixColumns(x, out, scale, c0, Math.min(chunk, width - c0));
+  }
+
+  /** Columns c0 … c0 + cw of every row; table rows are cw long. */
+  private mixColumns(x: Float64Array, out: Float64Array, scale: number, c0: number, cw: number): void {
     const { m, width, groupSize: g, groups, entry, table } = this;
     const size = 1 << g;
     for (let group = 0; group < groups; group++) {
       const first = group * g;
       const rows = Math.min(g, m - first);
-      const base = group * size * width;
+      const base = group * size * cw;
       // Entry 0: every row of the group subtracted.
-      for (let c = 0; c < width; c++) {
+      for (let c = 0; c < cw; c++) {
         let sum = 0;
-        for (let t = 0; t < rows; t++) sum -= x[(first + t) * width + c]!;
+        for (let t = 0; t < rows; t++) sum -= x[(first + t) * width + c0 + c]!;
         table[base + c] = sum;
       }
       // Entry p: entry p without its lowest set bit t, plus twice row t.
       for (let p = 1, count = 1 << rows; p < count; p++) {
         const low = p & -p;
-        const dst = base + p * width;
-        const src = base + (p ^ low) * width;
-        const row = (first + 31 - Math.clz32(low)) * width;
-        for (let c = 0; c < width; c++) table[dst + c] = table[src + c]! + 2 * x[row + c]!;
+        const dst = base + p * cw;
+        const src = base + (p ^ low) * cw;
+        const row = (first + 31 - Math.clz32(low)) * width + c0;
+        for (let c = 0; c < cw; c++) table[dst + c] = table[src + c]! + 2 * x[row + c]!;
       }
     }
     for (let i = 0; i < m; i++) {
       const r = i * groups;
-      const o = i * width;
-      const e0 = entry[r]!;
-      for (let c = 0; c < width; c++) out[o + c] = table[e0 + c]!;
+      const o = i * width + c0;
+      const e0 = entry[r]! * cw;
+      for (let c = 0; c < cw; c++) out[o + c] = table[e0 + c]!;
       let group = 1;
       for (; group + 4 <= groups; group += 4) {
-        const a = entry[r + group]!, b = entry[r + group + 1]!, d = entry[r + group + 2]!, e = entry[r + group + 3]!;
-        for (let c = 0; c < width; c++) out[o + c]! += table[a + c]! + table[b + c]! + table[d + c]! + table[e + c]!;
+        const a = entry[r + group]! * cw, b = entry[r + group + 1]! * cw;
+        const d = entry[r + group + 2]! * cw, e = entry[r + group + 3]! * cw;
+        for (let c = 0; c < cw; c++) out[o + c]! += table[a + c]! + table[b + c]! + table[d + c]! + table[e + c]!;
       }
       for (; group < groups; group++) {
-        const a = entry[r + group]!;
-        for (let c = 0; c < width; c++) out[o + c]! += table[a + c]!;
+        const a = entry[r + group]! * cw;
+        for (let c = 0; c < cw; c++) out[o + c]! += table[a + c]!;
       }
-      if (scale !== 1) for (let c = o, end = o + width; c < end; c++) out[c]! *= scale;
+      if (scale !== 1) for (let c = o, end = o + cw; c < end; c++) out[c]! *= scale;
     }
   }
 }

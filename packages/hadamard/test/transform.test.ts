@@ -51,6 +51,25 @@ describe('hadamardTransform', () => {
     expect(Array.from(t.apply(Float64Array.from(v), { transpose: true }))).toEqual(Array.from(fwht(Float64Array.from(v), 256)));
   });
 
+  it('mixes wide rows in column chunks with the same result (order 500·2^7: table larger than one chunk)', () => {
+    const n = 500 * 128;
+    const t = hadamardTransform(n);
+    expect([t.m, t.k]).toEqual([500, 7]);
+    // Reference: butterflies on each row, then the core mix written out, on one vector.
+    const v = randomVector(n, 3);
+    const rows = Float64Array.from(v);
+    for (let r = 0; r < 500; r++) fwht(rows.subarray(r * 128, (r + 1) * 128), 128);
+    const core = hadamard(500);
+    const expected = new Float64Array(n);
+    for (let i = 0; i < 500; i++) {
+      for (let j = 0; j < 500; j++) {
+        const s = core[i * 500 + j]!;
+        for (let c = 0; c < 128; c++) expected[i * 128 + c]! += s * rows[j * 128 + c]!;
+      }
+    }
+    expect(relativeError(t.apply(Float64Array.from(v)), expected)).toBeLessThan(1e-12);
+  });
+
   it('works on Float32 within single-precision rounding', () => {
     const n = 1664;
     const t = hadamardTransform(n);
