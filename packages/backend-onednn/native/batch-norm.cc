@@ -22,7 +22,27 @@ int64_t ChannelRows(const Napi::CallbackInfo& info, int64_t channels) {
   return length / channels;
 }
 
-// bnForward(x, channels, mean, variance, scale|null, offset|null, epsilon, y)
+// Rows are at most this wide when a ReLU mask is applied on the fly (wider inputs take the slow path).
+constexpr int64_t kMaxRowChunk = 4096;
+
+// Row r of the gradient: dy itself, or dy·step(reluOutput) written into `scratch`.
+inline const float* EffectiveDy(const float* dy, const float* mask, int64_t r, int64_t channels, float* scratch) {
+  const float* dyr = dy + r * channels;
+  if (mask == nullptr) return dyr;
+  const float* mr = mask + r * channels;
+#pragma omp simd
+  for (int64_t c = 0; c < channels; ++c) {
+    float v = mr[c];
+    float step = v > 0.f ? 1.f : 0.f;
+    step = v != v ? v : step;
+    scratch[c] = dyr[c] * step;
+  }
+  return scratch;
+}
+
+// bnForward(x, channels, mean, variance, scale|null, offset|null, epsilon, y, residual|null, relu):
+// y = [relu](γ·(x − μ)/√(v + ε) + β [+ residual]). The residual and ReLU let a deferred batch-norm output
+// be consumed by the Add or Relu that follows it without ever being stored (src/kernels/FusedBatchNorm.ts).
 Napi::Value BnForward(const Napi::CallbackInfo& info) {
   int64_t channels = IntArg(info, 1, "channels");
   int64_t total = ChannelRows(info, channels) * channels;
@@ -33,29 +53,47 @@ Napi::Value BnForward(const Napi::CallbackInfo& info) {
   const float* offset = FloatArg(info, 5, "offset", channels, true);
   float epsilon = static_cast<float>(NumberArg(info, 6, "epsilon"));
   float* y = FloatArg(info, 7, "y", total);
+  const float* residual = FloatArg(info, 8, "residual", total, true);
+  bool relu = BoolArg(info, 9, "relu");
 
-  std::vector<float> a(channels), b(channels);
+  std::vector<float> gain(channels), shift(channels);
   for (int64_t c = 0; c < channels; ++c) {
-    float rs = 1.f / std::sqrt(variance[c] + epsilon);
-    a[c] = rs * (scale != nullptr ? scale[c] : 1.f);
-    b[c] = (offset != nullptr ? offset[c] : 0.f) - mean[c] * a[c];
+    gain[c] = (scale != nullptr ? scale[c] : 1.f) / std::sqrt(variance[c] + epsilon);
+    shift[c] = offset != nullptr ? offset[c] : 0.f;
   }
   int64_t rows = total / channels;
-  const float* pa = a.data();
-  const float* pb = b.data();
+  const float* pm = mean;
+  const float* pg = gain.data();
+  const float* ps = shift.data();
   ParallelFor(rows, channels, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const float* xr = x + r * channels;
       float* yr = y + r * channels;
+      const float* rr = residual != nullptr ? residual + r * channels : nullptr;
+      if (rr == nullptr && !relu) {
 #pragma omp simd
-      for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * pa[c] + pb[c];
+        for (int64_t c = 0; c < channels; ++c) yr[c] = (xr[c] - pm[c]) * pg[c] + ps[c];
+      } else if (rr == nullptr) {
+#pragma omp simd
+        for (int64_t c = 0; c < channels; ++c) {
+          float v = (xr[c] - pm[c]) * pg[c] + ps[c];
+          yr[c] = v != v ? v : (v > 0.f ? v : 0.f);
+        }
+      } else {
+#pragma omp simd
+        for (int64_t c = 0; c < channels; ++c) {
+          float v = (xr[c] - pm[c]) * pg[c] + ps[c] + rr[c];
+          yr[c] = (relu && !(v != v) && !(v > 0.f)) ? 0.f : v;
+        }
+      }
     }
   });
   return info.Env().Undefined();
 }
 
 // bnBackward(x, dy, channels, mean, variance, scale|null, epsilon, mode, dx|null, dmean|null, dvariance|null,
-//            dscale|null, doffset|null); mode 0 = 'inputs', 1 = 'moments'.
+//            dscale|null, doffset|null, reluOutput|null); mode 0 = 'inputs', 1 = 'moments'. With reluOutput,
+// dy is the gradient of a ReLU that followed: the gradient used is dy·step(reluOutput), computed on the fly.
 Napi::Value BnBackward(const Napi::CallbackInfo& info) {
   int64_t channels = IntArg(info, 2, "channels");
   int64_t rows = ChannelRows(info, channels);
@@ -72,6 +110,8 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
   float* dvariance = FloatArg(info, 10, "dvariance", channels, true);
   float* dscale = FloatArg(info, 11, "dscale", channels, true);
   float* doffset = FloatArg(info, 12, "doffset", channels, true);
+  const float* mask = FloatArg(info, 13, "reluOutput", total, true);
+  if (mask != nullptr && channels > kMaxRowChunk) throw Napi::RangeError::New(info.Env(), "reluOutput needs channels <= 4096");
 
   std::vector<float> rs(channels), gain(channels);
   for (int64_t c = 0; c < channels; ++c) {
@@ -85,9 +125,10 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
   std::vector<double> sums = ColumnReduce(rows, channels, 2, [&](int64_t begin, int64_t end, float* partial) {
     float* sumDy = partial;
     float* sumDyXc = partial + channels;
+    float masked[kMaxRowChunk];
     for (int64_t r = begin; r < end; ++r) {
       const float* xr = x + r * channels;
-      const float* dyr = dy + r * channels;
+      const float* dyr = EffectiveDy(dy, mask, r, channels, masked);
 #pragma omp simd
       for (int64_t c = 0; c < channels; ++c) {
         sumDy[c] += dyr[c];
@@ -122,9 +163,10 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
     const float* pmd = meanDy.data();
     const float* pk = k.data();
     ParallelFor(rows, channels, [&](int64_t begin, int64_t end) {
+      float masked[kMaxRowChunk];
       for (int64_t r = begin; r < end; ++r) {
         const float* xr = x + r * channels;
-        const float* dyr = dy + r * channels;
+        const float* dyr = EffectiveDy(dy, mask, r, channels, masked);
         float* dxr = dx + r * channels;
 #pragma omp simd
         for (int64_t c = 0; c < channels; ++c) dxr[c] = pg[c] * (dyr[c] - pmd[c] - (xr[c] - pm[c]) * pk[c]);

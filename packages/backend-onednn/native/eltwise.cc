@@ -186,7 +186,8 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// reluGrad(dy, x, dx): dy where x > 0, else 0 — what TF.js computes as dy·step(x), in one pass.
+// reluGrad(dy, x, dx): dy·step(x) exactly as TF.js computes it (so NaN and ±0 agree), in one pass; written
+// as a product of selects so that it vectorises.
 Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   int64_t n = FloatLength(info, 0, "dy");
   const float* dy = FloatArg(info, 0, "dy", n);
@@ -194,7 +195,12 @@ Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   float* dx = FloatArg(info, 2, "dx", n);
   ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
 #pragma omp simd
-    for (int64_t i = begin; i < end; ++i) dx[i] = x[i] > 0.f ? dy[i] : (x[i] != x[i] ? x[i] : 0.f);
+    for (int64_t i = begin; i < end; ++i) {
+      float v = x[i];
+      float step = v > 0.f ? 1.f : 0.f;
+      step = v != v ? v : step;
+      dx[i] = dy[i] * step;
+    }
   });
   return info.Env().Undefined();
 }

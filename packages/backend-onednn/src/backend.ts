@@ -9,13 +9,18 @@ import { native } from './native';
 
 export const BACKEND_NAME = 'onednn';
 
-/** What a deferred tensor holds: zeros, x − mean, or (x − mean)² (mean per channel, over the last axis). */
-export type LazyKind = 'zeros' | 'centered' | 'squaredCentered';
+/**
+ * What a deferred tensor holds: zeros; x − μ or (x − μ)² (μ per channel, over the last axis); a batch-norm
+ * output; a ReLU gradient dy·step(y); or any other deferred computation ('deferred').
+ */
+export type LazyKind = 'zeros' | 'centered' | 'squaredCentered' | 'normalized' | 'reluGrad' | 'deferred';
 
 interface LazyEntry {
   kind: LazyKind;
   sources: TensorInfo[];
   materialized: boolean;
+  // What fusing kernels need to compute from the sources directly (e.g. batch-norm parameters).
+  detail: unknown;
 }
 
 interface StoredData {
@@ -55,9 +60,15 @@ export class OneDnnBackend extends MathBackendCPU {
    * Add of 'zeros') use it without ever reading the values: training-mode batch norm's intermediates
    * (x − μ, (x − μ)², and the zero gradients flowing back through them) are never materialised.
    */
-  makeLazyOutput32(shape: number[], kind: LazyKind, sources: TensorInfo[], compute: (out: Float32Array) => void): TensorInfo {
+  makeLazyOutput32(
+    shape: number[],
+    kind: LazyKind,
+    sources: TensorInfo[],
+    compute: (out: Float32Array) => void,
+    detail?: unknown,
+  ): TensorInfo {
     const dataId = super.write(new Float32Array(0), shape, 'float32');
-    const entry: LazyEntry = { kind, sources: [...sources], materialized: false };
+    const entry: LazyEntry = { kind, sources: [...sources], materialized: false, detail };
     for (const { dataId: source } of entry.sources) {
       this.incRef(source);
       let set = this.dependents.get(source);
@@ -90,6 +101,12 @@ export class OneDnnBackend extends MathBackendCPU {
     const entry = this.lazy.get(t.dataId);
     if (entry === undefined) return undefined;
     return entry.kind === 'zeros' || !entry.materialized ? entry.kind : undefined;
+  }
+
+  /** The detail a deferred tensor was made with, while it is still deferred. */
+  lazyDetail<T>(t: TensorInfo, kind: LazyKind): T | undefined {
+    const entry = this.lazy.get(t.dataId);
+    return entry !== undefined && !entry.materialized && entry.kind === kind ? (entry.detail as T) : undefined;
   }
 
   /** The tensors a deferred tensor was defined from, while it is still deferred. */

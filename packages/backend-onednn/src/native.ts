@@ -86,12 +86,13 @@ export interface NativeAddon {
   ): void;
   bnForward(
     x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
-    offset: Float32Array | null, epsilon: number, y: Float32Array,
+    offset: Float32Array | null, epsilon: number, y: Float32Array, residual: Float32Array | null, relu: boolean,
   ): void;
   bnBackward(
     x: Float32Array, dy: Float32Array, channels: number, mean: Float32Array, variance: Float32Array,
     scale: Float32Array | null, epsilon: number, mode: 0 | 1, dx: Float32Array | null, dmean: Float32Array | null,
     dvariance: Float32Array | null, dscale: Float32Array | null, doffset: Float32Array | null,
+    reluOutput: Float32Array | null,
   ): void;
   bnVariance(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
   binary(op: BinaryOpCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): void;

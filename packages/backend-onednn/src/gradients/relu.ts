@@ -1,14 +1,30 @@
-import { engine, Relu, type Tensor } from '@tensorflow/tfjs-core';
+import { engine, getGradient, registerGradient, Relu, type Tensor } from '@tensorflow/tfjs-core';
 
 import { OneDnnReluGrad } from '../kernels/custom-names';
-import { activeBackendHas, overrideGradient } from './override';
+import { activeBackendHas } from './override';
 
-/** TF.js: dy · cast(step(x)) = three kernels; here one. */
+let installed = false;
+
+/**
+ * TF.js: dy · cast(step(x)) = three kernels; here one, deferred into the batch-norm gradient that usually
+ * follows. The override also saves the ReLU's output instead of its input: step(relu(x)) = step(x), so the
+ * gradient is the same on every backend, and the input (often a batch-norm output) need not be stored.
+ */
 export function installReluGradient(): void {
-  overrideGradient(Relu, (dy, saved) => {
-    const [x] = saved as [Tensor];
-    const grad = dy as Tensor;
-    if (!activeBackendHas(OneDnnReluGrad) || x.dtype !== 'float32' || grad.dtype !== 'float32') return null;
-    return { x: () => engine().runKernel(OneDnnReluGrad, { dy: grad, x }) as Tensor };
+  const original = getGradient(Relu);
+  if (installed || original === undefined) return;
+  installed = true;
+  registerGradient({
+    kernelName: Relu,
+    inputsToSave: [],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [y] = saved as [Tensor];
+      const grad = dy as Tensor;
+      if (activeBackendHas(OneDnnReluGrad) && y.dtype === 'float32' && grad.dtype === 'float32') {
+        return { x: () => engine().runKernel(OneDnnReluGrad, { dy: grad, y }) as Tensor };
+      }
+      return original.gradFunc(dy, [y], attrs);
+    },
   });
 }

@@ -1,9 +1,10 @@
-import { FusedBatchNorm } from '@tensorflow/tfjs-core';
+import { FusedBatchNorm, type TensorInfo } from '@tensorflow/tfjs-core';
 
-import { native } from '../native';
-import { channelsOf, perChannel } from './batch-norm-util';
-import { nativeKernel, nativeOutput } from './util';
+import { applyBatchNorm, channelsOf, type NormalizedDetail, perChannel } from './batch-norm-util';
+import { nativeKernel } from './util';
 
+// The output is deferred: a following Relu or residual Add computes relu(bn(x)) or bn(x) + r in the
+// same pass (Relu.ts, Add.ts), so in a ResNet the normalised tensor itself is never stored.
 export const fusedBatchNormConfig = nativeKernel(FusedBatchNorm, ({ x, mean, variance, offset, scale }, backend, attrs) => {
   if (x!.dtype !== 'float32' || x!.shape.length === 0) return null;
   const channels = channelsOf(x!);
@@ -12,7 +13,15 @@ export const fusedBatchNormConfig = nativeKernel(FusedBatchNorm, ({ x, mean, var
   const o = perChannel(backend, offset, channels);
   const s = perChannel(backend, scale, channels);
   if (!m || !v || o === null || s === null) return null;
-  const epsilon = (attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001;
-  const xValues = backend.float32(x!);
-  return nativeOutput(backend, [...x!.shape], (y) => native.bnForward(xValues, channels, m, v, s ?? null, o ?? null, epsilon, y));
+  const detail: NormalizedDetail = {
+    x: backend.float32(x!),
+    channels,
+    mean: m,
+    variance: v,
+    scale: s ?? null,
+    offset: o ?? null,
+    epsilon: (attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001,
+  };
+  const sources = [x, mean, variance, offset, scale].filter((t): t is TensorInfo => t != null);
+  return backend.makeLazyOutput32([...x!.shape], 'normalized', sources, (y) => applyBatchNorm(detail, y, null, false), detail);
 });

@@ -1,3 +1,5 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
 import { native } from '../native';
 import { channelsOf, perChannel } from './batch-norm-util';
 import { OneDnnBatchNormGrad } from './custom-names';
@@ -22,8 +24,12 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
   // With the moments folded into dx, whatever reaches μ and v from here is zero.
   const dmean = moments ? null : backend.makeOutput32([channels]);
   const dvariance = moments ? null : backend.makeOutput32([channels]);
-  native.bnBackward(backend.float32(x!), backend.float32(dy!), channels, m, v, s ?? null, varianceEpsilon, moments ? 1 : 0,
-    dx.values, dmean?.values ?? null, dvariance?.values ?? null, dscale.values, doffset.values);
+  // A deferred ReLU gradient is applied on the fly: dy·step(y) is never stored.
+  const relu = backend.lazyDetail<{ dy: TensorInfo; y: TensorInfo }>(dy!, 'reluGrad');
+  const gradient = backend.float32(relu?.dy ?? dy!);
+  const mask = relu !== undefined ? backend.float32(relu.y) : null;
+  native.bnBackward(backend.float32(x!), gradient, channels, m, v, s ?? null, varianceEpsilon, moments ? 1 : 0,
+    dx.values, dmean?.values ?? null, dvariance?.values ?? null, dscale.values, doffset.values, mask);
   return [
     dx.info,
     dmean?.info ?? backend.makeZeros32([channels]),

@@ -1,11 +1,18 @@
 import { native } from '../native';
 import { OneDnnReluGrad } from './custom-names';
-import { nativeKernel, nativeOutput } from './util';
+import { nativeKernel } from './util';
 
-/** dx = dy where x > 0, else 0 (TF.js: dy · step(x)). */
-export const oneDnnReluGradConfig = nativeKernel(OneDnnReluGrad, ({ dy, x }, backend) => {
-  if (backend.lazyKind(dy!) === 'zeros') return backend.makeZeros32([...x!.shape]);
-  const dyValues = backend.float32(dy!);
-  const xValues = backend.float32(x!);
-  return nativeOutput(backend, [...x!.shape], (dx) => native.reluGrad(dyValues, xValues, dx));
+/**
+ * dx = dy · step(y), y the ReLU's output (same as step of its input). Deferred: a FusedBatchNorm gradient
+ * that consumes it applies the mask on the fly, so the masked gradient is usually never stored.
+ */
+export const oneDnnReluGradConfig = nativeKernel(OneDnnReluGrad, ({ dy, y }, backend) => {
+  if (backend.lazyKind(dy!) === 'zeros') return backend.makeZeros32([...y!.shape]);
+  return backend.makeLazyOutput32(
+    [...y!.shape],
+    'reluGrad',
+    [dy!, y!],
+    (dx) => native.reluGrad(backend.float32(dy!), backend.float32(y!), dx),
+    { dy: dy!, y: y! },
+  );
 });

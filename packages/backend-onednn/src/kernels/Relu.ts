@@ -1,5 +1,15 @@
 import { Relu } from '@tensorflow/tfjs-core';
 
-import { UnaryOp, unaryKernel } from './eltwise-util';
+import { native, UnaryOp } from '../native';
+import { applyBatchNorm, type NormalizedDetail } from './batch-norm-util';
+import { nativeKernel, nativeOutput } from './util';
 
-export const reluConfig = unaryKernel(Relu, UnaryOp.relu);
+// relu(batchNorm(x)) in one pass when its input is a deferred FusedBatchNorm output.
+export const reluConfig = nativeKernel(Relu, ({ x }, backend) => {
+  if (x!.dtype !== 'float32') return null;
+  if (backend.lazyKind(x!) === 'zeros') return backend.makeZeros32([...x!.shape]);
+  const normalized = backend.lazyDetail<NormalizedDetail>(x!, 'normalized');
+  if (normalized !== undefined) return nativeOutput(backend, [...x!.shape], (y) => applyBatchNorm(normalized, y, null, true));
+  const xValues = backend.float32(x!);
+  return nativeOutput(backend, [...x!.shape], (y) => native.unary(UnaryOp.relu, xValues, y, 0));
+});

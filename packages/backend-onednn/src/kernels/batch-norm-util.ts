@@ -4,6 +4,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend';
+import { native } from '../native';
 import { sizeOf } from './util';
 
 export function perChannel(backend: OneDnnBackend, t: TensorInfo | undefined | null, channels: number): Float32Array | null | undefined {
@@ -18,4 +19,20 @@ export function perChannel(backend: OneDnnBackend, t: TensorInfo | undefined | n
 
 export function channelsOf(x: TensorInfo): number {
   return x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1]!;
+}
+
+/** Everything needed to compute a batch-norm output from x, kept with a deferred FusedBatchNorm output. */
+export interface NormalizedDetail {
+  x: Float32Array;
+  channels: number;
+  mean: Float32Array;
+  variance: Float32Array;
+  scale: Float32Array | null;
+  offset: Float32Array | null;
+  epsilon: number;
+}
+
+/** y = [relu](batchNorm(x) [+ residual]) in one pass. */
+export function applyBatchNorm(d: NormalizedDetail, y: Float32Array, residual: Float32Array | null, relu: boolean): void {
+  native.bnForward(d.x, d.channels, d.mean, d.variance, d.scale, d.offset, d.epsilon, y, residual, relu);
 }

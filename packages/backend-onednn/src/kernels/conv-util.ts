@@ -132,14 +132,13 @@ export function convBackwardData(
   );
   const params = convParams(info);
   if (params === null) return null;
-  const dyValues = backend.float32(dy);
-  const filterValues = backend.float32(filter);
-  const { info: out, values } = backend.makeOutput32(nhwc(info));
-  if (values.length > 0) {
-    native.convBackwardData(dyValues, nhwcOut(info), filterValues, filter.shape, depthwise ? info.inChannels : 1,
-      values, nhwc(info), params);
-  }
-  return out;
+  // Deferred: TF.js computes the input gradient of every convolution, including the first layer's, whose
+  // input is the image and whose gradient nobody reads; that one is then never computed.
+  const groups = depthwise ? info.inChannels : 1;
+  return backend.makeLazyOutput32(nhwc(info), 'deferred', [dy, filter], (values) =>
+    native.convBackwardData(backend.float32(dy), nhwcOut(info), backend.float32(filter), filter.shape, groups, values,
+      nhwc(info), params),
+  );
 }
 
 /** Gradient of a convolution with respect to its filter; null = fall back. */

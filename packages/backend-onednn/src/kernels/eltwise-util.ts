@@ -14,20 +14,9 @@ export function runBinary(backend: OneDnnBackend, op: BinaryOpCode, a: TensorInf
   return nativeOutput(backend, outShape, (out) => native.binary(op, aValues, a.shape, bValues, b.shape, out, outShape));
 }
 
-const sameShape = (p: readonly number[], q: readonly number[]) => p.length === q.length && p.every((d, i) => d === q[i]);
-
-/**
- * @param zeroIsIdentity adding a known-zero tensor (a vanished gradient) returns the other operand
- *   without reading either
- */
-export function binaryKernel(kernelName: string, op: BinaryOpCode, zeroIsIdentity = false): KernelConfig {
+export function binaryKernel(kernelName: string, op: BinaryOpCode): KernelConfig {
   return nativeKernel(kernelName, ({ a, b }, backend) => {
     if (a!.dtype !== 'float32' || b!.dtype !== 'float32') return null;
-    if (zeroIsIdentity) {
-      const outShape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
-      if (backend.lazyKind(b!) === 'zeros' && sameShape(a!.shape, outShape)) return backend.share(a!);
-      if (backend.lazyKind(a!) === 'zeros' && sameShape(b!.shape, outShape)) return backend.share(b!);
-    }
     return runBinary(backend, op, a!, b!);
   });
 }
