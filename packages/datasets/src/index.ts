@@ -26,5 +26,7 @@ export { progressBar, type DownloadProgress, type ProgressListener } from './pro
 export { dataCacheDir } from './cache-dir';
 export { chooseDecoder, decodeImage, JPEG_JS_MAX_PIXELS } from './image/decode';
 export { inspectImage } from './image/inspect-image';
+export { indexTar, readTar } from './sources/tar-reader';
+export type { TarEntry } from './sources/tar-parser';
 export type { ImageInfo } from './image/image-info';
 export { mixSeed, mulberry32, permutation } from './random';

@@ -16,11 +16,9 @@ import type { SplitName } from './sources/image-folder-layout';
 import type { LoadedSource } from './sources/image-source';
 import { generateSynthetic } from './sources/synthetic';
 import { compose } from './transforms/compose';
-import { CIFAR_MEAN, CIFAR_STD, IMAGENET_MEAN, IMAGENET_STD, normalize } from './transforms/normalize';
+import { CIFAR_MEAN, CIFAR_STD, IMAGENET_MEAN, IMAGENET_STD } from './transforms/normalize';
 import { outputSize } from './transforms/plan';
-import { imagenetEval, imagenetTrain, type Normalization } from './transforms/presets';
-import { randomCrop } from './transforms/random-crop';
-import { randomHorizontalFlip } from './transforms/random-horizontal-flip';
+import { cifarEval, cifarTrain, imagenetEval, imagenetTrain, type Normalization } from './transforms/presets';
 import { resize } from './transforms/resize';
 import { toSize2 } from './transforms/size';
 import type { TransformSpec } from './transforms/spec';
@@ -152,46 +150,37 @@ function lastNormalize(transforms: readonly TransformSpec[]): { mean: number[]; 
   return found?.type === 'normalize' ? { mean: [...found.mean], std: [...found.std] } : { mean: [0, 0, 0], std: [1, 1, 1] };
 }
 
-/** Chooses the pipelines: the user's, a saved run's, or the recipe that fits the data. */
+/**
+ * Chooses the pipelines: a saved run's, or the recipe that fits the data (CIFAR's for raw 32×32 sources and
+ * small uniform images, ImageNet's otherwise), with the user's replacements applied.
+ */
 function choosePreprocessing(loaded: LoadedSource, options: OpenDatasetOptions): Preprocessing {
   if (options.preprocessing) {
     const p = options.preprocessing;
-    const imageSize = toSize2(p.imageSize, 'preprocessing.imageSize');
-    return { ...p, imageSize, channels: 3, train: compose(p.train), eval: compose(p.eval) };
+    return { ...p, imageSize: toSize2(p.imageSize, 'preprocessing.imageSize'), channels: 3, train: compose(p.train), eval: compose(p.eval) };
   }
   const native = loaded.uniformSize ?? loaded.typicalSize;
   const small = native !== undefined && native.width <= SMALL_IMAGE && native.height <= SMALL_IMAGE;
-  const recipe = typeof options.augmentation === 'string' ? options.augmentation : loaded.family !== 'folder' || small ? 'cifar' : 'imagenet';
-  const effective = recipe === 'none' ? (loaded.family !== 'folder' || small ? 'cifar' : 'imagenet') : recipe;
-  const imageSize = toSize2(options.imageSize ?? (effective === 'cifar' && native ? [native.height, native.width] : 224), 'imageSize');
-  const [height, width] = imageSize;
-  const stats = effective === 'cifar' ? { mean: CIFAR_MEAN, std: CIFAR_STD } : { mean: IMAGENET_MEAN, std: IMAGENET_STD };
-  const norm = options.normalization === false ? [] : [normalize((options.normalization ?? stats).mean, (options.normalization ?? stats).std)];
+  const recipe = options.augmentation === 'cifar' || options.augmentation === 'imagenet' ? options.augmentation : loaded.family !== 'folder' || small ? 'cifar' : 'imagenet';
+  const imageSize = toSize2(options.imageSize ?? (recipe === 'cifar' && native ? [native.height, native.width] : 224), 'imageSize');
+  const stats = recipe === 'cifar' ? { mean: CIFAR_MEAN, std: CIFAR_STD } : { mean: IMAGENET_MEAN, std: IMAGENET_STD };
+  const norm = options.normalization ?? stats;
   let train: TransformSpec[];
   let evaluation: TransformSpec[];
-  if (effective === 'cifar') {
-    // At the (known) native size: crop and flip only. Otherwise resize first (the padding scales with the
-    // size); a resize to an image's own size is an exact copy, so a guessed size costs nothing.
+  if (recipe === 'cifar') {
+    // Images of another (or unknown) size are resized first; a resize to an image's own size is an exact
+    // copy, so a size that was only guessed costs nothing.
     const known = loaded.uniformSize;
-    const fit = known !== undefined && known.width === width && known.height === height ? [] : [resize([height, width])];
-    train = compose(fit, randomCrop([height, width], { padding: Math.max(1, Math.round((4 * Math.min(height, width)) / 32)) }), randomHorizontalFlip(), norm);
-    evaluation = compose(fit, norm);
+    const fit = known !== undefined && known.height === imageSize[0] && known.width === imageSize[1] ? [] : [resize(imageSize)];
+    train = compose(fit, cifarTrain(imageSize, norm));
+    evaluation = compose(fit, cifarEval(norm));
   } else {
-    const statsFor = options.normalization === false ? { mean: [0], std: [1] } : (options.normalization ?? stats);
-    train = imagenetTrain(height, statsFor);
-    evaluation = imagenetEval(height, statsFor);
-    if (height !== width) {
-      train = compose(train.map((t) => (t.type === 'randomResizedCrop' ? { ...t, size: imageSize } : t)));
-      evaluation = compose(evaluation.map((t) => (t.type === 'centerCrop' ? { ...t, size: imageSize } : t)));
-    }
-    if (options.normalization === false) {
-      train = train.filter((t) => t.type !== 'normalize');
-      evaluation = evaluation.filter((t) => t.type !== 'normalize');
-    }
+    train = imagenetTrain(imageSize, norm);
+    evaluation = imagenetEval(imageSize, norm);
   }
-  if (Array.isArray(options.augmentation)) train = compose(options.augmentation as readonly TransformSpec[]);
   if (options.evalTransforms) evaluation = compose(options.evalTransforms);
-  if (recipe === 'none') train = evaluation;
+  if (options.augmentation === 'none') train = evaluation;
+  else if (Array.isArray(options.augmentation)) train = compose(options.augmentation as readonly TransformSpec[]);
   const { mean, std } = lastNormalize(evaluation);
   return { imageSize, channels: 3, mean, std, train, eval: evaluation };
 }
