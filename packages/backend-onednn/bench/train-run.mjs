@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';
 
+import { densenetCifar } from './densenet-cifar.js';
 import { resnetCifar, trainingFlopsPerImage } from './resnet-cifar.js';
 
 const { values: args } = parseArgs({
@@ -21,8 +22,9 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
   },
 });
-const depth = Number(/^resnet(\d+)$/.exec(args.model)?.[1]);
-if (!Number.isInteger(depth)) throw new Error(`--model must be resnet<depth>, got ${args.model}`);
+const [, family, depthText] = /^(resnet|densenet)(\d+)$/.exec(args.model) ?? [];
+const depth = Number(depthText);
+if (!family || !Number.isInteger(depth)) throw new Error(`--model must be resnet<depth> or densenet<depth>, got ${args.model}`);
 const batch = Number(args.batch);
 const warmup = Number(args.warmup);
 const steps = Number(args.steps);
@@ -31,7 +33,7 @@ if (args.backend === 'onednn') await import('../dist/index.js');
 if (!(await tf.setBackend(args.backend))) throw new Error(`backend ${args.backend} is not available`);
 if (args.backend === 'cpu') tf.backend().firstUse = false;
 
-const model = resnetCifar(tf, depth, { seed: 7 });
+const model = family === 'resnet' ? resnetCifar(tf, depth, { seed: 7 }) : densenetCifar(tf, depth, { seed: 7 });
 const optimizer = tf.train.momentum(0.05, 0.9);
 const xs = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1);
 const ys = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10).toFloat();

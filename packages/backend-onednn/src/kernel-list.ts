@@ -42,6 +42,7 @@ import { relu6Config } from './kernels/Relu6';
 import { rsqrtConfig } from './kernels/Rsqrt';
 import { sigmoidConfig } from './kernels/Sigmoid';
 import { sliceConfig } from './kernels/Slice';
+import { splitVConfig } from './kernels/SplitV';
 import { sqrtConfig } from './kernels/Sqrt';
 import { squareConfig } from './kernels/Square';
 import { squaredDifferenceConfig } from './kernels/SquaredDifference';
@@ -94,6 +95,7 @@ export const nativeKernelConfigs: readonly KernelConfig[] = [
   rsqrtConfig,
   sigmoidConfig,
   sliceConfig,
+  splitVConfig,
   sqrtConfig,
   squareConfig,
   squaredDifferenceConfig,

@@ -63,3 +63,21 @@ describe('strided slices (e.g. the gradient of ZeroPadding2D) match the cpu back
     expect(spy).not.toHaveBeenCalled();
   });
 });
+
+describe('SplitV (the gradient of Concat) matches the cpu backend', () => {
+  test.each([
+    [[2, 4, 4, 12], [5, 3, 4], 3],
+    [[2, 4, 4, 12], 3, -1],
+    [[6, 5], [2, 4], 0],
+  ] as [number[], number | number[], number][])('split %j into %j along %d', async (shape, splits, axis) => {
+    const spy = jest.spyOn(native, 'slice');
+    await expectMatchesCpu([input(shape, 7)], (x) => tf.split(x!, splits, axis));
+    if (axis !== 0) expect(spy).toHaveBeenCalled();
+  });
+
+  test('the gradient of a channel concatenation', async () => {
+    await expectMatchesCpu([input([2, 3, 3, 4], 8), input([2, 3, 3, 6], 9), input([2, 3, 3, 10], 10)], (a, b, dy) =>
+      tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.concat([p, q], 3), dy!)))([a!, b!]),
+    );
+  });
+});
