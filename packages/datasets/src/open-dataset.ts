@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Dataset, type DatasetCore } from './dataset';
@@ -8,6 +8,7 @@ import type { Preprocessing } from './preprocessing';
 import { progressBar, type ProgressListener } from './progress';
 import { readCifar } from './sources/cifar-binary';
 import { detectCifar } from './sources/cifar-detect';
+import { CIFAR_LAYOUT } from './sources/cifar-format';
 import { ensureCifar } from './sources/cifar-remote';
 import { checkClassesPopulated, rejectImage, type BadImage, type BadImagePolicy } from './sources/encoded-images';
 import { openArchive } from './sources/image-archive';
@@ -127,12 +128,12 @@ async function loadSource(source: DatasetSource, split: 'train' | 'test', folder
   const onBadImage = options.onBadImage ?? 'error';
   const memoryLimit = options.memoryLimit ?? defaultMemoryLimit();
   if (stats.isDirectory()) {
-    // A CIFAR binary directory, or a directory holding one (such as the cache directory).
-    const names = readdirSync(where).flatMap((name) => {
-      const child = path.join(where, name);
-      return statSync(child).isDirectory() ? readdirSync(child).map((inner) => `${name}/${inner}`) : [name];
-    });
-    const cifar = detectCifar(names);
+    // A CIFAR binary directory, or a directory holding one (such as the cache directory). Only the
+    // release's own names are looked at: listing every class directory of an ImageNet tree would be slow.
+    const probes = [...Object.values(CIFAR_LAYOUT).map((layout) => layout.directory), ''].flatMap((dir) =>
+      ['data_batch_1.bin', 'test_batch.bin', 'batches.meta.txt', 'train.bin', 'test.bin', 'fine_label_names.txt'].map((file) => (dir === '' ? file : `${dir}/${file}`)),
+    );
+    const cifar = detectCifar(probes.filter((name) => existsSync(path.join(where, name))));
     if (cifar !== undefined) return cifarSource(path.join(where, cifar.directory), cifar.variant, split, options);
     return openImageFolder(where, { split: folderSplit, onBadImage, memoryLimit });
   }

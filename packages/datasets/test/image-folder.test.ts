@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, openDataset, type ArrayBatch, type Dataset } from '../src/index';
-import { batchesDiffer, encodeJpeg, encodePng, meanAbsDiff, testPixels } from './support/images';
+import { batchesDiffer, encodeJpeg, encodeJpegWithSharp, encodePng, meanAbsDiff, testPixels } from './support/images';
 import { systemTar } from './support/tar';
 import { temporaryDirectory } from './support/temp';
 
@@ -105,8 +105,8 @@ describe('ImageFolder directories and archives', () => {
 
   it('larger images of mixed sizes get the ImageNet recipe and are decoded with sharp in the workers', async () => {
     const root = writeTree('large', {
-      'x/1.jpg': encodeJpeg(pixels(13, 120, 90), 120, 90),
-      'x/2.jpg': encodeJpeg(pixels(14, 90, 130), 90, 130),
+      'x/1.jpg': await encodeJpegWithSharp(pixels(13, 120, 90), 120, 90),
+      'x/2.jpg': await encodeJpegWithSharp(pixels(14, 90, 130), 90, 130),
       'y/1.png': await encodePng(pixels(15, 100, 100), 100, 100),
     });
     const ds = await openDataset(root, { imageSize: 48, workers: 1 });
@@ -115,6 +115,21 @@ describe('ImageFolder directories and archives', () => {
     const [batch] = await allBatches(ds, { augment: true, batchSize: 8 });
     expect(batch!.shape).toEqual([3, 48, 48, 3]);
     expect(Array.from(batch!.x).every(Number.isFinite)).toBe(true);
+    await ds.close();
+  });
+  it('prefetches: while the consumer works, the workers make the next batch', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 24; i++) files[`c${i % 2}/${i}.jpg`] = await encodeJpegWithSharp(pixels(100 + i, 320, 240), 320, 240);
+    const ds = await openDataset(writeTree('prefetch', files), { imageSize: 96, workers: 1 });
+    const iterator = ds.arrays({ batchSize: 8, prefetch: 2 });
+    await iterator.next(); // starts the workers, makes batch 1 and starts batch 2
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // "training"
+    const start = performance.now();
+    const second = await iterator.next();
+    const waited = performance.now() - start;
+    expect(second.value!.shape).toEqual([8, 96, 96, 3]);
+    expect(waited).toBeLessThan(100); // ready: it was made during the pause
+    await iterator.return(undefined);
     await ds.close();
   });
 });

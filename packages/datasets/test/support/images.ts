@@ -2,6 +2,9 @@ import jpeg from 'jpeg-js';
 import sharp from 'sharp';
 import { mulberry32 } from '../../src/random';
 
+// Bound once: global lookups are slow inside Jest's vm sandbox (see the README's design notes).
+const { abs, cos, round, sin } = Math;
+
 /** A smooth, colourful, seeded RGB image (HWC bytes) that survives JPEG compression recognisably. */
 export function testPixels(width: number, height: number, seed: number): Uint8Array {
   const random = mulberry32(seed);
@@ -12,9 +15,9 @@ export function testPixels(width: number, height: number, seed: number): Uint8Ar
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const o = (y * width + x) * 3;
-      out[o] = Math.round(base[0]! + 50 * Math.sin((a * x) / width + (b * y) / height));
-      out[o + 1] = Math.round(base[1]! + 50 * Math.cos((b * x) / width));
-      out[o + 2] = Math.round(base[2]! + (50 * y) / height);
+      out[o] = round(base[0]! + 50 * sin((a * x) / width + (b * y) / height));
+      out[o + 1] = round(base[1]! + 50 * cos((b * x) / width));
+      out[o + 2] = round(base[2]! + (50 * y) / height);
     }
   }
   return out;
@@ -41,7 +44,7 @@ export function encodePng(pixels: Uint8Array, width: number, height: number): Pr
 export function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  for (let i = 0; i < a.length; i++) sum += abs(a[i]! - b[i]!);
   return sum / a.length;
 }
 
@@ -59,4 +62,9 @@ export function batchesDiffer(
     for (let k = 0; k < p.x.length; k++) if (p.x[k] !== q.x[k]) return `batch ${i}: value ${k} is ${p.x[k]} vs ${q.x[k]}`;
   }
   return undefined;
+}
+
+/** Encodes RGB pixels as a JPEG with sharp (libjpeg): fast for large images, where jpeg-js is slow in Jest's sandbox. */
+export function encodeJpegWithSharp(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(Buffer.from(pixels), { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
