@@ -176,25 +176,36 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// bnVariance(x, channels, mean, variance): mean over rows of (x − mean)², i.e. Mean(Square(Sub(x, mean)))
-// without materialising the two full-size intermediates.
-Napi::Value BnVariance(const Napi::CallbackInfo& info) {
+// channelMoments(x, channels, mean, variance): mean and (biased) variance per channel in one pass. Sums are
+// of x − s with s the first row, so that E[(x − s)²] − E[x − s]² does not cancel catastrophically.
+Napi::Value ChannelMoments(const Napi::CallbackInfo& info) {
   int64_t channels = IntArg(info, 1, "channels");
   int64_t rows = ChannelRows(info, channels);
   const float* x = FloatArg(info, 0, "x", rows * channels);
-  const float* mean = FloatArg(info, 2, "mean", channels);
+  float* mean = FloatArg(info, 2, "mean", channels);
   float* variance = FloatArg(info, 3, "variance", channels);
-  std::vector<double> squares = ColumnReduce(rows, channels, 1, [&](int64_t begin, int64_t end, float* partial) {
+  if (rows == 0) throw Napi::RangeError::New(info.Env(), "channelMoments needs at least one row");
+  std::vector<float> shift(x, x + channels);
+  const float* ps = shift.data();
+  std::vector<double> sums = ColumnReduce(rows, channels, 2, [&](int64_t begin, int64_t end, float* partial) {
+    float* s1 = partial;
+    float* s2 = partial + channels;
     for (int64_t r = begin; r < end; ++r) {
       const float* xr = x + r * channels;
 #pragma omp simd
       for (int64_t c = 0; c < channels; ++c) {
-        float d = xr[c] - mean[c];
-        partial[c] += d * d;
+        float d = xr[c] - ps[c];
+        s1[c] += d;
+        s2[c] += d * d;
       }
     }
   });
-  for (int64_t c = 0; c < channels; ++c) variance[c] = static_cast<float>(squares[c] / rows);
+  for (int64_t c = 0; c < channels; ++c) {
+    double m = sums[c] / rows;
+    double v = sums[channels + c] / rows - m * m;
+    mean[c] = static_cast<float>(m + ps[c]);
+    variance[c] = static_cast<float>(v > 0 ? v : 0);
+  }
   return info.Env().Undefined();
 }
 
@@ -203,7 +214,7 @@ Napi::Value BnVariance(const Napi::CallbackInfo& info) {
 void InitBatchNorm(Napi::Env env, Napi::Object exports) {
   Export<BnForward>(env, exports, "bnForward");
   Export<BnBackward>(env, exports, "bnBackward");
-  Export<BnVariance>(env, exports, "bnVariance");
+  Export<ChannelMoments>(env, exports, "channelMoments");
 }
 
 }  // namespace fixclf

@@ -160,17 +160,25 @@ Napi::Value Slice(const Napi::CallbackInfo& info) {
   }
   const float* x = FloatArg(info, 0, "x", Product(xShape));
   float* out = FloatArg(info, 3, "out", Product(outShape));
-  int64_t width = outShape[rank - 1];
-  int64_t rows = width == 0 ? 0 : Product(outShape) / width;
-  ParallelFor(rows, width, [&](int64_t first, int64_t last) {
-    for (int64_t r = first; r < last; ++r) {
-      int64_t rest = r, offset = begin[rank - 1], stride = xShape[rank - 1];
-      for (size_t d = rank - 1; d-- > 0;) {
+  if (Product(outShape) == 0) return info.Env().Undefined();
+  // Trailing axes taken whole merge with the last partial one into a single contiguous run per row.
+  size_t last = rank - 1;
+  int64_t inner = 1;  // elements per index of axis `last`, in both x and out
+  while (last > 0 && outShape[last] == xShape[last] && begin[last] == 0) {
+    inner *= xShape[last];
+    --last;
+  }
+  int64_t run = outShape[last] * inner;
+  int64_t rows = Product(outShape) / run;
+  ParallelFor(rows, run, [&](int64_t first, int64_t end) {
+    for (int64_t r = first; r < end; ++r) {
+      int64_t rest = r, offset = begin[last] * inner, stride = xShape[last] * inner;
+      for (size_t d = last; d-- > 0;) {
         offset += (rest % outShape[d] + begin[d]) * stride;
         rest /= outShape[d];
         stride *= xShape[d];
       }
-      std::memcpy(out + r * width, x + offset, sizeof(float) * width);
+      std::memcpy(out + r * run, x + offset, sizeof(float) * run);
     }
   });
   return info.Env().Undefined();

@@ -1,6 +1,7 @@
 // Recognises training-mode batch normalisation as TF.js performs it: tf.moments computes
 // μ = Mean(x), v = Mean(Square(Sub(x, μ))) over every axis but the channels, then FusedBatchNorm(x, μ, v).
-// The Mean kernels tag their outputs here; FusedBatchNorm's gradient asks whether its mean and variance
+// The first Mean computes v as well, in the same pass; Sub and Square stay deferred and the second Mean
+// just hands v out. The Mean kernels tag their outputs here; FusedBatchNorm's gradient asks whether its mean and variance
 // are x's batch moments recorded on the tape now being differentiated. If so, one fused kernel yields the
 // full gradient through μ and v as well, and the moments' own backward only carries zeros.
 import { type DataId, engine, type TensorInfo } from '@tensorflow/tfjs-core';
@@ -11,7 +12,7 @@ interface Recorded {
   tape: unknown;
 }
 
-const means = new WeakMap<DataId, Recorded>();
+const means = new WeakMap<DataId, Recorded & { variance: Float32Array | undefined }>();
 const variances = new WeakMap<DataId, Recorded & { mean: DataId }>();
 
 interface EngineState {
@@ -31,9 +32,15 @@ function currentTape(): unknown {
   return (engine() as unknown as { state: EngineState }).state.activeTape;
 }
 
-/** `mean` is Mean(x) over every axis but the last. */
-export function noteChannelMean(mean: TensorInfo, x: TensorInfo): void {
-  means.set(mean.dataId, { x: x.dataId, tape: recordingTape() });
+/** `mean` is Mean(x) over every axis but the last; `variance`, if known, the matching variance. */
+export function noteChannelMean(mean: TensorInfo, x: TensorInfo, variance?: Float32Array): void {
+  means.set(mean.dataId, { x: x.dataId, tape: recordingTape(), variance });
+}
+
+/** The variance computed alongside `mean`, if `mean` is the channel mean of x and it was computed. */
+export function knownChannelVariance(mean: DataId, x: DataId): Float32Array | undefined {
+  const m = means.get(mean);
+  return m !== undefined && m.x === x ? m.variance : undefined;
 }
 
 /** The x whose channel mean `mean` is, if any. */

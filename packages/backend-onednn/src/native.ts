@@ -94,7 +94,7 @@ export interface NativeAddon {
     dvariance: Float32Array | null, dscale: Float32Array | null, doffset: Float32Array | null,
     reluOutput: Float32Array | null,
   ): void;
-  bnVariance(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
+  channelMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
   binary(op: BinaryOpCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): void;
   unary(op: UnaryOpCode, x: Float32Array, y: Float32Array, alpha: number): void;
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;

@@ -2,7 +2,7 @@
 // addon's [outer, reduced, inner] reduction; anything else goes to the cpu kernel (which transposes).
 import { backend_util, type KernelConfig, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 
-import { noteChannelMean, noteChannelVariance } from '../moments';
+import { knownChannelVariance, noteChannelMean, noteChannelVariance } from '../moments';
 import { native, ReduceOp, type ReduceOpCode } from '../native';
 import { nativeKernel, nativeOutput } from './util';
 
@@ -49,16 +49,22 @@ export function reduceKernel(kernelName: string, op: ReduceOpCode, axisAttr: 'ax
     const perChannel = x!.shape.length >= 2 && view.outer === 1 && view.inner === channels;
     if (op === ReduceOp.mean && perChannel && backend.lazyKind(x!) === 'squaredCentered') {
       const [source, mean] = backend.lazySources(x!) as [TensorInfo, TensorInfo];
-      const sourceValues = backend.float32(source);
-      const meanValues = backend.float32(mean);
-      const variance = nativeOutput(backend, view.outShape, (out) => native.bnVariance(sourceValues, channels, meanValues, out));
+      // (x − μ)² is only deferred when μ came from the Mean below, which computed the variance alongside.
+      const known = knownChannelVariance(mean.dataId, source.dataId);
+      if (known === undefined) throw new Error('onednn backend: a deferred (x − μ)² without its variance.');
+      const variance = nativeOutput(backend, view.outShape, (out) => out.set(known));
       noteChannelVariance(variance, source.dataId, mean.dataId);
       return variance;
     }
     const xValues = backend.float32(x!);
-    const result = nativeOutput(backend, view.outShape, (out) => native.reduce(op, xValues, view.outer, view.reduced, view.inner, out));
-    if (op === ReduceOp.mean && perChannel) noteChannelMean(result, x!);
-    return result;
+    if (op === ReduceOp.mean && perChannel && view.reduced > 0) {
+      // A batch-norm mean: the variance comes with it, in the same pass, for the Mean that follows.
+      const variance = new Float32Array(channels);
+      const mean = nativeOutput(backend, view.outShape, (out) => native.channelMoments(xValues, channels, out, variance));
+      noteChannelMean(mean, x!, variance);
+      return mean;
+    }
+    return nativeOutput(backend, view.outShape, (out) => native.reduce(op, xValues, view.outer, view.reduced, view.inner, out));
   });
 }
 
