@@ -9,7 +9,7 @@ module.exports = function preset(dir, overrides = {}) {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     transform: {
-      '^.+\\.(t|j)sx?$': [
+      '^.+\\.(m?[tj]sx?)$': [
         require.resolve('@swc/jest'),
         { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
       ],

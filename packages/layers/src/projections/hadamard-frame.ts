@@ -1,4 +1,4 @@
-import { hadamardOrders, hadamardTransform } from '@fixclf/hadamard';
+import { hadamardOrders, hadamardTransform, splitHadamardOrder } from '@fixclf/hadamard';
 import type { FastPlan } from './types';
 
 /**
@@ -59,6 +59,6 @@ export function hadamardFrame(dim: number, count: number): HadamardFrame {
  * dim·count multiply-adds. Take the transform only where it is cheaper.
  */
 export function isFastCheaper(order: number, dim: number, count: number): boolean {
-  const t = hadamardTransform(order);
-  return order * (t.k + t.m) < dim * count;
+  const split = splitHadamardOrder(order);
+  return split != null && order * (split.k + split.m) < dim * count;
 }

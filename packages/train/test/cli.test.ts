@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../src/cli/main';
+import { readMetrics } from '../src';
+import { registerTinyModel } from './fixtures/tiny-model.mjs';
+
+let dir: string;
+beforeAll(() => registerTinyModel());
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-cli-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI in this process and captures what it prints. */
+async function fixclf(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    process.exitCode = undefined;
+    const code = await main(['node', 'fixclf', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+const tinyTrain = (out: string, ...extra: string[]) =>
+  fixclf('train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '256', '--batch-size', '32',
+    '--regime', 'onecycle', '--epochs', '2', '--lr', '0.05', '--out', out, ...extra);
+
+describe('fixclf', () => {
+  it('prints help for every command', async () => {
+    for (const command of [[], ['train'], ['eval'], ['compare']]) {
+      const { code, stdout } = await fixclf(...command, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage: fixclf/);
+    }
+  });
+
+  it.each([
+    [['train', '--model', 'resnet7', '--out', 'x'], /--model must be one of .*resnet20/],
+    [['train', '--model', 'tiny', '--out', 'x', '--epochs', '0'], /--epochs must be a positive integer, got '0'/],
+    [['train', '--model', 'tiny', '--out', 'x', '--colour'], /unknown option '--colour'/],
+    [['train', '--model', 'tiny'], /required option '--out <dir>' not specified/],
+    [['train', '--model', 'tiny', '--out', 'x', '--backend', 'gpu'], /Allowed choices are auto, onednn, cpu, tensorflow, tensorflow-gpu/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('rejects wrong usage %p with exit code 2 and a message naming the problem', async (args, message) => {
+    const { code, stderr } = await fixclf(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('says which dataset path is missing', async () => {
+    const missing = path.join(dir, 'no-such-data');
+    const { code, stderr } = await fixclf('train', '--model', 'tiny', '--dataset', missing, '--out', path.join(dir, 'run'));
+    expect(code).toBe(1);
+    expect(stderr).toContain(missing);
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('trains, refuses to overwrite the run, resumes it, evaluates it and compares it with another', async () => {
+    const fixed = path.join(dir, 'fixed');
+    const first = await tinyTrain(fixed);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^backend: \w+ \(/);
+    expect(first.stdout).toMatch(/epoch {3}2 \| lr/);
+    const runJson = JSON.parse(await fs.readFile(path.join(fixed, 'run.json'), 'utf8'));
+    expect(runJson).toMatchObject({ model: 'tiny', dataset: 'synthetic', classifier: 'hadamard', numClasses: 10, seed: 0 });
+
+    const before = await fs.readFile(path.join(fixed, 'metrics.jsonl'), 'utf8');
+    const again = await tinyTrain(fixed);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already holds a run \(tiny on synthetic, hadamard classifier, started .*\)\. Pass --resume to continue it, or choose another --out\./);
+    expect(await fs.readFile(path.join(fixed, 'metrics.jsonl'), 'utf8')).toBe(before);
+
+    const other = await tinyTrain(fixed, '--classifier', 'learned', '--resume');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/Cannot resume .*: it holds a different run \(classifier "hadamard" ≠ "learned"\)/);
+
+    const resumed = await tinyTrain(fixed, '--epochs', '3', '--resume');
+    expect(resumed.code).toBe(0);
+    const records = await readMetrics(fixed);
+    expect(records.map((r) => r.epoch)).toEqual([1, 2, 3]);
+
+    const evaluated = await fixclf('eval', '--run', fixed);
+    expect(evaluated.code).toBe(0);
+    const result = JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!);
+    expect(Object.keys(result).sort()).toEqual(['count', 'loss', 'top1', 'top5']);
+    expect(result.count).toBe(2000);
+    expect(result.top1).toBeCloseTo(records[2]!.valTop1!, 6);
+    expect(result.loss).toBeCloseTo(records[2]!.valLoss!, 4);
+
+    const learned = path.join(dir, 'learned');
+    expect((await tinyTrain(learned, '--classifier', 'learned')).code).toBe(0);
+    const out = path.join(dir, 'report');
+    const compared = await fixclf('compare', fixed, learned, '--out', out);
+    expect(compared.code).toBe(0);
+    const learnedTop1 = (await readMetrics(learned)).at(-1)!.valTop1!.toFixed(2);
+    expect(compared.stdout).toContain(`| tiny | synthetic | ${learnedTop1} % | ${records[2]!.valTop1!.toFixed(2)} % |`);
+    expect((await fs.readdir(out)).sort()).toEqual(['comparison.md', 'errors.png', 'errors.svg']);
+    const png = await fs.readFile(path.join(out, 'errors.png'));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
+  it('compare and eval name a directory that holds no run', async () => {
+    const a = await fixclf('compare', dir);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toContain(`${dir} is not a fixclf run directory: it has no run.json.`);
+    const b = await fixclf('eval', '--run', dir);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain(`${dir} is not a fixclf run directory`);
+  });
+
+  it('on Ctrl-C saves a checkpoint and exits cleanly, and --resume finishes the run', async () => {
+    const run = path.join(dir, 'interrupted');
+    const script = path.join(__dirname, 'fixtures', 'fixclf-with-tiny.mjs');
+    const args = ['train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '2048', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '50', '--out', run];
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/epoch {3}1 \|/.test(stdout)) child.kill('SIGINT');
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(stderr).toContain('stopping after this step and saving a checkpoint');
+    expect(stderr).toContain(`interrupted; checkpoint saved in ${run}. Continue with the same command and --resume.`);
+    expect(code).toBe(130);
+    const state = JSON.parse(await fs.readFile(path.join(run, 'checkpoint', 'state.json'), 'utf8'));
+    expect(state.epoch).toBeGreaterThanOrEqual(1);
+    expect(state.epoch).toBeLessThan(50);
+
+    const finish = String(state.epoch + 1);
+    const resumed = await fixclf(...args.map((a) => (a === '50' ? finish : a)), '--resume');
+    expect(resumed.code).toBe(0);
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual(Array.from({ length: state.epoch + 1 }, (_, i) => i + 1));
+  });
+});

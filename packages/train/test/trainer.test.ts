@@ -1,0 +1,132 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { openDataset, type Dataset } from '@fixclf/datasets';
+import { createModel } from '@fixclf/models';
+import { DivergenceError, LineProgress, readMetrics, regime, selectBackend, train, type Regime } from '../src';
+import { registerTinyModel } from './fixtures/tiny-model.mjs';
+
+let trainSet: Dataset;
+let testSet: Dataset;
+let dir: string;
+
+beforeAll(async () => {
+  // The fastest backend here (onednn where it is built, else cpu): both runs of every comparison
+  // below use the same one.
+  await selectBackend('auto');
+  registerTinyModel();
+  trainSet = await openDataset('synthetic', { split: 'train', synthetic: { size: 256 } });
+  testSet = await openDataset('synthetic', { split: 'test', synthetic: { size: 128 } });
+});
+afterAll(async () => {
+  await trainSet.close();
+  await testSet.close();
+});
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-train-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const quiet = new LineProgress(() => {});
+const tinyRegime = (epochs: number): Regime => ({ ...regime('onecycle', { epochs, lr: 0.1, batchSize: 32 }) });
+const tinyModel = (classifier: 'learned' | 'hadamard' = 'hadamard') =>
+  createModel('tiny', { numClasses: 10, classifier, inputShape: [32, 32, 3], seed: 3 });
+
+describe('train', () => {
+  it('learns, logs an epoch record per epoch to JSONL and CSV, and keeps a checkpoint', async () => {
+    const model = tinyModel();
+    const { records } = await train({ model, train: trainSet, validation: testSet, regime: tinyRegime(3), seed: 1, runDir: dir, progress: quiet });
+    expect(records.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(records[2]!.trainLoss).toBeLessThan(records[0]!.trainLoss);
+    for (const r of records) {
+      expect(r.valTop1).toBeGreaterThanOrEqual(0);
+      expect(r.valTop5!).toBeGreaterThanOrEqual(r.valTop1!);
+      expect(r.alpha).toBeGreaterThan(0);
+      expect(r.imagesPerSecond).toBeGreaterThan(0);
+    }
+    expect(await readMetrics(dir)).toEqual(records);
+    const csv = (await fs.readFile(path.join(dir, 'metrics.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('epoch,lr,trainLoss,trainError,valLoss,valTop1,valTop5,alpha,imagesPerSecond,seconds');
+    expect(csv).toHaveLength(4);
+    expect(Number(csv[3]!.split(',')[2])).toBeCloseTo(records[2]!.trainLoss, 10);
+    const state = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint', 'state.json'), 'utf8'));
+    expect(state.epoch).toBe(3);
+  });
+
+  it('reports the validation figures that an independent evaluation of the final weights gives', async () => {
+    const model = tinyModel('learned');
+    const { records } = await train({ model, train: trainSet, validation: testSet, regime: tinyRegime(1), seed: 2, progress: quiet });
+    let correct = 0;
+    for await (const { xs, ys } of testSet.batches({ batchSize: 64 })) {
+      const predicted = (model.predict(xs) as tf.Tensor).argMax(1).dataSync();
+      const labels = ys.argMax(1).dataSync();
+      predicted.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
+      tf.dispose([xs, ys]);
+    }
+    expect(records[0]!.valTop1).toBeCloseTo((100 * correct) / testSet.size, 6);
+    expect(records[0]!.alpha).toBeNull();
+  });
+
+  it('resumes an interrupted run to the same losses as an uninterrupted one', async () => {
+    const straight = await train({ model: tinyModel(), train: trainSet, validation: testSet, regime: tinyRegime(3), seed: 5, runDir: path.join(dir, 'a'), progress: quiet });
+
+    // Interrupt in the middle of epoch 2 (after its third step), then resume in a fresh model.
+    const controller = new AbortController();
+    let steps = 0;
+    const interrupting = {
+      ...quiet,
+      startEpoch: () => {},
+      step: () => {
+        if (++steps === 8 + 3) controller.abort();
+      },
+      endEpoch: () => {},
+      stop: () => {},
+    };
+    const runDir = path.join(dir, 'b');
+    const first = await train({ model: tinyModel(), train: trainSet, validation: testSet, regime: tinyRegime(3), seed: 5, runDir, progress: interrupting, signal: controller.signal });
+    expect(first.interrupted).toBe(true);
+    expect(first.records).toHaveLength(1);
+    const state = JSON.parse(await fs.readFile(path.join(runDir, 'checkpoint', 'state.json'), 'utf8'));
+    expect([state.epoch, state.step]).toEqual([1, 3]);
+
+    const resumed = await train({ model: tinyModel('hadamard'), train: trainSet, validation: testSet, regime: tinyRegime(3), seed: 5, runDir, resume: true, progress: quiet });
+    expect(resumed.records.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    straight.records.forEach((r, i) => {
+      expect(Math.abs(resumed.records[i]!.trainLoss - r.trainLoss)).toBeLessThan(1e-4);
+      expect(Math.abs(resumed.records[i]!.valLoss! - r.valLoss!)).toBeLessThan(1e-4);
+    });
+    expect((await readMetrics(runDir)).map((r) => r.epoch)).toEqual([1, 2, 3]);
+  });
+
+  it('stops on a non-finite loss with a clear message and keeps the last good checkpoint', async () => {
+    const base = tinyRegime(3);
+    const exploding: Regime = { ...base, schedule: (p) => (p.epoch >= 1 ? 1e30 : base.schedule(p)) };
+    const run = train({ model: tinyModel('learned'), train: trainSet, validation: testSet, regime: exploding, seed: 1, runDir: dir, progress: quiet });
+    await expect(run).rejects.toThrow(DivergenceError);
+    await expect(
+      train({ model: tinyModel('learned'), train: trainSet, regime: exploding, seed: 1, runDir: path.join(dir, 'again'), progress: quiet }),
+    ).rejects.toThrow(/Training diverged: the loss is not finite at epoch 2, step \d+ \(lr 1e\+30\)\. The last good checkpoint is kept in .*again\./);
+    const state = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint', 'state.json'), 'utf8'));
+    expect(state.epoch).toBe(1);
+    expect((await readMetrics(dir)).map((r) => r.epoch)).toEqual([1]);
+  });
+
+  it('leaks no tensors over an epoch', async () => {
+    const model = tinyModel();
+    await train({ model, train: trainSet, regime: tinyRegime(1), seed: 1, progress: quiet });
+    const before = tf.memory().numTensors;
+    await train({ model, train: trainSet, validation: testSet, regime: tinyRegime(2), seed: 1, progress: quiet });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a training set smaller than one batch', async () => {
+    const small = await openDataset('synthetic', { split: 'train', synthetic: { size: 16 } });
+    await expect(train({ model: tinyModel(), train: small, regime: tinyRegime(1), seed: 1, progress: quiet })).rejects.toThrow(
+      'train: the training set has 16 images, fewer than one batch of 32.',
+    );
+    await small.close();
+  });
+});
