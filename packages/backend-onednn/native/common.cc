@@ -45,24 +45,43 @@ void SetThreadCount(int threads) {
 #endif
 }
 
+namespace {
+// One napi_get_typedarray_info call instead of node-addon-api's several: argument decoding is most of the
+// cost of a native call on a small tensor.
+bool Float32Info(napi_env env, napi_value value, float** data, size_t* length) {
+  bool isTypedArray = false;
+  if (napi_is_typedarray(env, value, &isTypedArray) != napi_ok || !isTypedArray) return false;
+  napi_typedarray_type type;
+  void* raw = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) != napi_ok) return false;
+  if (type != napi_float32_array) return false;
+  *data = static_cast<float*>(raw);
+  return true;
+}
+}  // namespace
+
 float* FloatArg(const Napi::CallbackInfo& info, size_t index, const char* name, int64_t expected, bool allowNull) {
   Napi::Value value = info[index];
   if (allowNull && (value.IsNull() || value.IsUndefined())) return nullptr;
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+  float* data = nullptr;
+  size_t length = 0;
+  if (!Float32Info(info.Env(), value, &data, &length)) {
     throw Napi::TypeError::New(info.Env(), std::string("argument '") + name + "' must be a Float32Array");
   }
-  auto array = value.As<Napi::Float32Array>();
-  if (expected >= 0 && static_cast<int64_t>(array.ElementLength()) != expected) {
-    throw Napi::RangeError::New(info.Env(), std::string("argument '") + name + "' has " +
-                                                std::to_string(array.ElementLength()) + " elements, expected " +
-                                                std::to_string(expected));
+  if (expected >= 0 && static_cast<int64_t>(length) != expected) {
+    throw Napi::RangeError::New(info.Env(), std::string("argument '") + name + "' has " + std::to_string(length) +
+                                                " elements, expected " + std::to_string(expected));
   }
-  return array.Data();
+  return data;
 }
 
 int64_t FloatLength(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  FloatArg(info, index, name);
-  return static_cast<int64_t>(info[index].As<Napi::Float32Array>().ElementLength());
+  float* data = nullptr;
+  size_t length = 0;
+  if (!Float32Info(info.Env(), info[index], &data, &length)) {
+    throw Napi::TypeError::New(info.Env(), std::string("argument '") + name + "' must be a Float32Array");
+  }
+  return static_cast<int64_t>(length);
 }
 
 int64_t IntArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
@@ -89,22 +108,18 @@ bool BoolArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
 std::vector<int64_t> DimsArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   Napi::Value value = info[index];
   std::vector<int64_t> dims;
-  if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
-    auto array = value.As<Napi::Int32Array>();
-    dims.assign(array.Data(), array.Data() + array.ElementLength());
-    return dims;
+  napi_env env = info.Env();
+  bool isArray = false;
+  uint32_t length = 0;
+  if (napi_is_array(env, value, &isArray) != napi_ok || !isArray || napi_get_array_length(env, value, &length) != napi_ok) {
+    throw Napi::TypeError::New(env, std::string("argument '") + name + "' must be an array of integers");
   }
-  if (!value.IsArray()) {
-    throw Napi::TypeError::New(info.Env(), std::string("argument '") + name + "' must be an array of integers");
-  }
-  auto array = value.As<Napi::Array>();
-  dims.reserve(array.Length());
-  for (uint32_t i = 0; i < array.Length(); ++i) {
-    Napi::Value element = array.Get(i);
-    if (!element.IsNumber()) {
-      throw Napi::TypeError::New(info.Env(), std::string("argument '") + name + "' must hold only numbers");
+  dims.resize(length);
+  for (uint32_t i = 0; i < length; ++i) {
+    napi_value element;
+    if (napi_get_element(env, value, i, &element) != napi_ok || napi_get_value_int64(env, element, &dims[i]) != napi_ok) {
+      throw Napi::TypeError::New(env, std::string("argument '") + name + "' must hold only numbers");
     }
-    dims.push_back(element.As<Napi::Number>().Int64Value());
   }
   return dims;
 }
