@@ -1,0 +1,54 @@
+// The paper's ImageNet rows, learned vs fixed (Hadamard) classifier: ResNet-50, DenseNet-169 and
+// ShuffleNet (1×, g = 3) in the ImageNet regime (90 epochs, lr 0.1 ÷10 at 30 and 60, batch 256).
+//
+//   pnpm reproduce --data /path/to/imagenet [--models resnet50,densenet169,shufflenet] [--epochs 90]
+//                  [--batch-size 256] [--backend auto|tensorflow-gpu|onednn]
+//
+// --data: an ImageNet folder with train/<wnid>/*.JPEG and val/<wnid>/*.JPEG (the validation images
+// sorted into class folders), or .tar/.tar.gz archives of that layout. Runs continue where they
+// stopped when the command is run again.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { compareRuns, hasCheckpoint, trainRun } from '@fixclf/train';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values: flags } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    models: { type: 'string', default: 'resnet50,densenet169,shufflenet' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    out: { type: 'string', default: path.join(here, 'runs') },
+    backend: { type: 'string', default: 'auto' },
+  },
+});
+if (!flags.data) {
+  console.error('reproduce: --data <ImageNet folder or archive> is required (train/<class>/… and val/<class>/…).');
+  process.exit(2);
+}
+
+const runs = [];
+for (const model of flags.models.split(',')) {
+  for (const classifier of ['learned', 'hadamard']) {
+    const out = path.join(flags.out, `${model}-${classifier}`);
+    console.log(`\n— ${model}, ${classifier} classifier → ${out}`);
+    await trainRun({
+      model,
+      dataset: flags.data,
+      classifier,
+      regime: 'imagenet',
+      epochs: flags.epochs ? Number(flags.epochs) : undefined,
+      batchSize: flags['batch-size'] ? Number(flags['batch-size']) : undefined,
+      validation: 'test',
+      seed: 0,
+      out,
+      resume: existsSync(path.join(out, 'run.json')) && (await hasCheckpoint(out)),
+      backend: flags.backend,
+    });
+    runs.push(out);
+  }
+}
+const { table, files } = await compareRuns(runs, flags.out);
+console.log(`\n${table}\n\nwritten: ${files.join(', ')}`);
