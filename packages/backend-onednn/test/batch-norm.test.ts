@@ -60,3 +60,23 @@ describe('training-mode batch normalisation of tf.layers matches the cpu backend
     }, 2e-4);
   });
 });
+
+describe('deferred batch-norm outputs feed ReLU and residual additions in one pass', () => {
+  const x = input([3, 6, 6, 8], 30, 2);
+  const shortcut = input([3, 6, 6, 8], 31);
+  const params = [input([8], 32), positive([8], 33), input([8], 34), input([8], 35)];
+  const bn = (t: tf.Tensor, [m, v, o, s]: tf.Tensor[]) => tf.batchNorm(t, m!, v!, o!, s!, 1e-3);
+
+  test('relu(bn(x) + shortcut), its gradients, and two deferred outputs added together', async () => {
+    const forward = jest.spyOn(native, 'bnForward');
+    await expectMatchesCpu([x, shortcut, ...params, input([3, 6, 6, 8], 36)], (xt, st, m, v, o, s, dy) => {
+      const p = [m!, v!, o!, s!];
+      const block = (a: tf.Tensor, r: tf.Tensor) => tf.relu(tf.add(bn(a, p), r));
+      const [gx, gs] = tf.grads((a: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(block(a, r), dy!)))([xt!, st!]);
+      const projection = tf.relu(tf.add(bn(xt!, p), bn(st!, p)));
+      return [block(xt!, st!), gx!, gs!, projection, bn(xt!, p)];
+    });
+    // The block's output came from one fused pass: relu with the shortcut as residual.
+    expect(forward.mock.calls.some((call) => call[8] !== null && call[9] === true)).toBe(true);
+  });
+});

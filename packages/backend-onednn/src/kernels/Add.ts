@@ -1,26 +1,34 @@
-import { Add, backend_util } from '@tensorflow/tfjs-core';
+import { Add, backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 
+import type { OneDnnBackend } from '../backend';
 import { BinaryOp } from '../native';
 import { applyBatchNorm, type NormalizedDetail } from './batch-norm-util';
 import { runBinary } from './eltwise-util';
-import { nativeKernel, nativeOutput } from './util';
+import { nativeKernel } from './util';
 
 const sameShape = (p: readonly number[], q: readonly number[]) => p.length === q.length && p.every((d, i) => d === q[i]);
 
+/** A deferred batch-norm output without a residual yet, and its sources. */
+function pendingNormalized(backend: OneDnnBackend, t: TensorInfo) {
+  const detail = backend.lazyDetail<NormalizedDetail>(t, 'normalized');
+  return detail !== undefined && detail.residual === null ? { detail, sources: backend.lazySources(t)! } : undefined;
+}
+
 // Two shortcuts: the tape accumulates gradients with Add, and batch norm's moments contribute known zeros
-// (moments.ts); a residual block adds a deferred batch-norm output, computed here in the same pass.
+// (moments.ts); a residual block adds a shortcut to a deferred batch-norm output, which stays deferred
+// as bn(x) + shortcut for the Relu that follows (Relu.ts).
 export const addConfig = nativeKernel(Add, ({ a, b }, backend) => {
   if (a!.dtype !== 'float32' || b!.dtype !== 'float32') return null;
   const outShape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
   if (backend.lazyKind(b!) === 'zeros' && sameShape(a!.shape, outShape)) return backend.share(a!);
   if (backend.lazyKind(a!) === 'zeros' && sameShape(b!.shape, outShape)) return backend.share(b!);
   if (sameShape(a!.shape, outShape) && sameShape(b!.shape, outShape)) {
-    const normalizedA = backend.lazyDetail<NormalizedDetail>(a!, 'normalized');
-    const normalizedB = normalizedA === undefined ? backend.lazyDetail<NormalizedDetail>(b!, 'normalized') : undefined;
-    const normalized = normalizedA ?? normalizedB;
-    if (normalized !== undefined) {
-      const residual = backend.float32(normalizedA !== undefined ? b! : a!);
-      return nativeOutput(backend, outShape, (y) => applyBatchNorm(normalized, y, residual, false));
+    const pendingA = pendingNormalized(backend, a!);
+    const pending = pendingA ?? pendingNormalized(backend, b!);
+    if (pending !== undefined) {
+      const shortcut = pendingA !== undefined ? b! : a!;
+      const detail: NormalizedDetail = { ...pending.detail, residual: backend.float32(shortcut) };
+      return backend.makeLazyOutput32([...outShape], 'normalized', [...pending.sources, shortcut], (y) => applyBatchNorm(detail, y, false), detail);
     }
   }
   return runBinary(backend, BinaryOp.add, a!, b!);

@@ -3,8 +3,8 @@ import { FusedBatchNorm, type TensorInfo } from '@tensorflow/tfjs-core';
 import { applyBatchNorm, channelsOf, type NormalizedDetail, perChannel } from './batch-norm-util';
 import { nativeKernel } from './util';
 
-// The output is deferred: a following Relu or residual Add computes relu(bn(x)) or bn(x) + r in the
-// same pass (Relu.ts, Add.ts), so in a ResNet the normalised tensor itself is never stored.
+// The output is deferred: a following residual Add and/or Relu compute relu(bn(x) [+ r]) in one pass
+// (Add.ts, Relu.ts), so in a ResNet neither the normalised tensor nor the residual sum is ever stored.
 export const fusedBatchNormConfig = nativeKernel(FusedBatchNorm, ({ x, mean, variance, offset, scale }, backend, attrs) => {
   if (x!.dtype !== 'float32' || x!.shape.length === 0) return null;
   const channels = channelsOf(x!);
@@ -21,7 +21,8 @@ export const fusedBatchNormConfig = nativeKernel(FusedBatchNorm, ({ x, mean, var
     scale: s ?? null,
     offset: o ?? null,
     epsilon: (attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001,
+    residual: null,
   };
   const sources = [x, mean, variance, offset, scale].filter((t): t is TensorInfo => t != null);
-  return backend.makeLazyOutput32([...x!.shape], 'normalized', sources, (y) => applyBatchNorm(detail, y, null, false), detail);
+  return backend.makeLazyOutput32([...x!.shape], 'normalized', sources, (y) => applyBatchNorm(detail, y, false), detail);
 });

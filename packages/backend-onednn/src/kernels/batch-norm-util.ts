@@ -21,7 +21,10 @@ export function channelsOf(x: TensorInfo): number {
   return x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1]!;
 }
 
-/** Everything needed to compute a batch-norm output from x, kept with a deferred FusedBatchNorm output. */
+/**
+ * Everything needed to compute batchNorm(x) [+ residual] from x, kept with a deferred FusedBatchNorm output
+ * (or with the deferred sum of one and a shortcut).
+ */
 export interface NormalizedDetail {
   x: Float32Array;
   channels: number;
@@ -30,9 +33,10 @@ export interface NormalizedDetail {
   scale: Float32Array | null;
   offset: Float32Array | null;
   epsilon: number;
+  residual: Float32Array | null;
 }
 
 /** y = [relu](batchNorm(x) [+ residual]) in one pass. */
-export function applyBatchNorm(d: NormalizedDetail, y: Float32Array, residual: Float32Array | null, relu: boolean): void {
-  native.bnForward(d.x, d.channels, d.mean, d.variance, d.scale, d.offset, d.epsilon, y, residual, relu);
+export function applyBatchNorm(d: NormalizedDetail, y: Float32Array, relu: boolean): void {
+  native.bnForward(d.x, d.channels, d.mean, d.variance, d.scale, d.offset, d.epsilon, y, d.residual, relu);
 }
