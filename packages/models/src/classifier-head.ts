@@ -1,0 +1,64 @@
+import { fixedClassifier, MATRIX_KINDS, type FixedClassifierLayerArgs, type MatrixKind } from '@fixclf/layers';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { BuildContext } from './build-context';
+import { normal, pytorchLinearDefault } from './initializers';
+import type { ModelDefinition } from './model-definition';
+
+type SymbolicTensor = tfl.SymbolicTensor;
+
+/** A FixedClassifier config; `units` comes from `numClasses` (and must agree with it if given). */
+export type FixedClassifierConfig = Omit<FixedClassifierLayerArgs, 'units'> & { units?: number };
+
+/**
+ * 'learned': an ordinary Dense layer, the paper's baseline. A matrix kind ('hadamard',
+ * 'orthogonal', 'simplex', 'orthoplex', 'cube'): the fixed classifier of @fixclf/layers with its
+ * defaults. An object: a full FixedClassifier config.
+ */
+export type ClassifierSpec = 'learned' | MatrixKind | FixedClassifierConfig;
+
+export const classifierKinds: readonly string[] = ['learned', ...MATRIX_KINDS];
+
+function fixedConfig(spec: ClassifierSpec): FixedClassifierConfig | null {
+  if (typeof spec === 'string') {
+    if (spec === 'learned') return null;
+    if ((MATRIX_KINDS as readonly string[]).includes(spec)) return { matrix: spec };
+  } else if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+    return spec;
+  }
+  throw new Error(`classifier: expected one of ${classifierKinds.join(', ')} or a FixedClassifier config, got ${JSON.stringify(spec)}`);
+}
+
+/** Builds the classifier on the pooled features [batch, inputDim]; returns logits [batch, numClasses]. */
+export function classifierHead(
+  ctx: BuildContext,
+  features: SymbolicTensor,
+  spec: ClassifierSpec,
+  numClasses: number,
+  definition: ModelDefinition,
+): SymbolicTensor {
+  const inputDim = features.shape[features.shape.length - 1];
+  if (typeof inputDim !== 'number') throw new Error(`classifier: the feature width of '${definition.name}' is unknown`);
+  const fixed = fixedConfig(spec);
+  if (fixed !== null) {
+    if (fixed.units !== undefined && fixed.units !== numClasses) {
+      throw new Error(`classifier: config units (${fixed.units}) disagree with numClasses (${numClasses})`);
+    }
+    const seed = fixed.seed ?? ctx.nextSeed();
+    const layer = fixedClassifier({
+      name: definition.headName,
+      ...fixed,
+      units: numClasses,
+      ...(seed === undefined ? {} : { seed }),
+    });
+    return layer.apply(features) as SymbolicTensor;
+  }
+  const pytorch = definition.learnedHeadInit === 'pytorch-default';
+  return tfl.layers
+    .dense({
+      name: definition.headName,
+      units: numClasses,
+      kernelInitializer: pytorch ? pytorchLinearDefault(inputDim, ctx.nextSeed()) : normal(0.001, ctx.nextSeed()),
+      biasInitializer: pytorch ? pytorchLinearDefault(inputDim, ctx.nextSeed()) : 'zeros',
+    })
+    .apply(features) as SymbolicTensor;
+}

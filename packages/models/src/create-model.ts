@@ -1,0 +1,58 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { BuildContext } from './build-context';
+import { classifierHead, type ClassifierSpec } from './classifier-head';
+import type { InputShape } from './model-definition';
+import { getModelDefinition } from './registry';
+
+export interface CreateModelOptions {
+  /** Output units: 10 for CIFAR-10, 100 for CIFAR-100, 1000 for ImageNet. */
+  numClasses: number;
+  /** 'learned' (Dense, the baseline) or a fixed classifier. */
+  classifier: ClassifierSpec;
+  /** [height, width, channels] of one image, NHWC; the network's own size when left out. */
+  inputShape?: InputShape;
+  /** Seeds every initializer (each layer gets its own stream), for reproducible weights. */
+  seed?: number;
+  /** The LayersModel's name; the registry name when left out. */
+  name?: string;
+}
+
+function checkInputShape(shape: unknown, name: string, minSize: number): InputShape {
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 3 ||
+    !shape.every((d) => Number.isInteger(d) && (d as number) > 0)
+  ) {
+    throw new Error(`createModel('${name}'): inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`);
+  }
+  const [h, w] = shape as InputShape;
+  if (h < minSize || w < minSize) {
+    throw new Error(`createModel('${name}'): inputShape ${JSON.stringify(shape)} is too small; height and width must be at least ${minSize}`);
+  }
+  return shape as InputShape;
+}
+
+/**
+ * Builds a fresh network of the registry by name, e.g.
+ * `createModel('resnet56', { numClasses: 10, classifier: 'hadamard' })`. The model maps NHWC images
+ * to logits (no softmax); layer names follow the reference PyTorch module paths.
+ */
+export function createModel(name: string, options: CreateModelOptions): tfl.LayersModel {
+  const definition = getModelDefinition(name);
+  if (options === null || typeof options !== 'object') {
+    throw new Error(`createModel('${name}'): options { numClasses, classifier } are required`);
+  }
+  const { numClasses, classifier, seed } = options;
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new Error(`createModel('${name}'): numClasses must be a positive integer, got ${JSON.stringify(numClasses)}`);
+  }
+  if (seed !== undefined && !Number.isInteger(seed)) {
+    throw new Error(`createModel('${name}'): seed must be an integer, got ${JSON.stringify(seed)}`);
+  }
+  const inputShape = checkInputShape(options.inputShape ?? definition.defaultInputShape, name, definition.minInputSize);
+  const ctx = new BuildContext(seed);
+  const input = tfl.input({ shape: inputShape, name: 'input' });
+  const features = definition.buildFeatures(input, ctx);
+  const logits = classifierHead(ctx, features, classifier, numClasses, definition);
+  return tfl.model({ inputs: input, outputs: logits, name: options.name ?? name });
+}
