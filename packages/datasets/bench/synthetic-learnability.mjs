@@ -2,9 +2,21 @@
 // regression on pixels) on it with the TensorFlow.js CPU backend and reports test accuracy of both, plus
 // nearest class-mean template matching. Slow on the pure-JS backend (minutes): not part of the tests.
 // Run: node bench/synthetic-learnability.mjs [trainSize=4000] [epochs=10]
+// Or:  node bench/synthetic-learnability.mjs --export DIR   (CIFAR-format files for bench/synthetic-cnn-check.py)
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { openDataset, toTfDataset } from '../dist/index.js';
+import { generateSynthetic, openDataset, toTfDataset, writeCifarDirectory } from '../dist/index.js';
+
+if (process.argv[2] === '--export') {
+  const train = generateSynthetic({ split: 'train' });
+  const test = generateSynthetic({ split: 'test' });
+  const dir = writeCifarDirectory(process.argv[3], 'cifar10', {
+    train: { images: train.store.data, labels: train.labels },
+    test: { images: test.store.data, labels: test.labels },
+  });
+  console.log(`wrote the synthetic train (10,000) and test (2,000) splits to ${dir} in the CIFAR-10 binary format`);
+  process.exit(0);
+}
 
 await tf.setBackend('cpu');
 const trainSize = Number(process.argv[2] ?? 4000);

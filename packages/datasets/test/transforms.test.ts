@@ -6,6 +6,7 @@ import {
   cifarTrain,
   compose,
   imagenetEval,
+  imagenetTrain,
   normalize,
   outputSize,
   planSample,
@@ -106,6 +107,9 @@ describe('geometric transforms', () => {
     expect(resizedSize(375, 500, 256)).toEqual({ width: 256, height: 341 });
     expect(resizedSize(500, 375, [100, 50])).toEqual({ width: 50, height: 100 });
     expect(outputSize(imagenetEval(224), 500, 375)).toEqual({ width: 224, height: 224 });
+    expect(outputSize(imagenetEval([200, 300]), 500, 375)).toEqual({ width: 300, height: 200 });
+    expect(outputSize(imagenetTrain([200, 300]), 500, 375)).toEqual({ width: 300, height: 200 });
+    expect(outputSize(cifarTrain([48, 64]), 64, 48)).toEqual({ width: 64, height: 48 });
   });
 
   it('centerCrop offsets round half to even like Python, and pad when the crop is larger', () => {
