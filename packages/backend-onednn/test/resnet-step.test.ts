@@ -48,4 +48,4 @@ test('a ResNet-20 training step gives the loss and gradients of the cpu backend'
     const error = relativeError(native.result.grads.get(name)!, expected);
     if (!(error <= 1e-3)) throw new Error(`gradient of ${name} differs from cpu: relative error ${error}`);
   }
-}, 60_000);
+}, 180_000);
