@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createModel, getModelDefinition, listModels, paramCounts, type ParamCounts } from '@fixclf/models';
+import { countFlops, createModel, getModelDefinition, listModels, paramCounts, type ParamCounts } from '@fixclf/models';
 import { densenetParams, resnetCifarParams, resnetImagenetParams, shufflenetPaperParams } from './expected-counts';
 
 beforeAll(async () => {
@@ -42,6 +42,15 @@ const PUBLISHED: Record<string, number> = {
   resnet110: 1_727_962 + 2_752,
 };
 
+/** torchvision's published "GFLOPS" (multiply-adds) per 224×224 image. */
+const TORCHVISION_GMACS: Record<string, number> = {
+  resnet18: 1.81,
+  resnet34: 3.66,
+  resnet50: 4.09,
+  densenet121: 2.83,
+  densenet169: 3.36,
+};
+
 describe('learned classifier: every model at its own input size (build only)', () => {
   const learned = new Map<string, ParamCounts>();
 
@@ -49,7 +58,7 @@ describe('learned classifier: every model at its own input size (build only)', (
     expect(listModels().sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  test.each(Object.keys(EXPECTED))('%s: NHWC input, logits out, trainable count as the formula', (name) => {
+  test.each(Object.keys(EXPECTED))('%s: NHWC input, logits out, trainable count as the formula (ImageNet: FLOPs as torchvision)', (name) => {
     const { classes, params } = EXPECTED[name]!;
     const definition = getModelDefinition(name);
     const model = createModel(name, { numClasses: classes, classifier: 'learned' });
@@ -75,6 +84,12 @@ describe('learned classifier: every model at its own input size (build only)', (
         .filter((l) => l.getClassName() === 'BatchNormalization')
         .reduce((sum, l) => sum + l.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a! * b!, 1)!, 0), 0);
       expect(counts.statistics).toBe(bnTrainable);
+      if (TORCHVISION_GMACS[name] !== undefined) {
+        const { macs, flops, trainingFlops } = countFlops(model);
+        expect(Math.abs(macs / 1e9 - TORCHVISION_GMACS[name])).toBeLessThan(0.006);
+        expect(flops).toBe(2 * macs);
+        expect(trainingFlops).toBe(3 * flops);
+      }
     } finally {
       model.dispose();
     }
