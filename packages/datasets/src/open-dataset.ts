@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Dataset, type DatasetCore } from './dataset';
-import { DatasetError, invalidArgument } from './errors';
+import { DatasetError, describeCause, invalidArgument } from './errors';
 import type { HoldoutOptions } from './holdout';
 import type { Preprocessing } from './preprocessing';
 import { progressBar, type ProgressListener } from './progress';
@@ -86,7 +86,12 @@ function directoryFiles(directory: string) {
   return {
     read: (name: string): Uint8Array | undefined => {
       const file = path.join(directory, name);
-      return existsSync(file) ? readFileSync(file) : undefined;
+      if (!existsSync(file)) return undefined;
+      try {
+        return readFileSync(file);
+      } catch (cause) {
+        throw new DatasetError('NOT_FOUND', `${file} cannot be read: ${describeCause(cause)}`, { file, cause });
+      }
     },
     describe: (name: string): string => path.join(directory, name),
   };
