@@ -5,7 +5,8 @@
 // (2) CIFAR ResNet-20 / ResNet-56 training throughput at batch 128 on 'onednn'; (3) the same on TF.js's
 // 'cpu' backend (small batch, few steps) and on PyTorch when `import torch` works; (4) effective model
 // GFLOP/s as a fraction of (1); (5) peak resident memory of each training run (each in its own process).
-// Options: --quick (fewer steps), --no-cpu, --no-torch, --profile (per-kernel profile of one onednn step).
+// Options: --quick (fewer steps), --no-cpu, --no-torch, --profile (per-kernel profiles of one onednn step of
+// ResNet-20, ResNet-56 and DenseNet-BC-40).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,10 +118,11 @@ for (const model of ['resnet20', 'resnet56']) {
 }
 
 if (argv.has('--profile')) {
-  for (const model of ['resnet20', 'resnet56']) {
-    const r = trainTfjs(model, 'onednn', 128, 2, 1, true);
+  for (const [model, batch] of [['resnet20', 128], ['resnet56', 128], ['densenet40', 64]]) {
+    const r = trainTfjs(model, 'onednn', batch, 2, 1, true);
     if (r.error || !r.profile) continue;
-    console.log(`\nper-kernel profile of one ${model} step (tf.profile; wall ${fmt(r.profile.wallMs, 0)} ms, kernels ${fmt(r.profile.kernelMs, 0)} ms)`);
+    console.log(`\nper-kernel profile of one ${model} step at batch ${batch} (tf.profile; wall ${fmt(r.profile.wallMs, 0)} ms, kernels ${fmt(r.profile.kernelMs, 0)} ms;` +
+      ' deferred work is charged to the kernel that first reads it)');
     for (const k of r.profile.kernels.slice(0, 25)) {
       console.log(`    ${k.name.padEnd(32)} ${fmt(k.ms).padStart(8)} ms ${String(k.calls).padStart(5)} calls`);
     }
