@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// One training run in its own process (so that its peak resident memory is its own): a CIFAR ResNet
-// on synthetic 32×32 images, SGD with momentum, `--warmup` untimed steps then `--steps` timed ones.
+// One training run in its own process (so that its peak resident memory is its own): a network of
+// @fixclf/models (learned classifier) on synthetic 32×32 images, SGD with momentum, `--warmup` untimed
+// steps then `--steps` timed ones.
 // Prints one JSON line. With --profile, also the per-kernel time of one step (tf.profile).
 //
 //   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10
@@ -9,8 +10,9 @@ import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { densenetCifar } from './densenet-cifar.js';
-import { resnetCifar, trainingFlopsPerImage } from './resnet-cifar.js';
+import { createModel } from '@fixclf/models';
+
+import { trainingFlopsPerImage } from './model-flops.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,9 +24,6 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
   },
 });
-const [, family, depthText] = /^(resnet|densenet)(\d+)$/.exec(args.model) ?? [];
-const depth = Number(depthText);
-if (!family || !Number.isInteger(depth)) throw new Error(`--model must be resnet<depth> or densenet<depth>, got ${args.model}`);
 const batch = Number(args.batch);
 const warmup = Number(args.warmup);
 const steps = Number(args.steps);
@@ -33,7 +32,7 @@ if (args.backend === 'onednn') await import('../dist/index.js');
 if (!(await tf.setBackend(args.backend))) throw new Error(`backend ${args.backend} is not available`);
 if (args.backend === 'cpu') tf.backend().firstUse = false;
 
-const model = family === 'resnet' ? resnetCifar(tf, depth, { seed: 7 }) : densenetCifar(tf, depth, { seed: 7 });
+const model = createModel(args.model, { numClasses: 10, classifier: 'learned', seed: 7 });
 const optimizer = tf.train.momentum(0.05, 0.9);
 const xs = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1);
 const ys = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10).toFloat();

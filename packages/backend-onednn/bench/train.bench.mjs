@@ -3,17 +3,18 @@
 //
 // In one run on this machine: (1) the oneDNN convolution ceiling on the ResNet-20 layer shapes;
 // (2) CIFAR ResNet-20 / ResNet-56 training throughput at batch 128 on 'onednn'; (3) the same on TF.js's
-// 'cpu' backend (small batch, few steps) and on PyTorch when `import torch` works; (4) effective model
+// 'cpu' backend (small batch, few steps) and on PyTorch when `import torch` works (bench/torch_resnet.py,
+// the same networks); (4) effective model
 // GFLOP/s as a fraction of (1); (5) peak resident memory of each training run (each in its own process).
 // Options: --quick (fewer steps), --no-cpu, --no-torch, --profile (per-kernel profiles of one onednn step of
-// ResNet-20, ResNet-56 and DenseNet-BC-40).
+// ResNet-20, ResNet-56 and DenseNet-BC-100).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { convolutionCeiling, getThreads, onednnVersion } from '../dist/index.js';
-import { resnetCifarConvLayers } from './resnet-cifar.js';
+import { resnetCifarConvLayers } from './model-flops.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = new Set(process.argv.slice(2));
@@ -118,7 +119,7 @@ for (const model of ['resnet20', 'resnet56']) {
 }
 
 if (argv.has('--profile')) {
-  for (const [model, batch] of [['resnet20', 128], ['resnet56', 128], ['densenet40', 64]]) {
+  for (const [model, batch] of [['resnet20', 128], ['resnet56', 128], ['densenet-bc-100', 64]]) {
     const r = trainTfjs(model, 'onednn', batch, 2, 1, true);
     if (r.error || !r.profile) continue;
     console.log(`\nper-kernel profile of one ${model} step at batch ${batch} (tf.profile; wall ${fmt(r.profile.wallMs, 0)} ms, kernels ${fmt(r.profile.kernelMs, 0)} ms;` +

@@ -24,17 +24,22 @@ interface Ownership {
   inPool: boolean;
 }
 
+/** Free arrays unused for this long are dropped: they belong to shapes the program no longer uses. */
+const IDLE_MS = 30_000;
+
 export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
-  // Insertion order = age, for eviction.
-  private readonly freeOrder = new Set<Float32Array>();
+  // Insertion order = age, for eviction; the value is when the array came back.
+  private readonly freeOrder = new Map<Float32Array, number>();
   private readonly owned = new WeakMap<ArrayBufferLike, Ownership>();
   private stats: PoolStats = { inUseBytes: 0, freeBytes: 0, peakInUseBytes: 0, allocations: 0, reuses: 0 };
 
   /**
    * @param allocate returns an ArrayBuffer of the given byte length (contents undefined)
-   * @param minCapacityBytes the pool keeps at least this much free memory; beyond it, as much as the
-   *   peak in use, since the next step will need that much again
+   * @param minCapacityBytes the pool may keep this much free memory, and beyond it twice the peak in use:
+   *   arrays are matched by exact length, so a step whose many shapes peak at different moments (a
+   *   DenseNet) needs more than its peak to reuse everything; capping at the peak made it reallocate
+   *   hundreds of arrays every step
    */
   constructor(
     private readonly allocate: (byteLength: number) => ArrayBuffer,
@@ -88,15 +93,16 @@ export class BufferPool {
       this.free.set(values.length, list);
     }
     list.push(values);
-    this.freeOrder.add(values);
+    const now = performance.now();
+    this.freeOrder.set(values, now);
     this.stats.freeBytes += values.byteLength;
-    this.evict(Math.max(this.minCapacityBytes, this.stats.peakInUseBytes));
+    this.evict(Math.max(this.minCapacityBytes, 2 * this.stats.peakInUseBytes), now - IDLE_MS);
   }
 
-  /** Drops free arrays, oldest first, until at most `capacityBytes` remain. */
-  evict(capacityBytes = 0): void {
-    for (const array of this.freeOrder) {
-      if (this.stats.freeBytes <= capacityBytes) break;
+  /** Drops free arrays, oldest first, until at most `capacityBytes` remain and none came back before `idleSince`. */
+  evict(capacityBytes = 0, idleSince = -Infinity): void {
+    for (const [array, releasedAt] of this.freeOrder) {
+      if (this.stats.freeBytes <= capacityBytes && releasedAt >= idleSince) break;
       this.freeOrder.delete(array);
       const list = this.free.get(array.length)!;
       list.splice(list.indexOf(array), 1);

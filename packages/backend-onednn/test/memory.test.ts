@@ -3,7 +3,8 @@ import { runInNewContext } from 'node:vm';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { resnetCifar } from '../bench/resnet-cifar';
+import { createModel } from '@fixclf/models';
+
 import type { OneDnnBackend } from '../src/backend';
 import { getThreads, setThreads } from '../src/index';
 import { input } from './helpers';
@@ -29,7 +30,7 @@ test('200 training steps leave tensor count, pooled storage and resident memory 
   await tf.setBackend('onednn');
   const backend = tf.backend() as OneDnnBackend;
   const batch = 32;
-  const model = resnetCifar(tf, 8, { seed: 5, inputSize: 16 });
+  const model = createModel('resnet20', { numClasses: 10, classifier: 'learned', inputShape: [16, 16, 3], seed: 5 });
   const optimizer = tf.train.momentum(0.05, 0.9);
   const x = tf.tensor4d(input([batch, 16, 16, 3], 1).values, [batch, 16, 16, 3]);
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10).toFloat();

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { resnetCifar } from '../bench/resnet-cifar';
+import { createModel } from '@fixclf/models';
+
 import { input, random, relativeError } from './helpers';
 
 // 16×16 images keep the cpu side of the comparison to seconds; the network is ResNet-20 all the same.
@@ -15,7 +16,7 @@ interface StepResult {
 async function trainingStep(backend: 'onednn' | 'cpu', weights: tf.NamedTensorMap | null, xs: Float32Array, labels: Float32Array, batch: number) {
   await tf.setBackend(backend);
   (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-  const model = resnetCifar(tf, 20, { seed: 3, inputSize: SIZE });
+  const model = createModel('resnet20', { numClasses: 10, classifier: 'learned', inputShape: [SIZE, SIZE, 3], seed: 3 });
   if (weights !== null) model.setWeights(model.weights.map((w) => weights[w.originalName]!));
   const snapshot: tf.NamedTensorMap = {};
   for (const w of model.weights) snapshot[w.originalName] = tf.tensor(w.read().dataSync().slice(), w.shape as number[]);
