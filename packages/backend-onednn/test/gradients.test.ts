@@ -43,3 +43,18 @@ describe('gradient overrides compute what TF.js computes, in one native kernel',
     expect(spy).not.toHaveBeenCalled();
   });
 });
+
+describe('gradients no longer needed are freed during the backward pass', () => {
+  test('but never a dy the caller passed in', async () => {
+    await tf.setBackend('onednn');
+    const x = tf.tensor(input([2, 3, 3, 4], 7).values, [2, 3, 3, 4]);
+    const dy = tf.ones([2, 3, 3, 4]);
+    const m = tf.zeros([4]);
+    const v = tf.ones([4]);
+    tf.grad((t: tf.Tensor) => tf.relu(t))(x, dy).dispose();
+    tf.grad((t: tf.Tensor) => tf.batchNorm(t, m, v, tf.zeros([4]), tf.ones([4])))(x, dy).dispose();
+    expect(dy.isDisposed).toBe(false);
+    expect(Array.from(dy.dataSync().slice(0, 3))).toEqual([1, 1, 1]);
+    tf.dispose([x, dy, m, v]);
+  });
+});

@@ -3,6 +3,7 @@
 // gradient itself. Each override computes the same mathematics with one native kernel when the active
 // backend provides it, and otherwise calls the gradient it replaced, so cpu, webgl and wasm behave as before.
 import {
+  engine,
   getBackend,
   getGradient,
   getKernel,
@@ -16,6 +17,27 @@ type GradResult = ReturnType<GradConfig['gradFunc']>;
 export type NativeGradient = (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => GradResult | null;
 
 const installed = new Set<string>();
+
+interface ScopedTensor {
+  scopeId: number;
+  kept: boolean;
+}
+
+/** The id of the scope TF.js is tracking new tensors in (during backprop: the backward pass's). */
+export function currentScopeId(): number | undefined {
+  return (engine() as unknown as { state: { activeScope: { id: number } | null } }).state.activeScope?.id;
+}
+
+/**
+ * Frees an output gradient once this node's gradient no longer needs it. TF.js keeps every gradient of the
+ * backward pass until the pass ends (twice the activations' memory); an output's gradient is read by its
+ * producing node only, so it can go as soon as that node is done — provided the backward pass created it
+ * (in `scopeId`), i.e. it is not a dy the caller passed to tf.grad.
+ */
+export function releaseGradient(dy: Tensor, scopeId: number | undefined): void {
+  const tracked = dy as unknown as ScopedTensor;
+  if (scopeId !== undefined && tracked.scopeId === scopeId && !tracked.kept) dy.dispose();
+}
 
 /** Whether the active backend registers `kernelName` (so a gradient may call it). */
 export function activeBackendHas(kernelName: string): boolean {

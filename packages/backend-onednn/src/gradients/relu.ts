@@ -1,7 +1,7 @@
 import { engine, getGradient, registerGradient, Relu, type Tensor } from '@tensorflow/tfjs-core';
 
 import { OneDnnReluGrad } from '../kernels/custom-names';
-import { activeBackendHas } from './override';
+import { activeBackendHas, currentScopeId, releaseGradient } from './override';
 
 let installed = false;
 
@@ -22,7 +22,15 @@ export function installReluGradient(): void {
       const [y] = saved as [Tensor];
       const grad = dy as Tensor;
       if (activeBackendHas(OneDnnReluGrad) && y.dtype === 'float32' && grad.dtype === 'float32') {
-        return { x: () => engine().runKernel(OneDnnReluGrad, { dy: grad, y }) as Tensor };
+        const scope = currentScopeId();
+        return {
+          x: () => {
+            // The deferred gradient holds dy's storage; the tensor itself can go now.
+            const dx = engine().runKernel(OneDnnReluGrad, { dy: grad, y }) as Tensor;
+            releaseGradient(grad, scope);
+            return dx;
+          },
+        };
       }
       return original.gradFunc(dy, [y], attrs);
     },
