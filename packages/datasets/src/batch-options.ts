@@ -16,6 +16,11 @@ export interface BatchOptions {
   readonly augment?: boolean;
   /** Leave out a last, smaller batch (default false). */
   readonly dropRemainder?: boolean;
+  /**
+   * Begin the epoch at this batch (default 0): resuming mid-epoch gives exactly the batches the
+   * uninterrupted epoch would have given from there, without making the skipped ones.
+   */
+  readonly startBatch?: number;
   /** 'onehot' (default): ys is float32 [B, numClasses]; 'int': ys is int32 [B]. */
   readonly labels?: 'onehot' | 'int';
   /** Batches being made ahead of the consumer (default: one per worker thread, plus one). */
@@ -29,6 +34,7 @@ export interface ResolvedBatchOptions {
   readonly epoch: number;
   readonly augment: boolean;
   readonly dropRemainder: boolean;
+  readonly startBatch: number;
   readonly labels: 'onehot' | 'int';
   readonly prefetch: number | undefined;
 }
@@ -48,6 +54,7 @@ export function resolveBatchOptions(options: BatchOptions, isTrain: boolean): Re
     epoch: integer(options.epoch ?? 0, 'epoch', 0),
     augment: options.augment ?? isTrain,
     dropRemainder: options.dropRemainder ?? false,
+    startBatch: integer(options.startBatch ?? 0, 'startBatch', 0),
     labels,
     prefetch: options.prefetch === undefined ? undefined : integer(options.prefetch, 'prefetch', 1),
   };

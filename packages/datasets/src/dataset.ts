@@ -137,7 +137,7 @@ export class Dataset {
     // executor computes a batch when it is asked for.
     const depth = o.prefetch ?? (executor.background ? executor.parallelism + 1 : 1);
     const queue: { positions: Int32Array; result: Promise<BatchResult> }[] = [];
-    let next = 0;
+    let next = o.startBatch;
     const launch = (): void => {
       const positions = order.subarray(next * o.batchSize, Math.min((next + 1) * o.batchSize, this.size));
       next++;

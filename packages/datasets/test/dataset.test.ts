@@ -75,6 +75,12 @@ describe('batches', () => {
     expect(batchesDiffer(p, q)).toMatch(/value/);
   });
 
+  it('startBatch resumes an epoch mid-way with exactly the batches an uninterrupted epoch gives', async () => {
+    const whole = await collect(train, { seed: 6, epoch: 4 });
+    expect(batchesDiffer(await collect(train, { seed: 6, epoch: 4, startBatch: 5 }), whole.slice(5))).toBeUndefined();
+    expect(await collect(train, { seed: 6, epoch: 4, startBatch: 100 })).toEqual([]);
+  });
+
   it('worker threads make exactly the batches the calling thread makes', async () => {
     const threaded = await openDataset('synthetic', { synthetic: { size: 500 }, workers: 2 });
     try {
