@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { dataCacheDir, DatasetError, downloadFile, ensureCifar, openDataset, type DownloadProgress } from '../src/index';
+import { dataCacheDir, DatasetError, downloadFile, ensureCifar, openDataset, progressBar, type DownloadProgress } from '../src/index';
 import { mulberry32 } from '../src/random';
 import { writeCifarDirectory } from '../src/sources/cifar-writer';
 import { TestServer } from './support/http-server';
@@ -47,6 +47,19 @@ describe('downloadFile', () => {
     expect(existsSync(`${destination}.part`)).toBe(false);
     expect(progress.at(-1)).toEqual({ received: body.length, total: body.length });
     for (let i = 1; i < progress.length; i++) expect(progress[i]!.received).toBeGreaterThanOrEqual(progress[i - 1]!.received);
+  });
+
+  it('the progress bar prints one line per 10 % when stderr is not a terminal, and redraws in place when it is', () => {
+    const lines: string[] = [];
+    const log = { isTTY: false, write: (text: string) => lines.push(text) } as unknown as NodeJS.WriteStream;
+    const bar = progressBar('cifar10', log);
+    for (let received = 0; received <= 1_000_000; received += 50_000) bar({ received, total: 1_000_000 });
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(['0%', '10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%']);
+    expect(lines.at(-1)).toMatch(/^cifar10 100% \(1\.0\/1\.0 MB, [\d.]+ MB\/s\)\n$/);
+    const drawn: string[] = [];
+    const tty = { isTTY: true, write: (text: string) => drawn.push(text) } as unknown as NodeJS.WriteStream;
+    progressBar('cifar10', tty)({ received: 1_000_000, total: 1_000_000 });
+    expect(drawn[0]).toMatch(/^\rcifar10 \[#{30}\] 100% 1\.0\/1\.0 MB .*\n$/);
   });
 
   it('an interrupted download leaves a .part that the next call resumes with a Range request', async () => {
