@@ -33,30 +33,34 @@ function copyWindow(image: PixelImage, plan: SamplePlan, out: Float32Array, offs
   const [b0, b1, b2] = plan.bias;
   const gOff = channels >= 3 ? 1 : 0;
   const bOff = channels >= 3 ? 2 : 0;
+  // Output columns whose source column is inside the image: [inLo, inHi); the rest is padding.
+  const firstSource = (ox: number): number => plan.x + (flip ? outWidth - 1 - ox : ox);
+  let inLo = 0;
+  while (inLo < outWidth && (firstSource(inLo) < 0 || firstSource(inLo) >= width)) inLo++;
+  let inHi = inLo;
+  while (inHi < outWidth && firstSource(inHi) >= 0 && firstSource(inHi) < width) inHi++;
+  const step = flip ? -channels : channels;
   let o = offset;
   for (let oy = 0; oy < outHeight; oy++) {
     const sy = plan.y + oy;
-    if (sy < 0 || sy >= height) {
-      for (let ox = 0; ox < outWidth; ox++, o += 3) {
-        out[o] = b0;
-        out[o + 1] = b1;
-        out[o + 2] = b2;
-      }
-      continue;
+    const rowInside = sy >= 0 && sy < height;
+    const lo = rowInside ? inLo : outWidth;
+    for (let ox = 0; ox < lo; ox++, o += 3) {
+      out[o] = b0;
+      out[o + 1] = b1;
+      out[o + 2] = b2;
     }
-    const row = sy * width;
-    for (let ox = 0; ox < outWidth; ox++, o += 3) {
-      const sx = plan.x + (flip ? outWidth - 1 - ox : ox);
-      if (sx < 0 || sx >= width) {
-        out[o] = b0;
-        out[o + 1] = b1;
-        out[o + 2] = b2;
-      } else {
-        const p = (row + sx) * channels;
-        out[o] = data[p]! * s0 + b0;
-        out[o + 1] = data[p + gOff]! * s1 + b1;
-        out[o + 2] = data[p + bOff]! * s2 + b2;
-      }
+    if (!rowInside) continue;
+    let p = (sy * width + firstSource(inLo)) * channels;
+    for (let ox = inLo; ox < inHi; ox++, o += 3, p += step) {
+      out[o] = data[p]! * s0 + b0;
+      out[o + 1] = data[p + gOff]! * s1 + b1;
+      out[o + 2] = data[p + bOff]! * s2 + b2;
+    }
+    for (let ox = inHi; ox < outWidth; ox++, o += 3) {
+      out[o] = b0;
+      out[o + 1] = b1;
+      out[o + 2] = b2;
     }
   }
 }
