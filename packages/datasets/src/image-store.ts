@@ -24,6 +24,19 @@ export interface EncodedStore {
   readonly bytes: Uint8Array;
   readonly offsets: Float64Array;
   readonly names: readonly string[];
+  /** For small images of one size: their pixels, filled as each is first decoded (by any thread). */
+  readonly decoded?: DecodedCache;
+}
+
+/**
+ * Decoded pixels of equally sized small images (CIFAR as JPEGs: 50,000 × 3,072 bytes), so an image is
+ * decoded once, not once per epoch. ready[i] is set (atomically, after the pixels) when image i is in.
+ */
+export interface DecodedCache {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+  readonly ready: Uint8Array;
 }
 
 /** One file per image, read when needed (folders too large to hold in memory). */

@@ -56,6 +56,8 @@ export interface OpenDatasetOptions {
   readonly verify?: 'structure' | 'decode';
   /** Image folders and archives: hold encoded images in memory up to this many bytes (default: a quarter of RAM, at most 8 GiB). */
   readonly memoryLimit?: number;
+  /** Small images of one size (≤ 64×64): keep their pixels once decoded, so later epochs skip decoding (default true, within memoryLimit). */
+  readonly cacheDecoded?: boolean;
   /** CIFAR-100: 'fine' (100 classes, default) or 'coarse' (20 superclasses). */
   readonly label?: 'fine' | 'coarse';
   /** CIFAR: require the official record count in each file (default true). */
@@ -132,6 +134,7 @@ async function loadSource(source: DatasetSource, split: 'train' | 'test', folder
   }
   const onBadImage = options.onBadImage ?? 'error';
   const memoryLimit = options.memoryLimit ?? defaultMemoryLimit();
+  const cacheDecoded = options.cacheDecoded ?? true;
   if (stats.isDirectory()) {
     // A CIFAR binary directory, or a directory holding one (such as the cache directory). Only the
     // release's own names are looked at: listing every class directory of an ImageNet tree would be slow.
@@ -140,12 +143,13 @@ async function loadSource(source: DatasetSource, split: 'train' | 'test', folder
     );
     const cifar = detectCifar(probes.filter((name) => existsSync(path.join(where, name))));
     if (cifar !== undefined) return cifarSource(path.join(where, cifar.directory), cifar.variant, split, options);
-    return openImageFolder(where, { split: folderSplit, onBadImage, memoryLimit });
+    return openImageFolder(where, { split: folderSplit, onBadImage, memoryLimit, cacheDecoded });
   }
   return openArchive(where, {
     split: folderSplit,
     onBadImage,
     memoryLimit,
+    cacheDecoded,
     ...(options.label ? { label: options.label } : {}),
     ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }),
   });

@@ -89,6 +89,16 @@ describe('ImageFolder directories and archives', () => {
     }
   });
 
+  it('the decoded-pixel cache of small images changes nothing: same batches epoch after epoch, threads or not', async () => {
+    const root = writeTree('cached', good);
+    const plain = await openDataset(root, { workers: 0, cacheDecoded: false });
+    const cached = await openDataset(root, { workers: 2 });
+    for (const epoch of [0, 1, 2]) {
+      expect(batchesDiffer(await allBatches(cached, { epoch }), await allBatches(plain, { epoch }))).toBeUndefined();
+    }
+    await cached.close();
+  });
+
   it('split directories: train/ for train, val/ (or test/) for test', async () => {
     const root = writeTree('splits', {
       'train/a/1.png': await encodePng(pixels(8), 32, 32),

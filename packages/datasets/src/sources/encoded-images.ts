@@ -47,8 +47,20 @@ export function checkClassesPopulated(labels: Int32Array, classNames: readonly s
 /**
  * Packs encoded images into one shared buffer after checking each one's structure (format, dimensions,
  * complete stream). Bad files fail or are skipped and counted, per `policy`; never silently dropped.
+ * Small images of one size also get a decoded cache when it fits `cacheLimit`.
  */
-export function packEncodedImages(samples: readonly EncodedSample[], classNames: readonly string[], policy: BadImagePolicy, where: string): EncodedImages {
+/** Images up to this many pixels, all of one size, get a decoded cache. */
+const CACHE_MAX_PIXELS = 64 * 64;
+
+export interface PackOptions {
+  readonly policy: BadImagePolicy;
+  readonly where: string;
+  /** Bytes the decoded cache may take (0: none). */
+  readonly cacheLimit: number;
+}
+
+export function packEncodedImages(samples: readonly EncodedSample[], classNames: readonly string[], options: PackOptions): EncodedImages {
+  const { policy, where } = options;
   const skipped: BadImage[] = [];
   const kept: { name: string; label: number; bytes: Uint8Array }[] = [];
   let width = -1;
@@ -85,10 +97,16 @@ export function packEncodedImages(samples: readonly EncodedSample[], classNames:
   });
   offsets[kept.length] = offset;
   checkClassesPopulated(labels, classNames, skipped, where);
+  const uniformSize = uniform && kept.length > 0 ? { width, height } : undefined;
+  const cacheBytes = uniformSize ? kept.length * width * height * 3 : Infinity;
+  const decoded =
+    uniformSize && width * height <= CACHE_MAX_PIXELS && cacheBytes <= options.cacheLimit
+      ? { width, height, data: sharedBytes(cacheBytes), ready: sharedBytes(kept.length) }
+      : undefined;
   return {
-    store: { kind: 'encoded', count: kept.length, bytes, offsets, names: kept.map((k) => k.name) },
+    store: { kind: 'encoded', count: kept.length, bytes, offsets, names: kept.map((k) => k.name), ...(decoded ? { decoded } : {}) },
     labels,
     skipped,
-    uniformSize: uniform && kept.length > 0 ? { width, height } : undefined,
+    uniformSize,
   };
 }

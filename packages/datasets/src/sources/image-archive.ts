@@ -14,6 +14,7 @@ export interface ArchiveOptions {
   readonly split: SplitName;
   readonly onBadImage: BadImagePolicy;
   readonly memoryLimit: number;
+  readonly cacheDecoded: boolean;
   readonly label?: 'fine' | 'coarse';
   readonly checkOfficialSizes?: boolean;
 }
@@ -67,7 +68,8 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
   const layout = layoutImageFolder([...members.keys()], directories, options.split, archive, nameOf);
   const samples = layout.samples.map((s) => ({ name: nameOf(s.path), label: s.label, bytes: members.get(s.path)! }));
   members.clear();
-  const packed = packEncodedImages(samples, layout.classNames, options.onBadImage, archive);
+  const cacheLimit = options.cacheDecoded ? options.memoryLimit - total : 0;
+  const packed = packEncodedImages(samples, layout.classNames, { policy: options.onBadImage, where: archive, cacheLimit });
   return { ...packed, classNames: layout.classNames, description: `image folder ${nameOf(layout.root)}`, family: 'folder' };
 }
 

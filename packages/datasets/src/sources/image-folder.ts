@@ -12,6 +12,8 @@ export interface FolderOptions {
   readonly onBadImage: BadImagePolicy;
   /** Hold the encoded files in memory when they total at most this many bytes; otherwise read each when needed. */
   readonly memoryLimit: number;
+  /** Keep small images' pixels after their first decoding, within what memoryLimit leaves. */
+  readonly cacheDecoded: boolean;
 }
 
 /** Lists files and directories under root (relative, '/'-separated), following symbolic links. */
@@ -68,7 +70,8 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
       }
       return { name: absolute[i]!, label: s.label, bytes };
     });
-    const packed = packEncodedImages(samples, layout.classNames, options.onBadImage, root);
+    const cacheLimit = options.cacheDecoded ? options.memoryLimit - total : 0;
+    const packed = packEncodedImages(samples, layout.classNames, { policy: options.onBadImage, where: root, cacheLimit });
     return { ...packed, classNames: layout.classNames, description, family: 'folder' };
   }
   if (absolute.length === 0) throw new DatasetError('NOT_FOUND', `${root} holds no images`, { file: root });

@@ -1,10 +1,10 @@
 import { DatasetError, describeCause } from '../errors';
 import { decodeForPlan, decodeImage } from '../image/decode';
 import { inspectImage } from '../image/inspect-image';
-import { EncodedReader, sampleName, type ImageStore, type PixelStore } from '../image-store';
+import { EncodedReader, sampleName, type DecodedCache, type ImageStore, type PixelStore } from '../image-store';
 import { mixSeed, mulberry32 } from '../random';
 import { planSample } from '../transforms/plan';
-import { renderSample } from '../transforms/render';
+import { renderSample, type PixelImage } from '../transforms/render';
 import type { SamplePlan } from '../transforms/spec';
 import type { BatchResult, BatchTask, SampleFailure } from './batch-task';
 
@@ -72,6 +72,8 @@ export class BatchProcessor {
 
   /** Renders one encoded sample; returns why it failed, or undefined. Pipeline errors throw. */
   private async renderEncoded(task: BatchTask, index: number, x: Float32Array, offset: number): Promise<string | undefined> {
+    const cache = this.store.kind === 'encoded' ? this.store.decoded : undefined;
+    if (cache !== undefined) return this.renderCached(cache, task, index, x, offset);
     let bytes: Uint8Array;
     try {
       bytes = this.reader!.read(index);
@@ -101,6 +103,33 @@ export class BatchProcessor {
     } catch (cause) {
       return `cannot decode: ${describeCause(cause)}`;
     }
+    return undefined;
+  }
+
+  /**
+   * Small images of one size: pixels from the decoded cache, or decoded in full (whichever decoder the size
+   * calls for), stored in the cache and then rendered. Always the full decode and the JS resampler, so
+   * the first epoch and every later one give identical values.
+   */
+  private async renderCached(cache: DecodedCache, task: BatchTask, index: number, x: Float32Array, offset: number): Promise<string | undefined> {
+    const { width, height } = cache;
+    const size = width * height * 3;
+    if (Atomics.load(cache.ready, index) !== 1) {
+      let image: PixelImage;
+      try {
+        const bytes = this.reader!.read(index);
+        image = await decodeImage(bytes, inspectImage(bytes));
+      } catch (cause) {
+        return `cannot decode: ${describeCause(cause)}`;
+      }
+      if (image.width !== width || image.height !== height || image.channels !== 3) return `decoded ${image.width}×${image.height}, expected ${width}×${height}`;
+      cache.data.set(image.data, index * size);
+      Atomics.store(cache.ready, index, 1); // after the pixels: a thread that sees the flag sees them
+    }
+    if (task.decodeOnly) return undefined;
+    const plan = planSample(task.transforms, width, height, sampleRandom(task.seed, task.epoch, index));
+    checkSize(plan, task, sampleName(this.store, index));
+    renderSample({ data: cache.data.subarray(index * size, (index + 1) * size), width, height, channels: 3 }, plan, x, offset);
     return undefined;
   }
 
