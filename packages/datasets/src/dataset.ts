@@ -73,6 +73,7 @@ export class Dataset {
   readonly skipped: readonly BadImage[];
   readonly description: string;
 
+  /** Made by openDataset() and holdout(); not meant to be called directly. */
   constructor(
     private readonly core: DatasetCore,
     /** Store index of each position. */
