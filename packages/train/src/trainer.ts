@@ -89,16 +89,12 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
       let lr = regime.schedule({ epoch, step: firstStep, stepsPerEpoch });
       progress?.startEpoch(epoch + 1, regime.epochs, stepsPerEpoch, firstStep);
 
-      let step = 0;
+      // Resuming mid-epoch starts at the first batch not yet trained on, in the same order.
+      let step = firstStep;
       const batches = options.train.batches({
-        batchSize: regime.batchSize, shuffle: true, seed, epoch, augment: true, dropRemainder: true,
+        batchSize: regime.batchSize, shuffle: true, seed, epoch, augment: true, dropRemainder: true, startBatch: firstStep,
       });
       for await (const batch of batches) {
-        if (step < firstStep) {
-          tf.dispose([batch.xs, batch.ys]); // seen before the interruption
-          step++;
-          continue;
-        }
         lr = regime.schedule({ epoch, step, stepsPerEpoch });
         const { loss, top1, top5, size } = trainStep(model, variables, sgd, batch, lr, () => new DivergenceError(
           `Training diverged: the loss is not finite at epoch ${epoch + 1}, step ${step + 1} (lr ${lr}). ` +

@@ -44,7 +44,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed of weights, data order and augmentation', nonNegativeInteger('--seed'), 0)
     .option('--validation <what>', "'test' (the source's test split), a hold-out fraction such as 0.1, or 'none' (default: test for cifar10/cifar100/synthetic, else 0.1)", 'auto')
     .option('--alpha <value>', "initial α of a fixed classifier (default: the layer's)", positiveNumber('--alpha'))
-    .option('--no-alpha-decay', 'exclude the fixed classifier’s α and bias from weight decay (the paper decays them)')
+    .option('--alpha-decay', 'decay the fixed classifier’s α with the other weights, as the paper does (default: α is not decayed)', false)
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--workers <n>', 'decoding worker threads', nonNegativeInteger('--workers'))
