@@ -1,4 +1,5 @@
 import { installBatchNormGradient } from './batch-norm';
+import { installConcatGradient } from './concat';
 import { installReductionGradients } from './reductions';
 import { installReluGradient } from './relu';
 import { installSquareGradient } from './square';
@@ -8,4 +9,5 @@ export function installGradients(): void {
   installReluGradient();
   installSquareGradient();
   installReductionGradients();
+  installConcatGradient();
 }

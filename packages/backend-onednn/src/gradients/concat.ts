@@ -1,0 +1,26 @@
+import { Concat, getGradient, registerGradient, type Tensor } from '@tensorflow/tfjs-core';
+
+import { OneDnnReluGrad } from '../kernels/custom-names';
+import { activeBackendHas, currentScopeId, releaseGradient } from './override';
+
+let installed = false;
+
+/**
+ * TF.js's Concat gradient splits dy eagerly into the inputs' gradients; dy is then dead but kept until the
+ * backward pass ends — in a DenseNet, a gradient as large as every concatenated feature map. On 'onednn'
+ * the same split runs and dy is freed right after.
+ */
+export function installConcatGradient(): void {
+  const original = getGradient(Concat);
+  if (installed || original === undefined) return;
+  installed = true;
+  registerGradient({
+    ...original,
+    gradFunc: (dy, saved, attrs) => {
+      const scope = currentScopeId();
+      const result = original.gradFunc(dy, saved, attrs);
+      if (activeBackendHas(OneDnnReluGrad) && !Array.isArray(dy)) releaseGradient(dy as Tensor, scope);
+      return result;
+    },
+  });
+}
