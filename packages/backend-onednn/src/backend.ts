@@ -137,13 +137,16 @@ export class OneDnnBackend extends MathBackendCPU {
     return { dataId: t.dataId, shape: [...t.shape], dtype: t.dtype };
   }
 
-  /** The float32 storage of a tensor held by this backend. */
+  /**
+   * The values of a float32 tensor as a Float32Array: its storage, or a converted copy when the cpu
+   * backend's Cast shares an int32/bool tensor's storage under the float32 dtype (it does, as no precision
+   * is lost).
+   */
   float32(t: TensorInfo): Float32Array {
     const values = this.data.get(t.dataId).values;
-    if (!(values instanceof Float32Array)) {
-      throw new Error(`onednn backend: expected float32 storage for a tensor of dtype ${t.dtype}.`);
-    }
-    return values;
+    if (values instanceof Float32Array) return values;
+    if (ArrayBuffer.isView(values)) return Float32Array.from(values as unknown as ArrayLike<number>);
+    throw new Error(`onednn backend: a ${t.dtype} tensor of shape [${t.shape}] has no numeric storage.`);
   }
 
   // Values arriving from outside (tf.tensor, cpu kernels, views of pooled arrays) may be shared; a

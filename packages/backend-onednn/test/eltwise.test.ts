@@ -79,3 +79,14 @@ describe('unary element-wise kernels match the cpu backend', () => {
     expect(spy).toHaveBeenCalled();
   });
 });
+
+describe('float32 tensors whose storage is not a Float32Array', () => {
+  // The cpu Cast kernel shares an int32 or bool tensor's storage when casting to float32.
+  test('casts from bool and int32 feed native kernels', async () => {
+    await expectMatchesCpu([input([4, 6], 1), input([4, 6], 2), intInput([4, 6], 3)], (a, b, i) => {
+      const same = tf.cast(tf.greater(a!, b!), 'float32');
+      const asFloat = tf.cast(i!, 'float32');
+      return [tf.mean(same), tf.add(asFloat, a!), tf.relu(tf.sub(asFloat, 5)), tf.sum(same, 1)];
+    });
+  });
+});
