@@ -44,10 +44,6 @@ export function nativeKernel(
   };
 }
 
-export function isFloat32(...tensors: (TensorInfo | undefined | null)[]): boolean {
-  return tensors.every((t) => t == null || t.dtype === 'float32');
-}
-
 export function sizeOf(shape: readonly number[]): number {
   let size = 1;
   for (const d of shape) size *= d;
