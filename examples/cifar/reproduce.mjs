@@ -3,7 +3,7 @@
 //
 //   pnpm reproduce            ResNet-56 on CIFAR-10 and DenseNet-BC-100 on CIFAR-100, the paper's
 //                             regime (164 epochs, lr 0.1 ÷10 at 81 and 122, wd 1e-4, batch 128)
-//   pnpm reproduce --quick    ResNet-20 on CIFAR-10, 30 epochs of one-cycle SGD
+//   pnpm reproduce --quick    ResNet-20 on CIFAR-10, 50 epochs of one-cycle SGD
 //
 // Data: --data <path> (a CIFAR binary directory, or an image-folder tar such as
 // ../../../shared/data/cifar10-jpeg/train.tar.gz, which has no test split: 10 % of it is then held
@@ -29,7 +29,7 @@ const { values: flags } = parseArgs({
 
 const sharedTar = path.resolve(here, '..', '..', '..', 'shared', 'data', 'cifar10-jpeg', 'train.tar.gz');
 const experiments = flags.quick
-  ? [{ model: 'resnet20', dataset: flags.data ?? (existsSync(sharedTar) ? sharedTar : 'cifar10'), regime: 'onecycle', epochs: 30, lr: 0.2 }]
+  ? [{ model: 'resnet20', dataset: flags.data ?? (existsSync(sharedTar) ? sharedTar : 'cifar10'), regime: 'onecycle', epochs: 50, lr: 0.2 }]
   : [
       { model: 'resnet56', dataset: flags.data ?? 'cifar10', regime: 'cifar' },
       { model: 'densenet-bc-100', dataset: 'cifar100', regime: 'cifar' },
