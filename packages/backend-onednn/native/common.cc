@@ -39,7 +39,11 @@ int ThreadCount() {
 }
 
 void SetThreadCount(int threads) {
-  g_threads = threads < 1 ? 1 : threads;
+  int count = threads < 1 ? 1 : threads;
+  // oneDNN sizes a primitive's work split and scratchpad for the threads present when it was created;
+  // cached primitives must not run with more, so a new count starts a new cache.
+  if (g_threads != 0 && count != g_threads) ClearAllCaches();
+  g_threads = count;
 #ifdef _OPENMP
   omp_set_num_threads(g_threads);
 #endif

@@ -2,6 +2,7 @@
 // sentence saying what to install when the native addon is missing).
 import { native } from './native';
 import { registerOneDnnBackend } from './register';
+import { enableAdaptiveThreads } from './threads';
 
 registerOneDnnBackend();
 
@@ -15,13 +16,29 @@ export function onednnVersion(): { major: number; minor: number; patch: number; 
   return native.version();
 }
 
-/** Threads used by oneDNN and the backend's own loops (default: every core, or FIXCLF_ONEDNN_THREADS). */
+// Threads follow the machine's load unless FIXCLF_ONEDNN_THREADS fixes a count.
+const fixedThreads = Number(process.env.FIXCLF_ONEDNN_THREADS);
+enableAdaptiveThreads(!(Number.isInteger(fixedThreads) && fixedThreads > 0));
+
+/**
+ * Threads used by oneDNN and the backend's own loops: every core the rest of the machine leaves free
+ * (re-checked every 2 s), or the count FIXCLF_ONEDNN_THREADS / setThreads(n) fixes.
+ */
 export function getThreads(): number {
   return native.threads();
 }
 
-export function setThreads(threads: number): void {
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setThreads: threads must be a positive integer, got ${threads}.`);
+/**
+ * A fixed thread count, or 'auto' to follow the machine's load (fewer threads while other work keeps
+ * cores busy; see src/threads.ts).
+ */
+export function setThreads(threads: number | 'auto'): void {
+  if (threads === 'auto') {
+    enableAdaptiveThreads(true);
+    return;
+  }
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setThreads: threads must be a positive integer or 'auto', got ${threads}.`);
+  enableAdaptiveThreads(false);
   native.setThreads(threads);
 }
 

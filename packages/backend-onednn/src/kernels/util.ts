@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 import { BACKEND_NAME, type OneDnnBackend } from '../backend';
+import { adaptThreads } from '../threads';
 
 export interface KernelArgs {
   inputs: NamedTensorInfoMap;
@@ -38,6 +39,7 @@ export function nativeKernel(
     kernelName,
     backendName: BACKEND_NAME,
     kernelFunc: ((args: KernelArgs) => {
+      adaptThreads(performance.now());
       const result = run(args.inputs, args.backend as OneDnnBackend, args.attrs ?? {});
       return result ?? runCpuKernel(kernelName, args);
     }) as KernelFunc,
