@@ -126,11 +126,16 @@ describe('fixclf', () => {
     const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let interrupted = false;
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => {
       child.stdout.on('data', (d) => {
         stdout += d;
-        if (/epoch {3}1 \|/.test(stdout)) child.kill('SIGINT');
+        // One Ctrl-C only: a second one means "quit without saving".
+        if (!interrupted && /epoch {3}1 \|/.test(stdout)) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
       });
       child.on('exit', (c) => resolve(c));
     });
