@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { DatasetError, describeCause } from './errors';
 import type { ProgressListener } from './progress';
 
@@ -89,15 +88,20 @@ async function fetchInto(options: DownloadOptions, part: string): Promise<{ resu
     if (response.body === null) throw new DatasetError('DOWNLOAD', `${options.url} sent no body`, { file: options.url });
     let received = start;
     options.onProgress?.({ received, total });
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
+    // Each chunk is written before the next is read, so when the connection drops every byte received
+    // is already in the .part file for the next call to resume from (a stream pipeline would discard
+    // its buffered writes on error).
+    const file = await open(part, start > 0 ? 'a' : 'w');
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         touch();
+        await file.write(chunk);
         received += chunk.length;
         options.onProgress?.({ received, total });
-        callback(null, chunk);
-      },
-    });
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), meter, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }));
+      }
+    } finally {
+      await file.close();
+    }
     const expected = total ?? options.size;
     if (expected !== undefined && received !== expected) {
       throw new DatasetError('DOWNLOAD', `the download of ${options.url} stopped after ${received} of ${expected} bytes; run again to resume`, { file: options.url });
