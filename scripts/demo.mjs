@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareRuns, trainRun } from '@fixclf/train';
+import { compareRuns, selectBackend, trainRun } from '@fixclf/train';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
@@ -14,10 +14,22 @@ const common = {
   dataset: 'synthetic',
   syntheticSize: Number(process.env.DEMO_IMAGES ?? 5000),
   regime: 'onecycle',
-  epochs: Number(process.env.DEMO_EPOCHS ?? 5),
-  lr: 0.2,
+  epochs: Number(process.env.DEMO_EPOCHS ?? 15),
+  lr: 0.1,
   seed: 0,
 };
+
+// Two ResNet-20 trainings take minutes on a fast backend and days on the pure-JS one: stop early
+// and say what to install rather than appear to hang.
+const backend = await selectBackend('auto');
+if (backend.name === 'cpu') {
+  console.error(
+    `fixclf demo: no fast TF.js backend here (${backend.reason}).\n` +
+      'The demo trains two ResNet-20s, which takes minutes on oneDNN and days on the pure-JS cpu backend.\n' +
+      'Install oneDNN (Debian/Ubuntu: apt-get install -y libdnnl-dev; macOS: brew install onednn), then run pnpm install && pnpm demo again.',
+  );
+  process.exit(1);
+}
 
 console.log(`fixclf demo: ResNet-20 on ${common.syntheticSize} synthetic 32×32 images (10 classes), ${common.epochs} epochs of one-cycle SGD, twice.\n`);
 const runs = [];
