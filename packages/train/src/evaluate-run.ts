@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { openDataset, type Preprocessing } from '@fixclf/datasets';
+import { openDataset, type Dataset, type Preprocessing } from '@fixclf/datasets';
 import '@fixclf/models'; // registers the custom layers a saved model may hold
 import * as tf from '@tensorflow/tfjs-layers';
 import { CHECKPOINT_DIR } from './checkpoint';
@@ -28,11 +28,29 @@ export async function evaluateRun(
   const config = await readRun(runDir);
   const model = await tf.loadLayersModel(fileSystemHandler(path.join(runDir, CHECKPOINT_DIR, 'model')));
   const source = options.dataset ?? config.dataset;
-  const dataset = await openDataset(source, {
-    split: options.split ?? 'test',
+  const split = options.split ?? 'test';
+  const opened: Dataset[] = [];
+  const common = {
     preprocessing: config.preprocessing as Preprocessing,
     ...(options.workers != null ? { workers: options.workers } : {}),
-  });
+  };
+  let dataset: Dataset;
+  if (split === 'validation') {
+    // The run's own hold-out: the same fraction and seed of the same training split.
+    const v = config.validation;
+    if (v.kind !== 'holdout') {
+      model.dispose();
+      throw new Error(`${runDir} was validated on ${v.kind === 'test' ? "its source's test split: use --split test" : 'nothing (--validation none)'}; it has no hold-out to evaluate.`);
+    }
+    const synthetic = source === 'synthetic' && config.syntheticSize != null ? { synthetic: { size: config.syntheticSize } } : {};
+    const full = await openDataset(source, { split: 'train', ...common, ...synthetic });
+    const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
+    opened.push(full, parts.train, parts.validation);
+    dataset = parts.validation;
+  } else {
+    dataset = await openDataset(source, { split, ...common });
+    opened.push(dataset);
+  }
   try {
     if (dataset.numClasses !== config.numClasses) {
       throw new Error(`${source} has ${dataset.numClasses} classes; the run ${runDir} was trained on ${config.numClasses}.`);
@@ -43,7 +61,7 @@ export async function evaluateRun(
     }
     return await evaluate(model, dataset, options.batchSize ?? 256);
   } finally {
-    await dataset.close();
+    for (const d of opened.reverse()) await d.close();
     model.dispose();
   }
 }

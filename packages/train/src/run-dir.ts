@@ -12,6 +12,8 @@ export interface RunConfig {
   dataset: string;
   /** What that source turned out to be. */
   datasetDescription: string;
+  /** Training images of a 'synthetic' source when not its default (so eval can rebuild a hold-out). */
+  syntheticSize?: number;
   numClasses: number;
   classNames: string[];
   /** 'learned' or a FixedClassifier matrix kind. */

@@ -116,6 +116,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       model: options.model,
       dataset: options.dataset,
       datasetDescription: trainSet.description,
+      ...(options.syntheticSize != null ? { syntheticSize: options.syntheticSize } : {}),
       numClasses: trainSet.numClasses,
       classNames: [...trainSet.classNames],
       classifier: options.classifier,

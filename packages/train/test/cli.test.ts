@@ -110,6 +110,24 @@ describe('fixclf', () => {
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
 
+  it("eval --split validation evaluates the run's own hold-out, and says when the run has none", async () => {
+    const held = path.join(dir, 'held-out');
+    expect((await tinyTrain(held, '--validation', '0.25', '--epochs', '1')).code).toBe(0);
+    const last = (await readMetrics(held)).at(-1)!;
+    const evaluated = await fixclf('eval', '--run', held, '--split', 'validation');
+    expect(evaluated.code).toBe(0);
+    const result = JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!);
+    expect(result.count).toBe(64); // a quarter of the 256 training images
+    expect(result.top1).toBeCloseTo(last.valTop1!, 6);
+    expect(result.loss).toBeCloseTo(last.valLoss!, 4);
+
+    const testValidated = path.join(dir, 'test-validated');
+    expect((await tinyTrain(testValidated, '--epochs', '1')).code).toBe(0);
+    const refused = await fixclf('eval', '--run', testValidated, '--split', 'validation');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${testValidated} was validated on its source's test split: use --split test; it has no hold-out to evaluate.`);
+  });
+
   it('compare and eval name a directory that holds no run', async () => {
     const a = await fixclf('compare', dir);
     expect(a.code).toBe(1);
