@@ -60,10 +60,12 @@ test('200 training steps leave tensor count, pooled storage and resident memory 
   expect(Number.isFinite(last)).toBe(true);
   // One activation of this model is 32·16·16·16·4 B = 512 KiB: leaking one per step would add 100 MiB.
   // Resident memory outside V8's heap (tensor storage, native allocations) and live JS objects are checked
-  // separately, since V8 grows and shrinks its heap reservation by tens of MiB on its own schedule.
+  // separately, since V8 grows and shrinks its heap reservation by tens of MiB on its own schedule. The
+  // bound leaves room for what moves without a leak (malloc arenas, V8 code space: up to 27 MiB seen in
+  // CI, next to other packages' tests) and stays under half of the smallest leak it is there to catch.
   const end = await settled();
   const mib = (bytes: number) => bytes / 2 ** 20;
   expect(mib(end.heapUsed - start.heapUsed)).toBeLessThan(8);
-  expect(mib(end.rss - end.heapTotal - (start.rss - start.heapTotal))).toBeLessThan(24);
+  expect(mib(end.rss - end.heapTotal - (start.rss - start.heapTotal))).toBeLessThan(48);
   expect(backend.poolStats().reuses).toBeGreaterThan(backend.poolStats().allocations * 10);
 }, 180_000);
