@@ -49,6 +49,6 @@ const cifar = [path.join(root, '..', 'shared', 'data', 'cifar10-jpeg', 'train.ta
   (p) => p && existsSync(p),
 );
 if (cifar) {
-  console.log(`\nCIFAR-10 found at ${cifar}. The real comparison (ResNet-20, learned vs fixed, about an hour on 2 cores):`);
+  console.log(`\nCIFAR-10 found at ${cifar}. The real comparison (ResNet-20, learned vs fixed, about 70 minutes on 2 cores):`);
   console.log('  pnpm --filter @fixclf/example-cifar reproduce --quick');
 }
