@@ -34,24 +34,23 @@ export async function evaluateRun(
     preprocessing: config.preprocessing as Preprocessing,
     ...(options.workers != null ? { workers: options.workers } : {}),
   };
-  let dataset: Dataset;
-  if (split === 'validation') {
-    // The run's own hold-out: the same fraction and seed of the same training split.
-    const v = config.validation;
-    if (v.kind !== 'holdout') {
-      model.dispose();
-      throw new Error(`${runDir} was validated on ${v.kind === 'test' ? "its source's test split: use --split test" : 'nothing (--validation none)'}; it has no hold-out to evaluate.`);
-    }
-    const synthetic = source === 'synthetic' && config.syntheticSize != null ? { synthetic: { size: config.syntheticSize } } : {};
-    const full = await openDataset(source, { split: 'train', ...common, ...synthetic });
-    const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
-    opened.push(full, parts.train, parts.validation);
-    dataset = parts.validation;
-  } else {
-    dataset = await openDataset(source, { split, ...common });
-    opened.push(dataset);
-  }
   try {
+    let dataset: Dataset;
+    if (split === 'validation') {
+      // The run's own hold-out: the same fraction and seed of the same training split.
+      const v = config.validation;
+      if (v.kind !== 'holdout') {
+        throw new Error(`${runDir} was validated on ${v.kind === 'test' ? "its source's test split: use --split test" : 'nothing (--validation none)'}; it has no hold-out to evaluate.`);
+      }
+      const synthetic = source === 'synthetic' && config.syntheticSize != null ? { synthetic: { size: config.syntheticSize } } : {};
+      const full = await openDataset(source, { split: 'train', ...common, ...synthetic });
+      const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
+      opened.push(full, parts.train, parts.validation);
+      dataset = parts.validation;
+    } else {
+      dataset = await openDataset(source, { split, ...common });
+      opened.push(dataset);
+    }
     if (dataset.numClasses !== config.numClasses) {
       throw new Error(`${source} has ${dataset.numClasses} classes; the run ${runDir} was trained on ${config.numClasses}.`);
     }
