@@ -21,10 +21,9 @@ export interface TrainRunOptions {
   /** Initial α of a fixed classifier (default: the layer's). */
   scale?: number;
   /**
-   * Decay the fixed classifier's α with every other weight, as the paper does. Default false: α is
-   * an inverse temperature on unit-norm class vectors here, and weight decay caps it (at ≈ 11 for
-   * ResNet-20 on CIFAR-10) where the paper's ±1-matrix parametrisation lets it grow; see
-   * examples/cifar/README.md for the runs behind this default.
+   * Decay the fixed classifier's α with every other weight, as the paper does (default true). Over
+   * 50 epochs of ResNet-20 on CIFAR-10 this gave 87.62 % against 86.64 % without decay (learned head:
+   * 87.40 %); see examples/cifar/README.md for the runs behind this default.
    */
   decayScale?: boolean;
   regime?: RegimeName;
@@ -66,7 +65,7 @@ const HAS_TEST_SPLIT = new Set(['cifar10', 'cifar100', 'synthetic']);
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const seed = options.seed ?? 0;
-  const decayScale = options.decayScale ?? false;
+  const decayScale = options.decayScale ?? true;
   const backend = await selectBackend(options.backend ?? 'auto');
   log(`backend: ${backend.name} (${backend.reason})`);
 
