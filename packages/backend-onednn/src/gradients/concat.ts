@@ -1,9 +1,7 @@
-import { Concat, getGradient, registerGradient, type Tensor } from '@tensorflow/tfjs-core';
+import { Concat, type Tensor } from '@tensorflow/tfjs-core';
 
 import { OneDnnReluGrad } from '../kernels/custom-names';
-import { activeBackendHas, currentScopeId, releaseGradient } from './override';
-
-let installed = false;
+import { activeBackendHas, currentScopeId, releaseGradient, replaceGradient } from './override';
 
 /**
  * TF.js's Concat gradient splits dy eagerly into the inputs' gradients; dy is then dead but kept until the
@@ -11,10 +9,7 @@ let installed = false;
  * the same split runs and dy is freed right after.
  */
 export function installConcatGradient(): void {
-  const original = getGradient(Concat);
-  if (installed || original === undefined) return;
-  installed = true;
-  registerGradient({
+  replaceGradient(Concat, (original) => ({
     ...original,
     gradFunc: (dy, saved, attrs) => {
       const scope = currentScopeId();
@@ -22,5 +17,5 @@ export function installConcatGradient(): void {
       if (activeBackendHas(OneDnnReluGrad) && !Array.isArray(dy)) releaseGradient(dy as Tensor, scope);
       return result;
     },
-  });
+  }));
 }

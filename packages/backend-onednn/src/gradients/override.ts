@@ -45,16 +45,24 @@ export function activeBackendHas(kernelName: string): boolean {
 }
 
 /**
- * Replaces the gradient of `kernelName` by `nativeGradient` where it applies (it returns null to decline),
- * keeping the original's saved inputs and outputs. Installing twice is a no-op.
+ * Registers `make(original)` as the gradient of `kernelName`, where TF.js defines one. Installing twice is
+ * a no-op: the registry is the one place that knows which gradients this backend has replaced.
  */
-export function overrideGradient(kernelName: string, nativeGradient: NativeGradient): void {
+export function replaceGradient(kernelName: string, make: (original: GradConfig) => GradConfig): void {
   if (installed.has(kernelName)) return;
   const original = getGradient(kernelName);
   if (original === undefined) return;
   installed.add(kernelName);
-  registerGradient({
+  registerGradient(make(original));
+}
+
+/**
+ * Replaces the gradient of `kernelName` by `nativeGradient` where it applies (it returns null to decline),
+ * keeping the original's saved inputs and outputs. Installing twice is a no-op.
+ */
+export function overrideGradient(kernelName: string, nativeGradient: NativeGradient): void {
+  replaceGradient(kernelName, (original) => ({
     ...original,
     gradFunc: (dy, saved, attrs) => nativeGradient(dy, saved, attrs) ?? original.gradFunc(dy, saved, attrs),
-  });
+  }));
 }

@@ -1,9 +1,7 @@
-import { engine, getGradient, registerGradient, Relu, type Tensor } from '@tensorflow/tfjs-core';
+import { engine, Relu, type Tensor } from '@tensorflow/tfjs-core';
 
 import { OneDnnReluGrad } from '../kernels/custom-names';
-import { activeBackendHas, currentScopeId, releaseGradient } from './override';
-
-let installed = false;
+import { activeBackendHas, currentScopeId, releaseGradient, replaceGradient } from './override';
 
 /**
  * TF.js: dy · cast(step(x)) = three kernels; here one, deferred into the batch-norm gradient that usually
@@ -11,10 +9,7 @@ let installed = false;
  * gradient is the same on every backend, and the input (often a batch-norm output) need not be stored.
  */
 export function installReluGradient(): void {
-  const original = getGradient(Relu);
-  if (installed || original === undefined) return;
-  installed = true;
-  registerGradient({
+  replaceGradient(Relu, (original) => ({
     kernelName: Relu,
     inputsToSave: [],
     outputsToSave: [true],
@@ -34,5 +29,5 @@ export function installReluGradient(): void {
       }
       return original.gradFunc(dy, [y], attrs);
     },
-  });
+  }));
 }
