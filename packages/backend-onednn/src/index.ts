@@ -1,5 +1,6 @@
 // @fixclf/backend-onednn: importing this module registers the 'onednn' TF.js backend (or throws one
-// sentence saying what to install when the native addon is missing).
+// sentence saying what failed and how to fix it when the native addon cannot load: an AddonLoadError
+// whose `code` tells the causes apart).
 import { native } from './native';
 import { registerOneDnnBackend } from './register';
 import { enableAdaptiveThreads } from './threads';
@@ -8,6 +9,7 @@ registerOneDnnBackend();
 
 export { BACKEND_NAME, OneDnnBackend } from './backend';
 export type { PoolStats } from './buffer-pool';
+export type { AddonLoadError, AddonLoadFailure } from './addon-load-error';
 export type { CeilingResult } from './native';
 export { BACKEND_PRIORITY, inheritCpuKernels } from './register';
 

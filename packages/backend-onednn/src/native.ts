@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { loadFailed, notBuilt, staleBuild } from './addon-load-error';
+
 export type Shape = readonly number[];
 
 /** Codes of eltwise.cc's BinaryOp. */
@@ -115,11 +117,6 @@ export interface NativeAddon {
 
 export const ADDON_FILE = 'fixclf_onednn.node';
 
-export const MISSING_ADDON_MESSAGE =
-  '@fixclf/backend-onednn: the native addon is not built or cannot load oneDNN; ' +
-  'install oneDNN (apt-get install libdnnl-dev, or brew install onednn), then run ' +
-  'pnpm --filter @fixclf/backend-onednn build (or npm rebuild @fixclf/backend-onednn).';
-
 /** Directories that may hold build/Release, nearest first: the package root seen from src/ or dist/. */
 function candidateRoots(): string[] {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
@@ -138,20 +135,23 @@ function tuneOpenMp(): void {
   }
 }
 
+/** Functions every kernel file relies on; an addon without them is a build of an older version. */
+const REQUIRED_FUNCTIONS = ['convForward', 'matmul', 'bnBackward', 'slice', 'concat'] as const;
+
 function loadAddon(): NativeAddon {
   tuneOpenMp();
   const override = process.env.FIXCLF_ONEDNN_ADDON;
   const files = override ? [override] : candidateRoots().map((root) => path.join(root, 'build', 'Release', ADDON_FILE));
   const file = files.find((candidate) => existsSync(candidate));
-  if (file === undefined) throw new Error(MISSING_ADDON_MESSAGE);
+  if (file === undefined) throw notBuilt([...new Set(files)]);
   let addon: Partial<NativeAddon>;
   try {
     addon = createRequire(file)(file) as Partial<NativeAddon>;
   } catch (cause) {
-    throw new Error(MISSING_ADDON_MESSAGE, { cause });
+    throw loadFailed(file, cause);
   }
-  // A stale build from an older version of this package lacks functions the kernels call.
-  if (typeof addon.convForward !== 'function' || typeof addon.slice !== 'function') throw new Error(MISSING_ADDON_MESSAGE);
+  const missing = REQUIRED_FUNCTIONS.filter((name) => typeof addon[name] !== 'function');
+  if (missing.length > 0) throw staleBuild(file, missing);
   return addon as NativeAddon;
 }
 

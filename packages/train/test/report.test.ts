@@ -50,4 +50,14 @@ describe('errorPlotSvg', () => {
     expect(train[0]![0]).toBeLessThan(train[2]![0]!);
     expect(train[0]![1]).toBeLessThan(train[2]![1]!);
   });
+
+  it('marks every point of a short run, so a one-epoch run shows up, and leaves long runs unmarked', () => {
+    const one = errorPlotSvg([{ label: 'a', records: records(1, 30) }]);
+    const circles = [...one.matchAll(/<circle cx="([^"]*)" cy="([^"]*)"[^>]*fill="([^"]*)"/g)];
+    expect(circles).toHaveLength(2); // one training (hollow), one validation (filled) marker
+    const polylinePoints = [...one.matchAll(/points="([^"]*)"/g)].map((m) => m[1]);
+    expect(circles.map((c) => `${c[1]},${c[2]}`)).toEqual(polylinePoints);
+    expect(circles.map((c) => c[3])).toEqual(['white', '#1f77b4']);
+    expect(errorPlotSvg([{ label: 'a', records: records(164, 200) }])).not.toContain('<circle');
+  });
 });

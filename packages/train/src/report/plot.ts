@@ -5,6 +5,9 @@ export interface PlotSeries {
   records: EpochRecord[];
 }
 
+/** Runs of at most this many epochs get a marker per point. */
+const MAX_MARKERS = 40;
+
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 /**
@@ -41,12 +44,17 @@ export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) an
 
   series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length]!;
-    const line = (points: [number, number][], dash: boolean) =>
-      points.length === 0
-        ? ''
-        : `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash ? ' stroke-dasharray="6 4"' : ''} points="${points
-            .map(([e, v]) => `${x(e).toFixed(1)},${y(v).toFixed(1)}`)
-            .join(' ')}"/>`;
+    const line = (points: [number, number][], dash: boolean) => {
+      if (points.length === 0) return '';
+      const xy = points.map(([e, v]) => [x(e).toFixed(1), y(v).toFixed(1)] as const);
+      const stroke = `stroke="${colour}" stroke-width="2"`;
+      const path = `<polyline fill="none" ${stroke}${dash ? ' stroke-dasharray="6 4"' : ''} points="${xy.map((p) => p.join(',')).join(' ')}"/>`;
+      // A line through one point draws nothing; markers show short runs (hollow: training, filled: validation)
+      // and are left out of long ones, where 164 of them would hide the curves.
+      if (points.length > MAX_MARKERS) return path;
+      const fill = dash ? 'white' : colour;
+      return [path, ...xy.map(([cx, cy]) => `<circle cx="${cx}" cy="${cy}" r="3.5" fill="${fill}" ${stroke}/>`)].join('\n');
+    };
     parts.push(line(s.records.map((r) => [r.epoch, r.trainError]), true));
     parts.push(line(s.records.filter((r) => r.valTop1 != null).map((r) => [r.epoch, 100 - r.valTop1!]), false));
     const ly = m.top + 16 + i * 18;
