@@ -19,7 +19,7 @@ interface TrainFlags {
   batchSize?: number;
   weightDecay?: number;
   seed: number;
-  validation: string;
+  validation?: string;
   alpha?: number;
   alphaDecay: boolean;
   resume: boolean;
@@ -42,7 +42,7 @@ export function registerTrain(program: Command): void {
     .option('--batch-size <n>', "images per step (default: the regime's: 128, imagenet 256)", positiveInteger('--batch-size'))
     .option('--weight-decay <wd>', "weight decay, PyTorch semantics (default: the regime's)", nonNegativeNumber('--weight-decay'))
     .option('--seed <n>', 'seed of weights, data order and augmentation', nonNegativeInteger('--seed'), 0)
-    .option('--validation <what>', "'test' (the source's test split), a hold-out fraction such as 0.1, or 'none' (default: test for cifar10/cifar100/synthetic, else 0.1)", 'auto')
+    .option('--validation <what>', "'test' (the source's test split), a hold-out fraction such as 0.1, or 'none' (default: test for cifar10/cifar100/synthetic, else 0.1)")
     .option('--alpha <value>', "initial α of a fixed classifier (default: the layer's)", positiveNumber('--alpha'))
     .option('--alpha-decay', 'decay the fixed classifier’s α with the other weights, as the paper does', true)
     .option('--no-alpha-decay', 'exclude the fixed classifier’s α from weight decay')
@@ -90,8 +90,8 @@ export function registerTrain(program: Command): void {
     });
 }
 
-function parseValidation(value: string): 'test' | 'none' | number | undefined {
-  if (value === 'auto') return undefined;
+function parseValidation(value: string | undefined): 'test' | 'none' | number | undefined {
+  if (value === undefined || value === 'auto') return undefined;
   if (value === 'test' || value === 'none') return value;
   const f = Number(value);
   if (!(f > 0 && f < 1)) throw new Error(`--validation must be 'test', 'none' or a fraction in (0, 1), got '${value}'.`);
