@@ -12,6 +12,16 @@ export default tseslint.config(
     },
   },
   {
+    // Published declarations keep these imports; deep TF.js paths do not resolve for ESM consumers on nodenext.
+    files: ['packages/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@tensorflow/*/dist', '@tensorflow/*/dist/*'], message: 'Import TensorFlow.js from its public entry point.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

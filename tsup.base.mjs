@@ -6,6 +6,7 @@ export function packageBuild(overrides = {}) {
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
+    // Maps embed the sources (esbuild's sourcesContent, on by default), so src/ is not published.
     sourcemap: true,
     target: 'es2022',
     external: [/^@tensorflow\//, /^@fixclf\//],

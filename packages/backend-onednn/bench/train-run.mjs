@@ -4,7 +4,7 @@
 // steps then `--steps` timed ones.
 // Prints one JSON line. With --profile, also the per-kernel time of one step (tf.profile).
 //
-//   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10
+//   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10 [--precision bf16]
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
@@ -22,13 +22,19 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '3' },
     steps: { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
+    precision: { type: 'string', default: 'fp32' },
   },
 });
 const batch = Number(args.batch);
 const warmup = Number(args.warmup);
 const steps = Number(args.steps);
 
-if (args.backend === 'onednn') await import('../dist/index.js');
+let precision = 'fp32';
+if (args.backend === 'onednn') {
+  const onednn = await import('../dist/index.js');
+  onednn.setPrecision(args.precision);
+  precision = onednn.getPrecision(); // fp32 where the CPU has no bf16
+}
 if (!(await tf.setBackend(args.backend))) throw new Error(`backend ${args.backend} is not available`);
 if (args.backend === 'cpu') tf.backend().firstUse = false;
 
@@ -57,6 +63,7 @@ const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 const result = {
   model: args.model,
   backend: args.backend,
+  precision,
   batch,
   steps,
   seconds,

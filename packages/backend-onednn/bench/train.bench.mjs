@@ -7,7 +7,7 @@
 // the same networks); (4) effective model
 // GFLOP/s as a fraction of (1); (5) peak resident memory of each training run (each in its own process).
 // Options: --quick (fewer steps), --no-cpu, --no-torch, --profile (per-kernel profiles of one onednn step of
-// ResNet-20, ResNet-56 and DenseNet-BC-100).
+// ResNet-20, ResNet-56 and DenseNet-BC-100), --bf16 (the onednn runs again with setPrecision('bf16')).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,9 +31,9 @@ function runChild(command, args) {
   return JSON.parse(line);
 }
 
-function trainTfjs(model, backend, batch, warmup, steps, profile = false) {
+function trainTfjs(model, backend, batch, warmup, steps, profile = false, precision = 'fp32') {
   const args = [path.join(here, 'train-run.mjs'), '--model', model, '--backend', backend, '--batch', String(batch),
-    '--warmup', String(warmup), '--steps', String(steps)];
+    '--warmup', String(warmup), '--steps', String(steps), '--precision', precision];
   if (profile) args.push('--profile');
   return runChild(process.execPath, args);
 }
@@ -66,6 +66,10 @@ const runs = [];
 const steps = quick ? 3 : 10;
 for (const model of ['resnet20', 'resnet56']) {
   runs.push({ label: `${model} onednn`, ...trainTfjs(model, 'onednn', 128, quick ? 2 : 3, model === 'resnet56' ? Math.ceil(steps / 2) : steps) });
+  if (argv.has('--bf16')) {
+    const r = trainTfjs(model, 'onednn', 128, quick ? 2 : 3, model === 'resnet56' ? Math.ceil(steps / 2) : steps, false, 'bf16');
+    runs.push({ label: `${model} onednn ${r.precision ?? 'bf16'}${r.precision === 'fp32' ? ' (no bf16 here)' : ''}`, ...r });
+  }
 }
 if (!argv.has('--no-cpu')) {
   runs.push({ label: 'resnet20 cpu', ...trainTfjs('resnet20', 'cpu', 4, 1, 1) });
@@ -96,16 +100,18 @@ if (python === undefined) {
 const find = (label) => runs.find((r) => r.label === label && !r.error);
 console.log('\n    speed-ups');
 for (const model of ['resnet20', 'resnet56']) {
-  const onednn = find(`${model} onednn`);
   const cpu = find(`${model} cpu`);
   const torch = find(`${model} pytorch channels-last`);
   const torchNchw = find(`${model} pytorch NCHW`);
-  if (!onednn) continue;
-  const parts = [];
-  if (cpu) parts.push(`${fmt(onednn.imagesPerSecond / cpu.imagesPerSecond, 0)}x the cpu backend`);
-  if (torch) parts.push(`${fmt(onednn.imagesPerSecond / torch.imagesPerSecond, 2)}x PyTorch channels-last`);
-  if (torchNchw) parts.push(`${fmt(onednn.imagesPerSecond / torchNchw.imagesPerSecond, 2)}x PyTorch NCHW`);
-  console.log(`    ${model} onednn: ${parts.join(', ') || 'no reference ran'}`);
+  for (const label of [`${model} onednn`, `${model} onednn bf16`]) {
+    const onednn = find(label);
+    if (!onednn) continue;
+    const parts = [];
+    if (cpu) parts.push(`${fmt(onednn.imagesPerSecond / cpu.imagesPerSecond, 0)}x the cpu backend`);
+    if (torch) parts.push(`${fmt(onednn.imagesPerSecond / torch.imagesPerSecond, 2)}x PyTorch channels-last`);
+    if (torchNchw) parts.push(`${fmt(onednn.imagesPerSecond / torchNchw.imagesPerSecond, 2)}x PyTorch NCHW`);
+    console.log(`    ${label}: ${parts.join(', ') || 'no reference ran'}`);
+  }
 }
 
 // (4) effective throughput of the model's convolutions and matmuls

@@ -14,6 +14,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitPool(env, exports);
   InitTransform(env, exports);
   InitCeiling(env, exports);
+  InitBf16(env, exports);
+  InitOptim(env, exports);
   return exports;
 }
 

@@ -134,6 +134,52 @@ void InitReduce(Napi::Env env, Napi::Object exports);
 void InitPool(Napi::Env env, Napi::Object exports);
 void InitTransform(Napi::Env env, Napi::Object exports);
 void InitCeiling(Napi::Env env, Napi::Object exports);
+void InitBf16(Napi::Env env, Napi::Object exports);
+void InitOptim(Napi::Env env, Napi::Object exports);
+
+// --- bfloat16 (bf16.cc) ---------------------------------------------------------------------------
+// Whether the CPU runs oneDNN's bf16 kernels natively (AVX512-BF16 or AMX, as oneDNN itself detects).
+bool CpuHasBf16();
+// A bf16 argument: a Float32Array whose bytes hold `count` bf16 values (2 per element), or null.
+const uint16_t* Bf16Arg(const Napi::CallbackInfo& info, size_t index, const char* name, int64_t count);
+// Appends a memory descriptor (dims, data type, strides, blocking) to a cache key.
+void AddDesc(Key& key, const dnnl::memory::desc& md);
+// Whether a primitive descriptor is oneDNN's reference (unoptimised) implementation.
+bool IsReference(const std::string& implInfo);
+// A cached reorder primitive between two descriptors.
+dnnl::reorder& CachedReorder(const dnnl::memory::desc& from, const dnnl::memory::desc& to);
+
+// Converted copies of float32 weights in the bf16 layouts primitives want, per weight version: `key` is
+// given by JS per TF.js dataId (tensors are immutable; JS drops the key when the tensor is disposed or its
+// storage is rewritten in place, see src/bf16-shadows.ts). Returns the memory in layout `md`: cached, or
+// reordered from another cached layout of the same key (bf16 to bf16), or from `user` (float32).
+dnnl::memory& Bf16Weights(int64_t key, const dnnl::memory::desc& md, dnnl::memory& user);
+// Builds a primitive descriptor in bf16 when asked and oneDNN has an optimised implementation for it;
+// otherwise (no bf16 implementation, or only the reference one) in float32. `make(bool bf16)` builds it.
+template <typename Pd, typename Make>
+Pd ChoosePrecision(bool wantBf16, Make make, bool& usedBf16) {
+  if (wantBf16) {
+    try {
+      Pd pd = make(true);
+      if (!IsReference(pd.impl_info_str())) {
+        usedBf16 = true;
+        return pd;
+      }
+    } catch (const dnnl::error&) {
+      // no bf16 implementation for this shape: float32 below
+    }
+  }
+  usedBf16 = false;
+  return make(false);
+}
+
+// Executions per kernel family and precision, for tests that must know bf16 really ran.
+enum RunFamily : int { kConvForwardRuns = 0, kConvBackwardDataRuns, kConvBackwardWeightsRuns, kMatmulRuns, kRunFamilies };
+void CountRun(RunFamily family, bool bf16);
+
+// Drops every converted weight (releaseMemory). Not part of ClearAllCaches: converted weights stay valid
+// when the thread count changes.
+void ClearBf16Weights();
 
 // Activation codes shared with src/native.ts (ActivationCode).
 enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kElu = 3, kSigmoid = 4, kLeakyRelu = 5 };

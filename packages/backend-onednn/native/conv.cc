@@ -3,6 +3,10 @@
 // they are; filters are reordered into the blocked layout oneDNN's AVX-512 kernels want ('any'), which
 // costs microseconds and lifts the convolutions from the GEMM fallback (~160 GFLOP/s here) to the direct
 // JIT kernels (~470 GFLOP/s).
+//
+// In bf16 mode (an activation argument given as bf16) a primitive reads bf16 activations, gradients and
+// filters and writes float32; filters are converted once per weight version (Bf16Weights, keyed by JS).
+// Where oneDNN has no optimised bf16 implementation for a shape, that primitive runs in float32.
 #include "common.h"
 
 namespace fixclf {
@@ -19,8 +23,8 @@ struct Geometry {
   int64_t groups;            // 1, or c for depthwise
   memory::dims strides, dilations, padL, padR;
 
-  memory::desc Src() const { return memory::desc({n, c, h, w}, dt::f32, tag::nhwc); }
-  memory::desc Dst() const { return memory::desc({n, oc, oh, ow}, dt::f32, tag::nhwc); }
+  memory::desc Src(dt type = dt::f32) const { return memory::desc({n, c, h, w}, type, tag::nhwc); }
+  memory::desc Dst(dt type = dt::f32) const { return memory::desc({n, oc, oh, ow}, type, tag::nhwc); }
   memory::desc Bias() const { return memory::desc({oc}, dt::f32, tag::a); }
   memory::dims WeightDims() const {
     if (groups == 1) return {oc, c, kh, kw};
@@ -33,7 +37,7 @@ struct Geometry {
     int64_t mult = oc / groups;
     return memory::desc(WeightDims(), dt::f32, memory::dims{mult, 1, mult, kw * c * mult, c * mult});
   }
-  memory::desc AnyWeights() const { return memory::desc(WeightDims(), dt::f32, tag::any); }
+  memory::desc AnyWeights(dt type = dt::f32) const { return memory::desc(WeightDims(), type, tag::any); }
   double Flops() const { return 2.0 * n * oh * ow * oc * (c / groups) * kh * kw; }
 };
 
@@ -80,13 +84,15 @@ Key GeometryKey(const char* op, const Geometry& g) {
   return key;
 }
 
+// bf16: bf16 source and filter, float32 bias and destination.
 dnnl::convolution_forward::primitive_desc ForwardDesc(const Geometry& g, bool withBias, const dnnl::primitive_attr& attr,
-                                                      dnnl::prop_kind prop) {
-  auto desc = withBias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(),
-                                                         g.AnyWeights(), g.Bias(), g.Dst(), g.strides, g.dilations,
+                                                      dnnl::prop_kind prop, bool bf16 = false) {
+  dt in = bf16 ? dt::bf16 : dt::f32;
+  auto desc = withBias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(in),
+                                                         g.AnyWeights(in), g.Bias(), g.Dst(), g.strides, g.dilations,
                                                          g.padL, g.padR)
-                       : dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(),
-                                                         g.AnyWeights(), g.Dst(), g.strides, g.dilations, g.padL,
+                       : dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(in),
+                                                         g.AnyWeights(in), g.Dst(), g.strides, g.dilations, g.padL,
                                                          g.padR);
   return dnnl::convolution_forward::primitive_desc(desc, attr, CpuEngine());
 }
@@ -95,10 +101,12 @@ dnnl::convolution_forward::primitive_desc ForwardDesc(const Geometry& g, bool wi
 struct WeightsBridge {
   memory user;
   memory internal;
+  memory::desc primMd;
   dnnl::reorder reorder;
   bool needed = false;
 
-  void Init(const memory::desc& userMd, const memory::desc& primMd, bool toUser) {
+  void Init(const memory::desc& userMd, const memory::desc& primMd_, bool toUser) {
+    primMd = primMd_;
     user = memory(userMd, CpuEngine(), nullptr);
     needed = !(userMd == primMd);
     if (needed) {
@@ -107,6 +115,15 @@ struct WeightsBridge {
     }
   }
   memory& Prim() { return needed ? internal : user; }
+
+  // The filter `w` in the primitive's layout: for a bf16 primitive with a weight key, the cached
+  // conversion of that weight version; otherwise reordered now (or `w` itself when the layouts agree).
+  memory Filter(float* w, bool bf16, int64_t key) {
+    user.set_data_handle(w);
+    if (bf16 && key > 0) return Bf16Weights(key, primMd, user);
+    if (needed) reorder.execute(CpuStream(), user, internal);
+    return Prim();
+  }
 };
 
 struct ForwardEntry {
@@ -114,12 +131,14 @@ struct ForwardEntry {
   memory src, dst, bias;
   WeightsBridge weights;
   bool withBias = false;
+  bool bf16 = false;
 };
 
 struct BackwardDataEntry {
   dnnl::convolution_backward_data prim;
   memory diffSrc, diffDst;
   WeightsBridge weights;
+  bool bf16 = false;
 };
 
 struct BackwardWeightsEntry {
@@ -127,6 +146,7 @@ struct BackwardWeightsEntry {
   memory src, diffDst, diffBias;
   WeightsBridge diffWeights;
   bool withBias = false;
+  bool bf16 = false;
 };
 
 LruCache<ForwardEntry>& ForwardCache() {
@@ -142,7 +162,15 @@ LruCache<BackwardWeightsEntry>& BackwardWeightsCache() {
   return cache;
 }
 
-// convForward(x, xShape, filter, filterShape, groups, bias|null, y, yShape, params, activation, alpha)
+// Optional trailing bf16 arguments: a bf16 copy of an activation (null: float32 mode) and a weight key
+// (> 0: the filter's converted copies are cached under it; 0: converted on every call).
+bool HasArg(const Napi::CallbackInfo& info, size_t index) {
+  return info.Length() > index && !info[index].IsNull() && !info[index].IsUndefined();
+}
+int64_t WeightKeyArg(const Napi::CallbackInfo& info, size_t index) { return HasArg(info, index) ? IntArg(info, index, "filterKey") : 0; }
+
+// convForward(x, xShape, filter, filterShape, groups, bias|null, y, yShape, params, activation, alpha,
+//             [xBf16|null, filterKey])
 Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   Geometry g = ReadGeometry(info, 1, 3, 4, 7, 8);
   float* x = FloatArg(info, 0, "x", g.n * g.h * g.w * g.c);
@@ -151,18 +179,25 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   float* y = FloatArg(info, 6, "y", g.n * g.oh * g.ow * g.oc);
   int activation = static_cast<int>(IntArg(info, 9, "activation"));
   float alpha = static_cast<float>(NumberArg(info, 10, "alpha"));
+  const uint16_t* xb = HasArg(info, 11) ? Bf16Arg(info, 11, "xBf16", g.n * g.h * g.w * g.c) : nullptr;
+  int64_t filterKey = WeightKeyArg(info, 12);
+  bool wantBf16 = xb != nullptr;
 
   Key key = GeometryKey("fwd", g);
   key.Add(static_cast<int64_t>(bias != nullptr)).Add(static_cast<int64_t>(activation)).Add(static_cast<double>(alpha));
+  key.Add(static_cast<int64_t>(wantBf16));
   ForwardEntry& e = ForwardCache().Get(key, [&] {
     auto entry = std::make_unique<ForwardEntry>();
     dnnl::post_ops ops;
     if (!AppendActivation(ops, activation, alpha)) throw std::runtime_error("unsupported fused activation");
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
-    auto pd = ForwardDesc(g, bias != nullptr, attr, dnnl::prop_kind::forward_inference);
+    auto pd = ChoosePrecision<dnnl::convolution_forward::primitive_desc>(
+        wantBf16,
+        [&](bool bf16) { return ForwardDesc(g, bias != nullptr, attr, dnnl::prop_kind::forward_inference, bf16); },
+        entry->bf16);
     entry->prim = dnnl::convolution_forward(pd);
-    entry->src = memory(g.Src(), CpuEngine(), nullptr);
+    entry->src = memory(g.Src(entry->bf16 ? dt::bf16 : dt::f32), CpuEngine(), nullptr);
     entry->dst = memory(g.Dst(), CpuEngine(), nullptr);
     entry->withBias = bias != nullptr;
     if (entry->withBias) entry->bias = memory(g.Bias(), CpuEngine(), nullptr);
@@ -170,81 +205,102 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
     return entry;
   });
   auto& stream = CpuStream();
-  e.src.set_data_handle(x);
+  e.src.set_data_handle(e.bf16 ? const_cast<uint16_t*>(xb) : static_cast<void*>(x));
   e.dst.set_data_handle(y);
-  e.weights.user.set_data_handle(w);
-  if (e.weights.needed) e.weights.reorder.execute(stream, e.weights.user, e.weights.internal);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, e.src}, {DNNL_ARG_WEIGHTS, e.weights.Prim()}, {DNNL_ARG_DST, e.dst}};
+  memory filter = e.weights.Filter(w, e.bf16, filterKey);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, e.src}, {DNNL_ARG_WEIGHTS, filter}, {DNNL_ARG_DST, e.dst}};
   if (e.withBias) {
     e.bias.set_data_handle(bias);
     args[DNNL_ARG_BIAS] = e.bias;
   }
   e.prim.execute(stream, args);
   stream.wait();
+  CountRun(kConvForwardRuns, e.bf16);
   return info.Env().Undefined();
 }
 
-// convBackwardData(dy, yShape, filter, filterShape, groups, dx, xShape, params)
+// convBackwardData(dy, yShape, filter, filterShape, groups, dx, xShape, params, [dyBf16|null, filterKey])
 Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   Geometry g = ReadGeometry(info, 6, 3, 4, 1, 7);
   float* dy = FloatArg(info, 0, "dy", g.n * g.oh * g.ow * g.oc);
   float* w = FloatArg(info, 2, "filter", g.kh * g.kw * g.c * (g.oc / g.groups));
   float* dx = FloatArg(info, 5, "dx", g.n * g.h * g.w * g.c);
+  const uint16_t* dyb = HasArg(info, 8) ? Bf16Arg(info, 8, "dyBf16", g.n * g.oh * g.ow * g.oc) : nullptr;
+  int64_t filterKey = WeightKeyArg(info, 9);
+  bool wantBf16 = dyb != nullptr;
 
-  BackwardDataEntry& e = BackwardDataCache().Get(GeometryKey("bwd_data", g), [&] {
+  Key key = GeometryKey("bwd_data", g);
+  key.Add(static_cast<int64_t>(wantBf16));
+  BackwardDataEntry& e = BackwardDataCache().Get(key, [&] {
     auto entry = std::make_unique<BackwardDataEntry>();
-    auto hint = ForwardDesc(g, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
-    auto desc = dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, g.Src(), g.AnyWeights(),
-                                                      g.Dst(), g.strides, g.dilations, g.padL, g.padR);
-    auto pd = dnnl::convolution_backward_data::primitive_desc(desc, CpuEngine(), hint);
+    auto pd = ChoosePrecision<dnnl::convolution_backward_data::primitive_desc>(
+        wantBf16,
+        [&](bool bf16) {
+          dt in = bf16 ? dt::bf16 : dt::f32;
+          auto hint = ForwardDesc(g, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training, bf16);
+          auto desc = dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, g.Src(),
+                                                            g.AnyWeights(in), g.Dst(in), g.strides, g.dilations,
+                                                            g.padL, g.padR);
+          return dnnl::convolution_backward_data::primitive_desc(desc, CpuEngine(), hint);
+        },
+        entry->bf16);
     entry->prim = dnnl::convolution_backward_data(pd);
     entry->diffSrc = memory(g.Src(), CpuEngine(), nullptr);
-    entry->diffDst = memory(g.Dst(), CpuEngine(), nullptr);
+    entry->diffDst = memory(g.Dst(entry->bf16 ? dt::bf16 : dt::f32), CpuEngine(), nullptr);
     entry->weights.Init(g.UserWeights(), pd.weights_desc(), false);
     return entry;
   });
   auto& stream = CpuStream();
   e.diffSrc.set_data_handle(dx);
-  e.diffDst.set_data_handle(dy);
-  e.weights.user.set_data_handle(w);
-  if (e.weights.needed) e.weights.reorder.execute(stream, e.weights.user, e.weights.internal);
-  e.prim.execute(stream, {{DNNL_ARG_DIFF_SRC, e.diffSrc}, {DNNL_ARG_WEIGHTS, e.weights.Prim()}, {DNNL_ARG_DIFF_DST, e.diffDst}});
+  e.diffDst.set_data_handle(e.bf16 ? const_cast<uint16_t*>(dyb) : static_cast<void*>(dy));
+  memory filter = e.weights.Filter(w, e.bf16, filterKey);
+  e.prim.execute(stream, {{DNNL_ARG_DIFF_SRC, e.diffSrc}, {DNNL_ARG_WEIGHTS, filter}, {DNNL_ARG_DIFF_DST, e.diffDst}});
   stream.wait();
+  CountRun(kConvBackwardDataRuns, e.bf16);
   return info.Env().Undefined();
 }
 
-// convBackwardFilter(x, xShape, dy, filterShape, groups, dw, dbias|null, yShape, params)
+// convBackwardFilter(x, xShape, dy, filterShape, groups, dw, dbias|null, yShape, params, [xBf16|null, dyBf16|null])
 Napi::Value ConvBackwardFilter(const Napi::CallbackInfo& info) {
   Geometry g = ReadGeometry(info, 1, 3, 4, 7, 8);
   float* x = FloatArg(info, 0, "x", g.n * g.h * g.w * g.c);
   float* dy = FloatArg(info, 2, "dy", g.n * g.oh * g.ow * g.oc);
   float* dw = FloatArg(info, 5, "dw", g.kh * g.kw * g.c * (g.oc / g.groups));
   float* dbias = FloatArg(info, 6, "dbias", g.oc, true);
+  const uint16_t* xb = HasArg(info, 9) ? Bf16Arg(info, 9, "xBf16", g.n * g.h * g.w * g.c) : nullptr;
+  const uint16_t* dyb = HasArg(info, 10) ? Bf16Arg(info, 10, "dyBf16", g.n * g.oh * g.ow * g.oc) : nullptr;
+  bool wantBf16 = xb != nullptr && dyb != nullptr;
 
   Key key = GeometryKey("bwd_weights", g);
-  key.Add(static_cast<int64_t>(dbias != nullptr));
+  key.Add(static_cast<int64_t>(dbias != nullptr)).Add(static_cast<int64_t>(wantBf16));
   BackwardWeightsEntry& e = BackwardWeightsCache().Get(key, [&] {
     auto entry = std::make_unique<BackwardWeightsEntry>();
-    auto hint = ForwardDesc(g, dbias != nullptr, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
-    auto desc = dbias != nullptr
-                    ? dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, g.Src(),
-                                                               g.AnyWeights(), g.Bias(), g.Dst(), g.strides,
-                                                               g.dilations, g.padL, g.padR)
-                    : dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, g.Src(),
-                                                               g.AnyWeights(), g.Dst(), g.strides, g.dilations,
-                                                               g.padL, g.padR);
-    auto pd = dnnl::convolution_backward_weights::primitive_desc(desc, CpuEngine(), hint);
+    auto pd = ChoosePrecision<dnnl::convolution_backward_weights::primitive_desc>(
+        wantBf16,
+        [&](bool bf16) {
+          dt in = bf16 ? dt::bf16 : dt::f32;
+          auto hint = ForwardDesc(g, dbias != nullptr, dnnl::primitive_attr(), dnnl::prop_kind::forward_training, bf16);
+          auto desc = dbias != nullptr
+                          ? dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, g.Src(in),
+                                                                     g.AnyWeights(), g.Bias(), g.Dst(in), g.strides,
+                                                                     g.dilations, g.padL, g.padR)
+                          : dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, g.Src(in),
+                                                                     g.AnyWeights(), g.Dst(in), g.strides,
+                                                                     g.dilations, g.padL, g.padR);
+          return dnnl::convolution_backward_weights::primitive_desc(desc, CpuEngine(), hint);
+        },
+        entry->bf16);
     entry->prim = dnnl::convolution_backward_weights(pd);
-    entry->src = memory(g.Src(), CpuEngine(), nullptr);
-    entry->diffDst = memory(g.Dst(), CpuEngine(), nullptr);
+    entry->src = memory(g.Src(entry->bf16 ? dt::bf16 : dt::f32), CpuEngine(), nullptr);
+    entry->diffDst = memory(g.Dst(entry->bf16 ? dt::bf16 : dt::f32), CpuEngine(), nullptr);
     entry->withBias = dbias != nullptr;
     if (entry->withBias) entry->diffBias = memory(g.Bias(), CpuEngine(), nullptr);
     entry->diffWeights.Init(g.UserWeights(), pd.diff_weights_desc(), true);
     return entry;
   });
   auto& stream = CpuStream();
-  e.src.set_data_handle(x);
-  e.diffDst.set_data_handle(dy);
+  e.src.set_data_handle(e.bf16 ? const_cast<uint16_t*>(xb) : static_cast<void*>(x));
+  e.diffDst.set_data_handle(e.bf16 ? const_cast<uint16_t*>(dyb) : static_cast<void*>(dy));
   e.diffWeights.user.set_data_handle(dw);
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC, e.src}, {DNNL_ARG_DIFF_DST, e.diffDst}, {DNNL_ARG_DIFF_WEIGHTS, e.diffWeights.Prim()}};
@@ -255,6 +311,7 @@ Napi::Value ConvBackwardFilter(const Napi::CallbackInfo& info) {
   e.prim.execute(stream, args);
   if (e.diffWeights.needed) e.diffWeights.reorder.execute(stream, e.diffWeights.internal, e.diffWeights.user);
   stream.wait();
+  CountRun(kConvBackwardWeightsRuns, e.bf16);
   return info.Env().Undefined();
 }
 

@@ -36,6 +36,7 @@ Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(i
 
 Napi::Value ClearCaches(const Napi::CallbackInfo& info) {
   ClearAllCaches();
+  ClearBf16Weights();
   return info.Env().Undefined();
 }
 

@@ -2,10 +2,19 @@
 // on it unchanged) whose float32 outputs come from a recycling pool, whose heavy kernels are native, and
 // which may defer computing a tensor until someone reads it (see makeLazyOutput32).
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { type BackendValues, type DataId, type DataType, engine, type TensorInfo } from '@tensorflow/tfjs-core';
+import { type BackendValues, type DataId, type DataType, type Tensor, type TensorInfo, type Variable } from '@tensorflow/tfjs-core';
 
+import { Bf16Shadows } from './bf16-shadows';
 import { BufferPool, type PoolStats } from './buffer-pool';
 import { native } from './native';
+import { type FusedSgdOptions, fusedSgdUpdateOn } from './optimizers';
+import {
+  cpuDataRecord,
+  deferRecordValues,
+  hasCpuDataRecord,
+  removeEngineDataId,
+  silenceCpuFirstUseWarning,
+} from './tfjs-internals';
 
 export const BACKEND_NAME = 'onednn';
 
@@ -23,12 +32,6 @@ interface LazyEntry {
   detail: unknown;
 }
 
-interface StoredData {
-  values?: BackendValues;
-  dtype: DataType;
-  refCount: number;
-}
-
 /** Free memory the pool may keep even when little is in use (FIXCLF_ONEDNN_POOL_MB, default 256). */
 function minimumPoolBytes(): number {
   const mb = Number(process.env.FIXCLF_ONEDNN_POOL_MB ?? 256);
@@ -37,6 +40,8 @@ function minimumPoolBytes(): number {
 
 export class OneDnnBackend extends MathBackendCPU {
   readonly pool = new BufferPool((bytes) => native.allocate(bytes), minimumPoolBytes());
+  /** bf16 copies of tensors for the kernels that run in bf16, per dataId (see bf16-shadows.ts). */
+  readonly bf16 = new Bf16Shadows(this.pool);
   private readonly lazy = new WeakMap<DataId, LazyEntry>();
   // source dataId → deferred tensors that still need it
   private readonly dependents = new Map<DataId, Set<DataId>>();
@@ -44,7 +49,7 @@ export class OneDnnBackend extends MathBackendCPU {
   constructor() {
     super();
     // The cpu backend greets its first write in Node with advice to install tfjs-node; not for us.
-    (this as unknown as { firstUse: boolean }).firstUse = false;
+    silenceCpuFirstUseWarning(this);
   }
 
   /** A float32 tensor of `shape` with pooled, uninitialised storage for a kernel to fill. */
@@ -76,22 +81,18 @@ export class OneDnnBackend extends MathBackendCPU {
       set.add(dataId);
     }
     const size = sizeOf(shape);
-    const record = this.data.get(dataId) as StoredData;
-    Object.defineProperty(record, 'values', {
-      configurable: true,
-      enumerable: true,
-      get: () => {
+    deferRecordValues(
+      cpuDataRecord(this, dataId)!,
+      () => {
         const values = this.pool.take(size);
         if (size > 0) compute(values);
-        Object.defineProperty(record, 'values', { value: values, writable: true, enumerable: true, configurable: true });
-        entry.materialized = true;
-        this.releaseSources(dataId, entry);
         return values;
       },
-      set: (values: BackendValues) => {
-        Object.defineProperty(record, 'values', { value: values, writable: true, enumerable: true, configurable: true });
+      () => {
+        entry.materialized = true;
+        this.releaseSources(dataId, entry);
       },
-    });
+    );
     this.lazy.set(dataId, entry);
     return { dataId, shape, dtype: 'float32' };
   }
@@ -121,7 +122,7 @@ export class OneDnnBackend extends MathBackendCPU {
       set?.delete(dataId);
       if (set?.size === 0) this.dependents.delete(source);
       // The engine may already have let go of the source; if this was the last reference, tell it.
-      if (this.disposeData(source)) engine().removeDataId(source, this);
+      if (this.disposeData(source)) removeEngineDataId(source, this);
     }
     entry.sources = [];
   }
@@ -143,10 +144,39 @@ export class OneDnnBackend extends MathBackendCPU {
    * is lost).
    */
   float32(t: TensorInfo): Float32Array {
-    const values = this.data.get(t.dataId).values;
+    const values = cpuDataRecord(this, t.dataId)?.values;
     if (values instanceof Float32Array) return values;
     if (ArrayBuffer.isView(values)) return Float32Array.from(values as unknown as ArrayLike<number>);
     throw new Error(`onednn backend: a ${t.dtype} tensor of shape [${t.shape}] has no numeric storage.`);
+  }
+
+  /** A float32 tensor's values as bf16 (two per element of the array), converted once per tensor. */
+  bf16Values(t: TensorInfo): Float32Array {
+    return this.bf16.values(t.dataId, this.float32(t));
+  }
+
+  /** The key under which the addon caches this filter's converted copies (see bf16-shadows.ts). */
+  bf16WeightKey(t: TensorInfo): number {
+    return this.bf16.weightKey(t.dataId);
+  }
+
+  /** The storage of `dataId` was rewritten in place: copies derived from it are stale. */
+  storageChanged(dataId: DataId): void {
+    this.bf16.drop(dataId);
+  }
+
+  /**
+   * One SGD step in PyTorch's semantics over every variable, in one native call (see fusedSgdUpdate in
+   * index.ts). A method, so that code which does not import this package (@fixclf/train's SGD) finds it
+   * on the active backend.
+   */
+  fusedSgdUpdate(
+    variables: readonly Variable[],
+    gradients: readonly Tensor[],
+    buffers: readonly (Variable | null)[],
+    options: FusedSgdOptions,
+  ): (Variable | null)[] {
+    return fusedSgdUpdateOn(this, variables, gradients, buffers, options);
   }
 
   // Values arriving from outside (tf.tensor, cpu kernels, views of pooled arrays) may be shared; a
@@ -158,6 +188,7 @@ export class OneDnnBackend extends MathBackendCPU {
 
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
     this.pool.markEscaped(values);
+    this.bf16.drop(dataId);
     super.move(dataId, values, shape, dtype, refCount);
   }
 
@@ -169,12 +200,13 @@ export class OneDnnBackend extends MathBackendCPU {
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
-    const record = this.data.get(dataId) as StoredData | undefined;
+    const record = cpuDataRecord(this, dataId);
     if (record === undefined) return super.disposeData(dataId, force);
     // Forced disposal (moving data to another backend) must not pull the rug from deferred tensors.
-    if (force) for (const dependent of [...(this.dependents.get(dataId) ?? [])]) void this.data.get(dependent)?.values;
+    if (force) for (const dependent of [...(this.dependents.get(dataId) ?? [])]) void cpuDataRecord(this, dependent)?.values;
     const released = super.disposeData(dataId, force);
-    if (!this.data.has(dataId)) {
+    if (!hasCpuDataRecord(this, dataId)) {
+      this.bf16.drop(dataId);
       const entry = this.lazy.get(dataId);
       if (entry !== undefined && !entry.materialized) this.releaseSources(dataId, entry);
       else this.pool.release(record.values);
@@ -192,6 +224,7 @@ export class OneDnnBackend extends MathBackendCPU {
 
   /** Returns pooled memory and cached primitives (what `tf.removeBackend` or tests may want). */
   releaseMemory(): void {
+    this.bf16.clear();
     this.pool.evict(0);
     native.clearCaches();
   }

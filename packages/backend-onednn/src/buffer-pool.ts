@@ -70,6 +70,16 @@ export class BufferPool {
     return ArrayBuffer.isView(values) && this.owned.has(values.buffer);
   }
 
+  /**
+   * Whether `values` is pooled memory that holds a tensor and has never been visible outside the backend:
+   * memory the backend may rewrite in place when the one tensor holding it changes (optimizer updates).
+   */
+  isPrivate(values: unknown): boolean {
+    if (!(values instanceof Float32Array)) return false;
+    const ownership = this.owned.get(values.buffer);
+    return ownership !== undefined && !ownership.escaped && !ownership.inPool && values.byteOffset === 0;
+  }
+
   /** `values` is now visible outside the backend: never recycle its memory. */
   markEscaped(values: unknown): void {
     if (!ArrayBuffer.isView(values)) return;

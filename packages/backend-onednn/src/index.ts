@@ -1,7 +1,12 @@
 // @fixclf/backend-onednn: importing this module registers the 'onednn' TF.js backend (or throws one
 // sentence saying what failed and how to fix it when the native addon cannot load: an AddonLoadError
-// whose `code` tells the causes apart).
+// whose `code` tells the causes apart; or, when the installed TensorFlow.js is outside the tested range or
+// lacks an internal the backend relies on, a TfjsCompatibilityError).
+import { engine, getBackend, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+
+import { BACKEND_NAME, OneDnnBackend } from './backend';
 import { native } from './native';
+import type { FusedSgdOptions } from './optimizers';
 import { registerOneDnnBackend } from './register';
 import { enableAdaptiveThreads } from './threads';
 
@@ -10,8 +15,12 @@ registerOneDnnBackend();
 export { BACKEND_NAME, OneDnnBackend } from './backend';
 export type { PoolStats } from './buffer-pool';
 export type { AddonLoadError, AddonLoadFailure } from './addon-load-error';
+export { SUPPORTED_TFJS_RANGE, TfjsCompatibilityError, type TfjsCompatibilityFailure } from './tfjs-internals';
 export type { CeilingResult } from './native';
 export { BACKEND_PRIORITY, inheritCpuKernels } from './register';
+// Convolutions and matrix products in bf16 when FIXCLF_ONEDNN_PRECISION=bf16 (read when precision.ts loads).
+export { getPrecision, type Precision, setPrecision } from './precision';
+export type { FusedSgdOptions } from './optimizers';
 
 /** oneDNN's version and threading runtime, as linked. */
 export function onednnVersion(): { major: number; minor: number; patch: number; cpuRuntime: string } {
@@ -55,4 +64,28 @@ export function convolutionCeiling(
   options: { repetitions?: number; plainWeights?: boolean } = {},
 ) {
   return native.convCeiling(layers.map((l) => [...l]), batch, options.repetitions ?? 5, options.plainWeights ?? false);
+}
+
+/**
+ * One step of stochastic gradient descent with momentum, in PyTorch's semantics (torch.optim.SGD), over
+ * every variable in one native call:
+ *   d = g + wd·w;  v = μ·v + d (v = d where `buffers[i]` is null: the first step);
+ *   w −= lr·(nesterov ? d + μ·v : v)   (without momentum: w −= lr·d).
+ * `weightDecay` is one value or one per variable (0 for weights excluded from decay). Variables and
+ * buffers are updated in place where their storage is theirs alone, else assigned new storage, as
+ * Variable.assign does. Returns the momentum buffers after the step: those passed, and new
+ * non-trainable variables where null was passed (all null when momentum is 0). Needs the onednn backend
+ * active; every tensor float32, each gradient and buffer of its variable's shape.
+ */
+export function fusedSgdUpdate(
+  variables: readonly Variable[],
+  gradients: readonly Tensor[],
+  buffers: readonly (Variable | null)[],
+  options: FusedSgdOptions,
+): (Variable | null)[] {
+  const backend = engine().backend;
+  if (getBackend() !== BACKEND_NAME || !(backend instanceof OneDnnBackend)) {
+    throw new Error(`fusedSgdUpdate needs the '${BACKEND_NAME}' backend active (it is '${getBackend()}'): await tf.setBackend('${BACKEND_NAME}').`);
+  }
+  return backend.fusedSgdUpdate(variables, gradients, buffers, options);
 }

@@ -51,6 +51,7 @@ import { subConfig } from './kernels/Sub';
 import { sumConfig } from './kernels/Sum';
 import { tanhConfig } from './kernels/Tanh';
 import { transposeConfig } from './kernels/Transpose';
+import { zerosLikeConfig } from './kernels/ZerosLike';
 import { fusedMatMulConfig } from './kernels/_FusedMatMul';
 
 export const nativeKernelConfigs: readonly KernelConfig[] = [
@@ -104,5 +105,6 @@ export const nativeKernelConfigs: readonly KernelConfig[] = [
   sumConfig,
   tanhConfig,
   transposeConfig,
+  zerosLikeConfig,
   fusedMatMulConfig,
 ];

@@ -4,7 +4,9 @@
 // just hands v out. The Mean kernels tag their outputs here; FusedBatchNorm's gradient asks whether its mean and variance
 // are x's batch moments recorded on the tape now being differentiated. If so, one fused kernel yields the
 // full gradient through μ and v as well, and the moments' own backward only carries zeros.
-import { type DataId, engine, type TensorInfo } from '@tensorflow/tfjs-core';
+import { type DataId, type TensorInfo } from '@tensorflow/tfjs-core';
+
+import { currentTape, recordingTape } from './tfjs-internals';
 
 interface Recorded {
   x: DataId;
@@ -14,23 +16,6 @@ interface Recorded {
 
 const means = new WeakMap<DataId, Recorded & { variance: Float32Array | undefined }>();
 const variances = new WeakMap<DataId, Recorded & { mean: DataId }>();
-
-interface EngineState {
-  gradientDepth: number;
-  kernelDepth: number;
-  activeTape: unknown;
-}
-
-/** The tape the kernel now running will be recorded on, or null. */
-function recordingTape(): unknown {
-  const state = (engine() as unknown as { state: EngineState }).state;
-  // Inside a kernel kernelDepth is 1 for a kernel the tape will record, more for nested calls.
-  return state.gradientDepth > 0 && state.kernelDepth === 1 ? state.activeTape : null;
-}
-
-function currentTape(): unknown {
-  return (engine() as unknown as { state: EngineState }).state.activeTape;
-}
 
 /** `mean` is Mean(x) over every axis but the last; `variance`, if known, the matching variance. */
 export function noteChannelMean(mean: TensorInfo, x: TensorInfo, variance?: Float32Array): void {

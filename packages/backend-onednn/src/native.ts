@@ -61,6 +61,33 @@ export interface CeilingResult {
   backwardWeightsGflops: number;
 }
 
+/** Counts of primitive executions per precision (bf16.cc's precisionRuns). */
+export interface PrecisionRuns {
+  convForward: { fp32: number; bf16: number };
+  convBackwardData: { fp32: number; bf16: number };
+  convBackwardWeights: { fp32: number; bf16: number };
+  matmul: { fp32: number; bf16: number };
+}
+
+/** What the converted-weight cache holds and has done (bf16.cc's bf16WeightStats). */
+export interface Bf16WeightStats {
+  /** Weight versions with converted copies. */
+  weights: number;
+  /** Converted copies (one per weight version and layout). */
+  layouts: number;
+  bytes: number;
+  /** float32 → bf16 conversions of a weight. */
+  conversions: number;
+  /** Layouts made from another cached layout of the same weight version (bf16 → bf16). */
+  derived: number;
+  /** Calls that found their layout cached. */
+  hits: number;
+}
+
+/**
+ * bf16 arguments are Float32Arrays whose bytes hold bf16 values, two per element (pooled like tensors).
+ * A weight key > 0 names a weight version whose converted copies the addon caches (see bf16-shadows.ts).
+ */
 export interface NativeAddon {
   allocate(byteLength: number): ArrayBuffer;
   setThreads(threads: number): void;
@@ -72,19 +99,21 @@ export interface NativeAddon {
   convForward(
     x: Float32Array, xShape: Shape, filter: Float32Array, filterShape: Shape, groups: number,
     bias: Float32Array | null, y: Float32Array, yShape: Shape, params: ConvParams, activation: number, alpha: number,
+    xBf16?: Float32Array | null, filterKey?: number,
   ): void;
   convBackwardData(
     dy: Float32Array, yShape: Shape, filter: Float32Array, filterShape: Shape, groups: number,
-    dx: Float32Array, xShape: Shape, params: ConvParams,
+    dx: Float32Array, xShape: Shape, params: ConvParams, dyBf16?: Float32Array | null, filterKey?: number,
   ): void;
   convBackwardFilter(
     x: Float32Array, xShape: Shape, dy: Float32Array, filterShape: Shape, groups: number,
     dw: Float32Array, dbias: Float32Array | null, yShape: Shape, params: ConvParams,
+    xBf16?: Float32Array | null, dyBf16?: Float32Array | null,
   ): void;
   matmul(
     a: Float32Array, batchA: number, b: Float32Array, batchB: number, m: number, k: number, n: number,
     transposeA: boolean, transposeB: boolean, bias: Float32Array | null, out: Float32Array,
-    activation: number, alpha: number,
+    activation: number, alpha: number, aBf16?: Float32Array | null, bBf16?: Float32Array | null,
   ): void;
   bnForward(
     x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
@@ -113,6 +142,26 @@ export interface NativeAddon {
   pad(x: Float32Array, xShape: Shape, before: Shape, out: Float32Array, outShape: Shape, value: number): void;
   slice(x: Float32Array, xShape: Shape, begin: Shape, out: Float32Array, outShape: Shape): void;
   convCeiling(layers: number[][], batch: number, repetitions: number, plainWeights: boolean): CeilingResult;
+
+  /** Whether oneDNN runs bf16 natively here (AVX512-BF16 or AMX), and the ISA it dispatches on. */
+  bf16Support(): { supported: boolean; isa: string };
+  /** src's values as bf16 into dst (at least ceil(src.length / 2) elements). */
+  toBf16(src: Float32Array, dst: Float32Array): void;
+  /** The inverse of toBf16 (dst.length values). */
+  fromBf16(src: Float32Array, dst: Float32Array): void;
+  forgetBf16Weights(keys: number[]): void;
+  bf16WeightStats(): Bf16WeightStats;
+  precisionRuns(): PrecisionRuns;
+  /**
+   * Every weight's SGD update in one pass (optim.cc). mode 0: PyTorch's semantics, rate = lr, a null
+   * buffer is a first step (v = d); mode 1: TF.js's, rate = −lr, buffers are accumulations.
+   * Outputs may be the inputs (in place).
+   */
+  sgdUpdate(
+    mode: 0 | 1, weights: Float32Array[], weightsOut: Float32Array[], grads: Float32Array[],
+    buffers: (Float32Array | null)[], buffersOut: (Float32Array | null)[], weightDecays: number[], rate: number,
+    momentum: number, nesterov: boolean,
+  ): void;
 }
 
 export const ADDON_FILE = 'fixclf_onednn.node';
@@ -136,7 +185,7 @@ function tuneOpenMp(): void {
 }
 
 /** Functions every kernel file relies on; an addon without them is a build of an older version. */
-const REQUIRED_FUNCTIONS = ['convForward', 'matmul', 'bnBackward', 'slice', 'concat'] as const;
+const REQUIRED_FUNCTIONS = ['convForward', 'matmul', 'bnBackward', 'slice', 'concat', 'bf16Support', 'sgdUpdate'] as const;
 
 function loadAddon(): NativeAddon {
   tuneOpenMp();

@@ -1,11 +1,13 @@
 // Registers the 'onednn' backend: the cpu backend's kernels, with the native ones in place of theirs.
 import '@tensorflow/tfjs-backend-cpu';
 
-import { getKernel, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
+import { engine, getBackend, getKernel, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
 
 import { BACKEND_NAME, OneDnnBackend } from './backend';
 import { installGradients } from './gradients';
 import { nativeKernelConfigs } from './kernel-list';
+import { installOptimizerFastPaths } from './optimizers';
+import { assertSupportedTfjs } from './tfjs-internals';
 
 /** Above cpu (1), webgl and wasm (2): importing the package makes it the default in Node. */
 export const BACKEND_PRIORITY = 3;
@@ -32,9 +34,14 @@ function registerNativeKernels(): void {
 }
 
 export function registerOneDnnBackend(): void {
+  // Before anything is registered: a TF.js outside the tested range, or one whose internals moved, fails
+  // here with one sentence naming the version and the fix (see src/tfjs-internals.ts).
+  assertSupportedTfjs();
   registerNativeKernels();
   inheritCpuKernels();
   installGradients();
+  // tf.train.momentum / tf.train.sgd: one native call per step while onednn is active.
+  installOptimizerFastPaths(() => (getBackend() === BACKEND_NAME ? (engine().backend as OneDnnBackend) : null));
   registerBackend(
     BACKEND_NAME,
     () => {

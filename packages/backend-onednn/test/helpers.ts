@@ -1,7 +1,9 @@
 // Runs the same computation on 'onednn' and on TF.js's own 'cpu' backend and compares the results.
 import * as tf from '@tensorflow/tfjs';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 import '../src/index';
+import { silenceCpuFirstUseWarning } from '../src/tfjs-internals';
 
 export interface Input {
   shape: number[];
@@ -50,7 +52,7 @@ export async function evaluate(
 ): Promise<Result[]> {
   await tf.setBackend(backend);
   // The cpu backend greets its first tensor in Node with advice to install tfjs-node.
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  silenceCpuFirstUseWarning(tf.backend() as MathBackendCPU);
   return tf.tidy(() => {
     const tensors = inputs.map((i) => tf.tensor(i.values.slice(), i.shape, i.dtype ?? 'float32'));
     const out = build(...tensors);

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 import { createModel } from '@fixclf/models';
 
+import { silenceCpuFirstUseWarning } from '../src/tfjs-internals';
 import { input, random, relativeError } from './helpers';
 
 // 16×16 images keep the cpu side of the comparison to seconds; the network is ResNet-20 all the same.
@@ -15,7 +17,7 @@ interface StepResult {
 // One training step's loss and the gradient of every trainable weight, from the same weights and batch.
 async function trainingStep(backend: 'onednn' | 'cpu', weights: tf.NamedTensorMap | null, xs: Float32Array, labels: Float32Array, batch: number) {
   await tf.setBackend(backend);
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  silenceCpuFirstUseWarning(tf.backend() as MathBackendCPU);
   const model = createModel('resnet20', { numClasses: 10, classifier: 'learned', inputShape: [SIZE, SIZE, 3], seed: 3 });
   if (weights !== null) model.setWeights(model.weights.map((w) => weights[w.originalName]!));
   const snapshot: tf.NamedTensorMap = {};

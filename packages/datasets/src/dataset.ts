@@ -7,7 +7,7 @@ import { inspectImage } from './image/inspect-image';
 import { EncodedReader, sampleName, type ImageStore } from './image-store';
 import type { Preprocessing } from './preprocessing';
 import { mixSeed, mulberry32, permutation } from './random';
-import type { BadImage, BadImagePolicy } from './sources/encoded-images';
+import { SKIP_BAD_IMAGES_ADVICE, type BadImage, type BadImagePolicy } from './sources/encoded-images';
 import type { SplitName } from './sources/image-folder-layout';
 import type { BatchResult } from './workers/batch-task';
 import type { BatchExecutor } from './workers/executor';
@@ -162,7 +162,7 @@ export class Dataset {
     if (result.failures.length === 0) return { x: result.x, shape: [positions.length, height, width, 3], labels, positions };
     const first = result.failures[0]!;
     if (this.core.onBadImage === 'error') {
-      throw new DatasetError('BAD_IMAGE', `${first.file}: ${first.reason} (pass onBadImage: 'skip' to leave such files out and count them)`, { file: first.file });
+      throw new DatasetError('BAD_IMAGE', `${first.file}: ${first.reason} (${SKIP_BAD_IMAGES_ADVICE})`, { file: first.file });
     }
     const failed = new Set(result.failures.map((f) => f.position));
     for (const f of result.failures) {

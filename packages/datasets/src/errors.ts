@@ -7,6 +7,7 @@ export type DatasetErrorCode =
   | 'BAD_IMAGE'
   | 'EMPTY_CLASS'
   | 'BROKEN_ARCHIVE'
+  | 'UNSAFE_ARCHIVE'
   | 'TOO_LARGE'
   | 'DOWNLOAD'
   | 'CHECKSUM'

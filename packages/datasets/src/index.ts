@@ -1,7 +1,7 @@
 export { openDataset, type DatasetSource, type OpenDatasetOptions } from './open-dataset';
 export { Dataset, type ArrayBatch, type Batch, type DatasetImage } from './dataset';
 export type { BatchOptions } from './batch-options';
-export type { Preprocessing } from './preprocessing';
+export type { Preprocessing, PreprocessingRecipe } from './preprocessing';
 export type { HoldoutOptions } from './holdout';
 export { toTfDataset, type TfDataGenerator } from './to-tf-dataset';
 export { DatasetError, type DatasetErrorCode } from './errors';

@@ -12,6 +12,7 @@ import { CIFAR_LAYOUT } from './sources/cifar-format';
 import { ensureCifar } from './sources/cifar-remote';
 import { checkClassesPopulated, rejectImage, type BadImage, type BadImagePolicy } from './sources/encoded-images';
 import { openArchive } from './sources/image-archive';
+import { describeTypicalSize } from './sources/typical-size';
 import { openImageFolder } from './sources/image-folder';
 import type { SplitName } from './sources/image-folder-layout';
 import type { LoadedSource } from './sources/image-source';
@@ -34,12 +35,12 @@ export interface OpenDatasetOptions {
   readonly split?: SplitName;
   /** Hold out part of the training set: split 'train' then gives the rest, split 'validation' the hold-out. */
   readonly validation?: HoldoutOptions;
-  /** Batch image size, n or [height, width]. Default: the images' own size when uniform and ≤ 64 px (CIFAR), else 224. */
+  /** Batch image size, n or [height, width]. Default: the images' typical size when ≤ 64 px (CIFAR), else 224. */
   readonly imageSize?: number | readonly [number, number];
   /**
    * Training transforms: 'cifar' (pad 4, random crop, flip), 'imagenet' (RandomResizedCrop, flip), 'none'
-   * (the evaluation transforms), or your own list. Default: 'cifar' for CIFAR, synthetic and small uniform
-   * images, 'imagenet' otherwise.
+   * (the evaluation transforms), or your own list. Default: 'cifar' for CIFAR, synthetic and images typically
+   * ≤ 64 px (the most common size, or the median), 'imagenet' otherwise; preprocessing.reason says which and why.
    */
   readonly augmentation?: 'cifar' | 'imagenet' | 'none' | readonly TransformSpec[];
   /** Evaluation transforms. Default: normalise only ('cifar'), or resize + centre crop + normalise ('imagenet'). */
@@ -72,7 +73,7 @@ export interface OpenDatasetOptions {
   readonly synthetic?: { readonly size?: number; readonly seed?: number };
 }
 
-/** Small uniform images (CIFAR as JPEGs) get the CIFAR recipe; anything larger the ImageNet one. */
+/** Images typically this small (CIFAR as JPEGs) get the CIFAR recipe; anything larger the ImageNet one. */
 const SMALL_IMAGE = 64;
 
 function defaultMemoryLimit(): number {
@@ -160,14 +161,33 @@ function lastNormalize(transforms: readonly TransformSpec[]): { mean: number[]; 
   return found?.type === 'normalize' ? { mean: [...found.mean], std: [...found.std] } : { mean: [0, 0, 0], std: [1, 1, 1] };
 }
 
+/** Why the recipe fits the data, for `preprocessing.reason`. */
+function recipeGrounds(loaded: LoadedSource, native: { width: number; height: number } | undefined, small: boolean, options: OpenDatasetOptions): string {
+  if (options.augmentation === 'cifar' || options.augmentation === 'imagenet') return `augmentation '${options.augmentation}' was asked for`;
+  if (loaded.family === 'cifar') return 'CIFAR images are 32×32';
+  if (loaded.family === 'synthetic') return 'synthetic images are 32×32';
+  const bound = `${SMALL_IMAGE}×${SMALL_IMAGE}`;
+  const sizes = loaded.uniformSize
+    ? `images are all ${loaded.uniformSize.width}×${loaded.uniformSize.height}`
+    : loaded.typicalSize
+      ? `images are ${describeTypicalSize(loaded.typicalSize)}`
+      : undefined;
+  if (sizes === undefined || native === undefined) return 'image sizes are unknown (no sampled image could be read), so not known to be small';
+  return small ? `${sizes}, within ${bound}` : `${sizes}, larger than ${bound}`;
+}
+
 /**
  * Chooses the pipelines: a saved run's, or the recipe that fits the data (CIFAR's for raw 32×32 sources and
- * small uniform images, ImageNet's otherwise), with the user's replacements applied.
+ * folders of typically small images, ImageNet's otherwise), with the user's replacements applied. The
+ * typical size is the most common one, so a few odd images do not switch a folder to 224×224 crops.
  */
 function choosePreprocessing(loaded: LoadedSource, options: OpenDatasetOptions): Preprocessing {
   if (options.preprocessing) {
     const p = options.preprocessing;
-    return { ...p, imageSize: toSize2(p.imageSize, 'preprocessing.imageSize'), channels: 3, train: compose(p.train), eval: compose(p.eval) };
+    const imageSize = toSize2(p.imageSize, 'preprocessing.imageSize');
+    // A saved record keeps the reason its recipe was chosen for (on the training data); older records have none.
+    const reason = p.reason ?? `${p.recipe ?? 'saved'} recipe, ${imageSize[1]}×${imageSize[0]} batches: given in options.preprocessing`;
+    return { ...p, imageSize, channels: 3, train: compose(p.train), eval: compose(p.eval), reason };
   }
   const native = loaded.uniformSize ?? loaded.typicalSize;
   const small = native !== undefined && native.width <= SMALL_IMAGE && native.height <= SMALL_IMAGE;
@@ -192,7 +212,15 @@ function choosePreprocessing(loaded: LoadedSource, options: OpenDatasetOptions):
   if (options.augmentation === 'none') train = evaluation;
   else if (Array.isArray(options.augmentation)) train = compose(options.augmentation as readonly TransformSpec[]);
   const { mean, std } = lastNormalize(evaluation);
-  return { imageSize, channels: 3, mean, std, train, eval: evaluation };
+  const given = [
+    options.imageSize !== undefined ? 'imageSize' : '',
+    Array.isArray(options.augmentation) || options.augmentation === 'none' ? 'augmentation' : '',
+    options.evalTransforms ? 'evalTransforms' : '',
+  ].filter((name) => name !== '');
+  const reason =
+    `${recipe} recipe, ${imageSize[1]}×${imageSize[0]} batches: ${recipeGrounds(loaded, native, small, options)}` +
+    (given.length > 0 ? `; ${given.join(', ')} as given` : '');
+  return { imageSize, channels: 3, mean, std, train, eval: evaluation, recipe, reason };
 }
 
 /** Fails early when a pipeline cannot give images of the dataset's size (known for uniform sources). */

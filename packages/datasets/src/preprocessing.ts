@@ -1,5 +1,8 @@
 import type { TransformSpec } from './transforms/spec';
 
+/** The preset behind a preprocessing: CIFAR's (small images at their own size) or ImageNet's (224×224 crops). */
+export type PreprocessingRecipe = 'cifar' | 'imagenet';
+
 /**
  * Everything needed to turn an image of this dataset into network input, as JSON: save it with a training
  * run and pass it back as `openDataset(source, { preprocessing })` to evaluate exactly as trained.
@@ -15,4 +18,11 @@ export interface Preprocessing {
   readonly train: readonly TransformSpec[];
   /** Evaluation-time pipeline. */
   readonly eval: readonly TransformSpec[];
+  /** The preset the pipelines came from; always set by openDataset (absent in records saved before it was). */
+  readonly recipe?: PreprocessingRecipe;
+  /**
+   * One line saying which recipe was chosen and why, e.g. "cifar recipe, 32×32 batches: images are
+   * typically 32×32 (299 of 300 images)"; always set by openDataset.
+   */
+  readonly reason?: string;
 }

@@ -12,6 +12,7 @@
  *   vector is read and written 5 times instead of 13.
  */
 import { isPowerOfTwo } from './bits';
+import { describeValue } from './limits';
 
 /** A floating-point array the transforms work on in place. */
 export type FloatArray = Float32Array | Float64Array;
@@ -151,9 +152,13 @@ export function scaleRange(x: Float64Array, offset: number, length: number, fact
  * @returns `data`, transformed
  */
 export function fwht<T extends FloatArray>(data: T, n: number, options: FwhtOptions = {}): T {
+  if (Number.isInteger(n) && n > 2 ** 30 && Number.isInteger(Math.log2(n))) {
+    // A power of two, but beyond what the 32-bit index arithmetic of the butterflies handles.
+    throw new RangeError(`fwht: n must be at most 2^30 = ${2 ** 30}, got 2^${Math.log2(n)} = ${n}`);
+  }
   if (!isPowerOfTwo(n)) {
     throw new RangeError(
-      `fwht: n must be a power of two, got ${String(n)}; use hadamardTransform(n) for the other orders m·2^k`,
+      `fwht: n must be a power of two, got ${describeValue(n)}; use hadamardTransform(n) for the other orders m·2^k`,
     );
   }
   checkBatch(data, n, 'fwht');

@@ -8,29 +8,42 @@ import {
   isConstructibleOrder,
   splitHadamardOrder,
 } from './orders';
+import { HADAMARD_MAX_MATRIX_ORDER, HADAMARD_MAX_ORDER, describeValue } from './limits';
 
-/** Orders whose n×n Int8Array would not fit a JavaScript typed array. */
-const MAX_MATRIX_ORDER = 46340;
-
-/** The nearest orders below and above n that this library builds (for error messages). */
+/**
+ * The nearest orders below and above n that this library builds (for error messages).
+ * Terminates: n ≤ HADAMARD_MAX_ORDER, itself a power of two, so `above` stops there at the latest.
+ */
 function nearestConstructible(n: number): string {
   let below = Math.floor(n / 4) * 4;
   while (below > 4 && !isConstructibleOrder(below)) below -= 4;
   let above = Math.ceil(n / 4) * 4;
-  while (!isConstructibleOrder(above)) above += 4;
+  while (above < HADAMARD_MAX_ORDER && !isConstructibleOrder(above)) above += 4;
   return `nearest orders built here: ${below} and ${above}`;
+}
+
+/** Why n cannot be the order of any Hadamard matrix, or null when it can (arithmetic only). */
+function whyNotAnOrder(n: unknown): string | null {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    return `the order must be a positive integer, got ${describeValue(n)}`;
+  }
+  if (n > 2 && n % 4 !== 0) {
+    return `no Hadamard matrix of order ${n} exists: the order of a Hadamard matrix is 1, 2 or a multiple of 4`;
+  }
+  return null;
 }
 
 /**
  * Why this library has no Hadamard matrix of order n, or null when it has one.
- * The sentence distinguishes impossible orders, open problems and missing constructions.
+ * The sentence distinguishes impossible orders, orders beyond the size limit, open problems
+ * and missing constructions.
  */
 export function whyNoHadamard(n: number): string | null {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    return `the order must be a positive integer, got ${String(n)}`;
-  }
-  if (n > 2 && n % 4 !== 0) {
-    return `no Hadamard matrix of order ${n} exists: the order of a Hadamard matrix is 1, 2 or a multiple of 4`;
+  const notAnOrder = whyNotAnOrder(n);
+  if (notAnOrder !== null) return notAnOrder;
+  // Checked before any search: planning huge orders takes unbounded time.
+  if (n > HADAMARD_MAX_ORDER) {
+    return `the order ${n} exceeds ${HADAMARD_MAX_ORDER} (2^30), the largest order @fixclf/hadamard plans or transforms (a vector of that length is 4 GiB of float32)`;
   }
   if (isConstructibleOrder(n)) return null;
   if (OPEN_HADAMARD_ORDERS.includes(n)) {
@@ -51,14 +64,25 @@ export function whyNoHadamard(n: number): string | null {
  * m this library builds directly, and the result is hadamard(m) ⊗ hadamard(2^k) — the same
  * matrix `hadamardTransform(n)` multiplies by.
  *
- * @throws RangeError when n is not a Hadamard order (not 1, 2 or a multiple of 4), when no
+ * @throws RangeError when n is not a Hadamard order (not 1, 2 or a multiple of 4), when n
+ * exceeds HADAMARD_MAX_MATRIX_ORDER (46340: larger matrices do not fit in memory), when no
  * Hadamard matrix of order n is known (an open problem: 668, 716, 892, …), or when this
  * library implements no construction for n. {@link hadamardOrders} lists the orders it builds.
  */
 export function hadamard(n: number): Int8Array {
+  const notAnOrder = whyNotAnOrder(n);
+  if (notAnOrder !== null) throw new RangeError(`${typeof n === 'number' ? `hadamard(${n})` : 'hadamard(n)'}: ${notAnOrder}`);
+  // Before the planner runs, so huge orders fail at once.
+  if (n > HADAMARD_MAX_MATRIX_ORDER) {
+    const limit = `n must be at most ${HADAMARD_MAX_MATRIX_ORDER}, so that the n×n Int8Array stays under 2 GiB`;
+    throw new RangeError(
+      n <= HADAMARD_MAX_ORDER
+        ? `hadamard(${n}): a ${n}×${n} matrix is too large to allocate; use hadamardTransform(${n}) to multiply by it without storing it (${limit})`
+        : `hadamard(${n}): a ${n}×${n} matrix is too large to allocate (${limit}); no transform of that order exists either (orders stop at ${HADAMARD_MAX_ORDER} = 2^30)`,
+    );
+  }
   const why = whyNoHadamard(n);
-  if (why !== null) throw new RangeError(`hadamard(${String(n)}): ${why}`);
-  if (n > MAX_MATRIX_ORDER) throw new RangeError(`hadamard(${n}): a ${n}×${n} matrix is too large to allocate; use hadamardTransform(${n})`);
+  if (why !== null) throw new RangeError(`hadamard(${n}): ${why}`);
   return buildConstruction(hadamardConstruction(n)!);
 }
 
@@ -68,7 +92,7 @@ export function hadamard(n: number): Int8Array {
  */
 export function describeHadamardOrder(n: number): string {
   const why = whyNoHadamard(n);
-  if (why !== null) throw new RangeError(`describeHadamardOrder(${String(n)}): ${why}`);
+  if (why !== null) throw new RangeError(`describeHadamardOrder(${typeof n === 'number' ? n : 'n'}): ${why}`);
   const split = splitHadamardOrder(n)!;
   return `${n} = ${split.m}·2^${split.k}: ${formatConstruction(hadamardConstruction(n)!)}`;
 }

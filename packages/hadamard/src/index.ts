@@ -3,6 +3,7 @@
  * Walsh–Hadamard transforms. Pure TypeScript, no dependencies, browser-safe.
  */
 export { hadamard, describeHadamardOrder, whyNoHadamard } from './hadamard';
+export { HADAMARD_MAX_MATRIX_ORDER, HADAMARD_MAX_ORDER, HADAMARD_ORDERS_MAX } from './limits';
 export {
   hadamardOrders,
   hadamardConstruction,

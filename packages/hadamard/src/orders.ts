@@ -9,6 +9,7 @@
 import type { HadamardConstruction } from './construction';
 import { hasSupplementaryDifferenceSets } from './difference-sets';
 import { primePower } from './galois-field';
+import { HADAMARD_MAX_ORDER, HADAMARD_ORDERS_MAX, describeValue } from './limits';
 import { isMiyamotoParameter } from './miyamoto';
 import { hasTMatrices } from './t-matrices';
 import { hasWilliamsonMatrices, williamsonOrders } from './williamson';
@@ -61,10 +62,11 @@ export function isPossibleHadamardOrder(n: number): boolean {
 
 /**
  * The factorisation n = m·2^k with the largest k whose core m this library can build,
- * or null when it cannot build order n.
+ * or null when it cannot build order n (also for n above HADAMARD_MAX_ORDER = 2^30).
  */
 export function splitHadamardOrder(n: number): HadamardSplit | null {
-  if (!isPossibleHadamardOrder(n) || n > Number.MAX_SAFE_INTEGER) return null;
+  // Beyond the limit the search for a core could run for minutes.
+  if (!isPossibleHadamardOrder(n) || n > HADAMARD_MAX_ORDER) return null;
   for (let k = largestPowerOfTwoExponent(n); k >= 0; k--) {
     const m = n / 2 ** k;
     if (m === 1) return { n, m, k };
@@ -89,9 +91,19 @@ export function hadamardConstruction(n: number): HadamardConstruction | null {
 
 /**
  * Every order ≤ max that this library constructs, ascending (1 and 2 included).
+ * @throws RangeError when max is not a number or exceeds HADAMARD_ORDERS_MAX (2^18).
  */
 export function hadamardOrders(max: number): number[] {
-  if (typeof max !== 'number' || Number.isNaN(max)) throw new RangeError(`hadamardOrders: max must be a number, got ${String(max)}`);
+  if (typeof max !== 'number' || Number.isNaN(max)) {
+    throw new RangeError(`hadamardOrders(max): max must be a number, got ${describeValue(max)}`);
+  }
+  // The search plans every multiple of 4 up to max: checked first, so a huge max fails at once.
+  if (max > HADAMARD_ORDERS_MAX) {
+    throw new RangeError(
+      `hadamardOrders(max): max must be at most ${HADAMARD_ORDERS_MAX} (2^18, the largest bound the order search supports), ` +
+        `got ${max}; check single orders up to 2^30 with isConstructibleOrder(n) or splitHadamardOrder(n)`,
+    );
+  }
   const orders: number[] = [];
   if (max >= 1) orders.push(1);
   if (max >= 2) orders.push(2);

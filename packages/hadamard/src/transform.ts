@@ -9,6 +9,7 @@ import { coreConstruction, splitHadamardOrder } from './orders';
 import { kronecker } from './kronecker';
 import { sylvester } from './sylvester';
 import { whyNoHadamard } from './hadamard';
+import { HADAMARD_MAX_MATRIX_ORDER, HADAMARD_MAX_ORDER } from './limits';
 
 /** Options of {@link HadamardTransform.apply}. */
 export interface HadamardTransformOptions {
@@ -59,8 +60,17 @@ class KroneckerHadamardTransform implements HadamardTransform {
     this.k = k;
     this.core = core;
     this.additionsPerVector = n * k + n * (m - 1);
-    this.work = new Float64Array(m > 1 ? n : 0);
-    this.mixed = new Float64Array(m > 1 ? n : 0);
+    try {
+      this.work = new Float64Array(m > 1 ? n : 0);
+      this.mixed = new Float64Array(m > 1 ? n : 0);
+    } catch (cause) {
+      // V8 says only "Array buffer allocation failed": name the order and the size instead.
+      throw new RangeError(
+        `hadamardTransform(${n}): cannot allocate its two float64 working vectors of length ${n} ` +
+          `(${((16 * n) / 2 ** 30).toFixed(1)} GiB); use a smaller order or free memory`,
+        { cause },
+      );
+    }
   }
 
   matrix(): Int8Array {
@@ -238,12 +248,21 @@ function mixRows(x: Float64Array, out: Float64Array, signs: Int8Array, m: number
  * n·k + n·(m − 1) additions instead of n². For n a power of two it is {@link fwht}
  * (m = 1); in general `matrix()` equals hadamard(n).
  *
- * @throws RangeError when the order cannot be built (same message as `hadamard`).
+ * @throws RangeError when the order cannot be built (same message as `hadamard`), when n
+ * exceeds HADAMARD_MAX_ORDER (2^30), or when the dense core m exceeds HADAMARD_MAX_MATRIX_ORDER (46340).
  */
 export function hadamardTransform(n: number): HadamardTransform {
   const why = whyNoHadamard(n);
-  if (why !== null) throw new RangeError(`hadamardTransform(${String(n)}): ${why}`);
+  if (why !== null) throw new RangeError(`hadamardTransform(${typeof n === 'number' ? n : 'n'}): ${why}`);
   const split = splitHadamardOrder(n)!;
+  // The core is stored as a dense m×m matrix: refuse before allocating m² bytes.
+  if (split.m > HADAMARD_MAX_MATRIX_ORDER) {
+    throw new RangeError(
+      `hadamardTransform(${n}): n = ${split.m}·2^${split.k} has a dense core of order ${split.m}, and a core ` +
+        `matrix fits in memory only up to order ${HADAMARD_MAX_MATRIX_ORDER} (an m×m Int8Array under 2 GiB); ` +
+        `choose an order m·2^k with a smaller core m, such as a power of two (up to ${HADAMARD_MAX_ORDER} = 2^30)`,
+    );
+  }
   const core = split.m === 1 ? new Int8Array([1]) : buildConstruction(coreConstruction(split.m)!);
   return new KroneckerHadamardTransform(n, split.m, split.k, core);
 }

@@ -10,12 +10,8 @@ import {
   tidy,
   keep,
 } from '@tensorflow/tfjs-core';
-import { initializers, layers, type Shape } from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
-import type { Regularizer } from '@tensorflow/tfjs-layers/dist/regularizers';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
+import type { DisposeResult, Initializer, Kwargs, LayerArgs, Regularizer } from './tfjs-types';
 import { normalizedHadamard } from './ops/normalized-hadamard';
 import { l2Normalize } from './ops/l2-normalize';
 import { buildProjection, isMatrixKind, projectionKind, MATRIX_KINDS, type MatrixKind, type Projection } from './projections';
@@ -209,7 +205,7 @@ export class FixedClassifier extends layers.Layer {
     return { matrix: this.matrix, inputDim, units: this.units, fastTransformOrder: fast?.order ?? null, warning };
   }
 
-  override dispose() {
+  override dispose(): DisposeResult {
     const result = super.dispose();
     if (result.refCountAfterDispose === 0) {
       this.projectionTensor?.dispose();

@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import { openDataset, type Dataset, type Preprocessing } from '@fixclf/datasets';
 import '@fixclf/models'; // registers the custom layers a saved model may hold
-import * as tf from '@tensorflow/tfjs-layers';
-import { CHECKPOINT_DIR } from './checkpoint';
-import { fileSystemHandler } from './io/file-handler';
+import { loadCheckpointModel } from './checkpoint';
+import { applyPrecision, runPrecision } from './precision';
 import { readRun } from './run-dir';
+import { readRunJson, runDataset } from './run-files';
 import { evaluate } from './trainer';
 
 export interface EvalResult {
@@ -19,21 +18,35 @@ export interface EvalResult {
 
 /**
  * Evaluates a run's last checkpoint on any dataset source, with the run's own preprocessing
- * (image size, normalisation, evaluation transforms).
+ * (image size, normalisation, evaluation transforms) and precision (run.json's `precision`, on onednn;
+ * other backends evaluate in fp32).
  */
 export async function evaluateRun(
   runDir: string,
-  options: { dataset?: string; split?: 'train' | 'test' | 'validation'; batchSize?: number; workers?: number } = {},
+  options: {
+    dataset?: string;
+    split?: 'train' | 'test' | 'validation';
+    batchSize?: number;
+    workers?: number;
+    /** Image folders: default the run's own policy (run.json's onBadImage), else 'error'. */
+    onBadImage?: 'skip' | 'error';
+  } = {},
 ): Promise<EvalResult> {
+  await readRunJson(runDir); // names a torn run.json and what to do
   const config = await readRun(runDir);
-  const model = await tf.loadLayersModel(fileSystemHandler(path.join(runDir, CHECKPOINT_DIR, 'model')));
-  const source = options.dataset ?? config.dataset;
+  await applyPrecision(runPrecision(config), { strict: false });
+  // The newest complete checkpoint, also when a kill left it under a temporary name.
+  const model = await loadCheckpointModel(runDir);
+  const source = options.dataset ?? runDataset(config, runDir);
   const split = options.split ?? 'test';
   const opened: Dataset[] = [];
   const common = {
     preprocessing: config.preprocessing as Preprocessing,
+    onBadImage: options.onBadImage ?? config.onBadImage ?? 'error',
     ...(options.workers != null ? { workers: options.workers } : {}),
   };
+  // The run's own synthetic training set had its own size; the test split always has the default.
+  const synthetic = source === 'synthetic' && config.syntheticSize != null ? { synthetic: { size: config.syntheticSize } } : {};
   try {
     let dataset: Dataset;
     if (split === 'validation') {
@@ -42,13 +55,12 @@ export async function evaluateRun(
       if (v.kind !== 'holdout') {
         throw new Error(`${runDir} was validated on ${v.kind === 'test' ? "its source's test split: use --split test" : 'nothing (--validation none)'}; it has no hold-out to evaluate.`);
       }
-      const synthetic = source === 'synthetic' && config.syntheticSize != null ? { synthetic: { size: config.syntheticSize } } : {};
       const full = await openDataset(source, { split: 'train', ...common, ...synthetic });
       const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
       opened.push(full, parts.train, parts.validation);
       dataset = parts.validation;
     } else {
-      dataset = await openDataset(source, { split, ...common });
+      dataset = await openDataset(source, { split, ...common, ...(split === 'train' ? synthetic : {}) });
       opened.push(dataset);
     }
     if (dataset.numClasses !== config.numClasses) {

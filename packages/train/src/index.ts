@@ -7,10 +7,14 @@ export {
   regime, stepSchedule, cosineSchedule, oneCycleSchedule, REGIME_NAMES,
   type Regime, type RegimeName, type Schedule, type Progress,
 } from './optim/schedules';
-export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type Checkpoint } from './checkpoint';
+export {
+  saveCheckpoint, loadCheckpoint, hasCheckpoint, findCheckpoint, recoverCheckpoint, loadCheckpointModel,
+  type Checkpoint, type FoundCheckpoint,
+} from './checkpoint';
 export { fileSystemHandler } from './io/file-handler';
 export { selectBackend, BACKEND_CHOICES, type BackendChoice, type SelectedBackend } from './select-backend';
-export { readRun, prepareRunDir, type RunConfig } from './run-dir';
+export { readRun, prepareRunDir, lockRunDir, LOCK_FILE, type RunConfig } from './run-dir';
+export { LockedError, type HeldLock, type LockOwner } from './io/lock';
 export { readMetrics, MetricsLog, type EpochRecord } from './logging/metrics-log';
 export { defaultProgress, BarProgress, LineProgress, formatRecord, type ProgressReporter } from './logging/progress';
 export { comparisonTable, type RunSummary } from './report/table';

@@ -1,6 +1,9 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { CHECKPOINT_DIR, findCheckpoint } from './checkpoint';
 import { exists, writeFileAtomic } from './io/atomic';
+import { acquireLock, type HeldLock } from './io/lock';
+import { METRICS_CSV, METRICS_JSONL } from './logging/metrics-log';
 
 export const RUN_JSON = 'run.json';
 
@@ -8,8 +11,23 @@ export const RUN_JSON = 'run.json';
 export interface RunConfig {
   format: 'fixclf-run/1';
   model: string;
-  /** The dataset source as given: 'cifar10', 'synthetic', a path. */
+  /**
+   * The dataset source: 'cifar10', 'synthetic', or a path: relative to the run directory when
+   * `datasetRelativeTo` is 'run' (data beside or below the run), else absolute (or, in run.json
+   * files written before, as it was given).
+   */
   dataset: string;
+  datasetRelativeTo?: 'run';
+  /** Image folders: leave unreadable files out ('skip') or fail ('error', also when absent). */
+  onBadImage?: 'skip' | 'error';
+  /** Trained with a fixed thread count (`--deterministic`); absent in older runs: false. */
+  deterministic?: boolean;
+  /** oneDNN threads fixed by `deterministic` (null on the single-threaded cpu backend). */
+  threads?: number | null;
+  /** Convolutions and matmuls in float32 or bf16 (`--precision`, what ran); absent in older runs: fp32. */
+  precision?: 'fp32' | 'bf16';
+  /** What `--resume` changed, such as the epochs of an extended run. */
+  history?: { at: string; epoch: number; change: string }[];
   /** What that source turned out to be. */
   datasetDescription: string;
   /** Training images of a 'synthetic' source when not its default (so eval can rebuild a hold-out). */
@@ -51,34 +69,97 @@ export async function readRun(dir: string): Promise<RunConfig> {
   return config;
 }
 
+/** The run's lock file: hidden, so that it never makes a new directory look used. */
+export const LOCK_FILE = '.fixclf.lock';
+
 /**
- * Creates the run directory for `config`, or checks that it is the same run when resuming.
- * A directory that already holds another run is never overwritten.
+ * Locks run directory `dir` (creating it if needed) for one training process: a second `fixclf
+ * train` on it, e.g. two `--resume` at once, fails with a message naming the process that holds
+ * it. A lock left by a killed process on this host is taken over. Release it when done (it is also
+ * released when the process exits); releasing removes a directory that this call created and that
+ * stayed empty.
  */
-export async function prepareRunDir(dir: string, config: RunConfig, resume: boolean): Promise<void> {
-  const hasRun = await exists(path.join(dir, RUN_JSON));
-  if (resume) {
-    if (!hasRun) throw new Error(`Cannot resume: ${dir} holds no run (no ${RUN_JSON}).`);
-    const saved = await readRun(dir);
-    const different = IDENTITY.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(config[k]));
-    if (different.length > 0) {
-      throw new Error(
-        `Cannot resume ${dir}: it holds a different run (${different.map((k) => `${k} ${JSON.stringify(saved[k])} ≠ ${JSON.stringify(config[k])}`).join(', ')}).`,
-      );
-    }
-    return;
+export async function lockRunDir(dir: string, log: (line: string) => void = (line) => process.stderr.write(line + '\n')): Promise<HeldLock> {
+  const created = (await fs.mkdir(dir, { recursive: true })) != null;
+  let lock: HeldLock;
+  try {
+    lock = await acquireLock(path.join(dir, LOCK_FILE), `run directory ${dir}`, log);
+  } catch (error) {
+    if (created) await fs.rmdir(dir).catch(() => undefined);
+    throw error;
   }
+  return {
+    file: lock.file,
+    owner: lock.owner,
+    release() {
+      lock.release();
+      if (created) {
+        try {
+          rmdirSync(dir); // fails, as it should, unless the directory is empty
+        } catch {
+          // Not empty: it holds the run.
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Creates the run directory for `config`, or checks that it is the same run when resuming. Call it
+ * holding the directory's lock (lockRunDir). Returns whether training continues from a checkpoint.
+ *
+ * - A directory with a checkpoint (complete, wherever an interrupted save left it) is never
+ *   overwritten: without `resume` it is an error; with it, the run continues.
+ * - A directory with run.json and no checkpoint, left by a run that stopped before its first
+ *   checkpoint (a kill, a divergence, a bad image in epoch 1), holds nothing worth keeping: with the
+ *   same run identity it is started again from scratch, with or without `resume`, and `log` says so.
+ */
+export async function prepareRunDir(
+  dir: string,
+  config: RunConfig,
+  resume: boolean,
+  log: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+): Promise<{ resume: boolean }> {
+  const hasRun = await exists(path.join(dir, RUN_JSON));
   if (hasRun) {
     const saved = await readRun(dir);
-    throw new Error(
-      `${dir} already holds a run (${saved.model} on ${saved.dataset}, ${saved.classifier} classifier, started ${saved.createdAt}). ` +
-        'Pass --resume to continue it, or choose another --out.',
-    );
-  }
-  await fs.mkdir(dir, { recursive: true });
-  const leftovers = (await fs.readdir(dir)).filter((f) => !f.startsWith('.'));
-  if (leftovers.length > 0) {
-    throw new Error(`${dir} is not empty (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', …' : ''}); choose an empty or new --out.`);
+    const different = IDENTITY.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(config[k]));
+    const differences = different.map((k) => `${k} ${JSON.stringify(saved[k])} ≠ ${JSON.stringify(config[k])}`).join(', ');
+    if (resume && different.length > 0) throw new Error(`Cannot resume ${dir}: it holds a different run (${differences}).`);
+    const checkpoint = await findCheckpoint(dir);
+    if (checkpoint != null) {
+      if (resume) return { resume: true };
+      throw new Error(
+        `${dir} already holds a run (${saved.model} on ${saved.dataset}, ${saved.classifier} classifier, started ${saved.createdAt}). ` +
+          'Pass --resume to continue it, or choose another --out.',
+      );
+    }
+    if (different.length > 0) {
+      throw new Error(
+        `${dir} holds a run that stopped before its first checkpoint, with other options (${differences}). ` +
+          'Run it again with its own options to start it over, or choose another --out.',
+      );
+    }
+    log(`fixclf: ${dir} holds a run that stopped before its first checkpoint; starting it again from scratch.`);
+    await clearRun(dir);
+  } else {
+    if (resume) throw new Error(`Cannot resume: ${dir} holds no run (no ${RUN_JSON}).`);
+    await fs.mkdir(dir, { recursive: true });
+    const leftovers = (await fs.readdir(dir)).filter((f) => !f.startsWith('.'));
+    if (leftovers.length > 0) {
+      throw new Error(`${dir} is not empty (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', …' : ''}); choose an empty or new --out.`);
+    }
   }
   await writeFileAtomic(path.join(dir, RUN_JSON), JSON.stringify(config, null, 2) + '\n');
+  return { resume: false };
+}
+
+/** What a run without a checkpoint may have left: logs, checkpoint fragments, temporary files. */
+async function clearRun(dir: string): Promise<void> {
+  for (const name of await fs.readdir(dir)) {
+    const leftover =
+      name === METRICS_JSONL || name === METRICS_CSV || name === CHECKPOINT_DIR ||
+      name.startsWith(`${CHECKPOINT_DIR}.old-`) || name.startsWith(`.${CHECKPOINT_DIR}.tmp-`) || /^\.(metrics\.(jsonl|csv)|run\.json)\..*\.tmp$/.test(name);
+    if (leftover) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+  }
 }

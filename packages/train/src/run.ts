@@ -1,13 +1,19 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { openDataset, type Dataset } from '@fixclf/datasets';
+import { MATRIX_KINDS } from '@fixclf/layers';
 import { createModel, paramCounts } from '@fixclf/models';
 import type { Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { hasCheckpoint } from './checkpoint';
+import { findCheckpoint } from './checkpoint';
+import { writeFileAtomic } from './io/atomic';
 import type { EpochRecord } from './logging/metrics-log';
 import { defaultProgress, type ProgressReporter } from './logging/progress';
+import type { HeldLock } from './io/lock';
 import { regime as makeRegime, type RegimeName } from './optim/schedules';
-import { prepareRunDir, type RunConfig } from './run-dir';
+import { lockRunDir, prepareRunDir, RUN_JSON, type RunConfig } from './run-dir';
+import { checkCheckpointJson, checkOutEmpty, checkOutPath, readRunJson, recordDataset, runDataset, sameSource } from './run-files';
+import { applyPrecision, type Precision, runPrecision } from './precision';
 import { type BackendChoice, selectBackend } from './select-backend';
 import { train } from './trainer';
 
@@ -36,7 +42,25 @@ export interface TrainRunOptions {
   validation?: 'test' | 'none' | number;
   /** Run directory; without it nothing is written. */
   out?: string;
+  /**
+   * Continue the run in `out`. Regime options left out take the run's values; only `epochs` may
+   * differ (extending or shortening a run), and the change is recorded in run.json's `history`.
+   */
   resume?: boolean;
+  /** Image folders: leave unreadable files out ('skip') or fail ('error'); default the run's when resuming, else 'error'. */
+  onBadImage?: 'skip' | 'error';
+  /**
+   * Fix oneDNN's thread count (FIXCLF_ONEDNN_THREADS, else every core) for the rest of the process,
+   * so sums are always taken in the same order and a run, or its resume, repeats bit for bit.
+   * Refuses the tfjs-node backends. Default: the run's when resuming, else false.
+   */
+  deterministic?: boolean;
+  /**
+   * Convolutions and matrix products in 'fp32' or 'bf16' (bf16 inputs, float32 accumulation; onednn
+   * only, and only where the CPU has AVX512-BF16 or AMX, else fp32 with a warning). Recorded in
+   * run.json. Default: the run's when resuming, else 'fp32'.
+   */
+  precision?: Precision;
   backend?: BackendChoice;
   /** Decoding worker threads (datasets' default when left out). */
   workers?: number;
@@ -66,11 +90,56 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const seed = options.seed ?? 0;
   const decayScale = options.decayScale ?? true;
-  const backend = await selectBackend(options.backend ?? 'auto');
-  log(`backend: ${backend.name} (${backend.reason})`);
+  if (options.scale != null && options.classifier === 'learned') {
+    // Silently ignored before, yet saved in run.json as if it had been used.
+    throw new Error(
+      `--alpha ${options.scale} (scale) sets the α of a fixed classifier, but --classifier learned has none: ` +
+        `drop --alpha, or choose a fixed classifier (${MATRIX_KINDS.join(', ')}).`,
+    );
+  }
+  if (options.out === '') throw new Error("--out is empty: give the run's directory.");
+  const out = options.out ? path.resolve(options.out) : undefined;
+  if (options.resume && !out) throw new Error('resume needs a run directory (out).');
+  // --out and the run in it are checked before a backend or any data is loaded.
+  let saved: RunConfig | null = null;
+  let completed = 0;
+  if (out) {
+    await checkOutPath(out);
+    saved = await readRunJson(out);
+    if (options.resume && !saved) throw new Error(`Cannot resume: ${out} holds no run (no ${RUN_JSON}).`);
+    if (saved) {
+      await checkCheckpointJson(out);
+      const found = await findCheckpoint(out);
+      completed = found?.state.epoch ?? 0;
+      if (found && !options.resume) {
+        throw new Error(
+          `${out} already holds a run (${saved.model} on ${saved.dataset}, ${saved.classifier} classifier, started ${saved.createdAt}). ` +
+            'Pass --resume to continue it, or choose another --out.',
+        );
+      }
+    } else {
+      await checkOutEmpty(out);
+    }
+  }
+  // A resumed run takes its recorded settings unless told otherwise; a new one ignores the old run.json.
+  const resumed = options.resume ? saved : null;
+  const onBadImage = options.onBadImage ?? resumed?.onBadImage ?? 'error';
+  if (resumed && onBadImage !== (resumed.onBadImage ?? 'error')) {
+    throw new Error(`Cannot resume ${out} with --on-bad-image ${onBadImage}: the run was trained with --on-bad-image ${resumed.onBadImage ?? 'error'}, and changing it changes the training set. Leave --on-bad-image out.`);
+  }
+  if (resumed && options.precision != null && options.precision !== runPrecision(resumed)) {
+    throw new Error(`Cannot resume ${out} with --precision ${options.precision}: the run was trained with --precision ${runPrecision(resumed)}. Leave --precision out.`);
+  }
+  const deterministic = options.deterministic ?? resumed?.deterministic ?? false;
+  const backend = await selectBackend(options.backend ?? 'auto', { deterministic });
+  const threads = deterministic ? await fixThreads(backend.name, resumed?.deterministic ? resumed.threads : undefined) : null;
+  // What runs: fp32 where the CPU has no bf16 (the backend warns).
+  const precision = await applyPrecision(options.precision ?? (resumed ? runPrecision(resumed) : 'fp32'), { strict: true });
+  log(`backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 convolutions and matmuls' : ''}`);
 
   const validation = options.validation ?? (HAS_TEST_SPLIT.has(options.dataset) ? 'test' : 0.1);
   const common = {
+    onBadImage,
     ...(options.workers != null ? { workers: options.workers } : {}),
     ...(options.syntheticSize != null ? { synthetic: { size: options.syntheticSize } } : {}),
   };
@@ -86,18 +155,37 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     trainSet = await openDataset(options.dataset, { split: 'train', ...common });
     opened.push(trainSet);
     if (validation === 'test') {
-      valSet = await openDataset(options.dataset, { split: 'test', preprocessing: trainSet.preprocessing, workers: options.workers });
+      valSet = await openDataset(options.dataset, { split: 'test', preprocessing: trainSet.preprocessing, onBadImage, workers: options.workers });
       opened.push(valSet);
     }
   }
 
+  let lock: HeldLock | undefined;
   try {
+    if (trainSet.numClasses < 2) {
+      // One class "trains" to 100 % in no time and means the dataset is not what was meant.
+      throw new Error(
+        `--dataset ${options.dataset}: ${trainSet.description} has ${trainSet.numClasses} class${trainSet.numClasses === 1 ? '' : 'es'}` +
+          `${trainSet.numClasses === 1 ? ` ('${trainSet.classNames[0]}')` : ''}; training a classifier needs at least two. ` +
+          'An image folder needs one subdirectory per class.',
+      );
+    }
+    if (resumed) checkResumedRegime(resumed, options, out!);
+    const epochs = options.epochs ?? resumed?.regime.epochs;
+    if (resumed && epochs != null && epochs < completed) {
+      throw new Error(`--epochs ${epochs}: the run in ${out} has already completed ${completed} epochs; give --epochs ${completed} or more (or leave it out) to resume it.`);
+    }
+    const lr = options.lr ?? resumed?.regime.lr ?? undefined;
     // The paper's regimes: CIFAR's for small images, ImageNet's otherwise.
-    const regimeName = options.regime ?? (trainSet.shape[0] <= 64 ? 'cifar' : 'imagenet');
+    const regimeName = options.regime ?? (resumed?.regime.name as RegimeName | undefined) ?? (trainSet.shape[0] <= 64 ? 'cifar' : 'imagenet');
     const r = makeRegime(regimeName, {
-      epochs: options.epochs, lr: options.lr, batchSize: options.batchSize, weightDecay: options.weightDecay,
+      epochs, lr, batchSize: options.batchSize ?? resumed?.regime.batchSize, weightDecay: options.weightDecay ?? resumed?.regime.weightDecay,
     });
+    // Which recipe (and so which image size and regime) the data got, and why: a folder switched to 224×224 silently once.
+    if (trainSet.preprocessing.reason) log(`data: ${trainSet.preprocessing.reason}`);
     log(`data: ${trainSet.description}: ${trainSet.size} training images, ${valSet ? `${valSet.size} validation images` : 'no validation'}, ${trainSet.numClasses} classes`);
+    const skipped = [...trainSet.skipped, ...(valSet && validation === 'test' ? valSet.skipped : [])];
+    if (skipped.length > 0) log(`data: left out ${skipped.length} unreadable file${skipped.length === 1 ? '' : 's'} (--on-bad-image skip), first ${skipped[0]!.file}: ${skipped[0]!.reason}`);
 
     const inputShape = [...trainSet.shape] as [number, number, number];
     const classifier = options.classifier === 'learned' || options.scale == null ? options.classifier : { matrix: options.classifier, scale: options.scale };
@@ -110,10 +198,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const params = paramCounts(model);
     log(`model: ${options.model}, ${options.classifier} classifier, ${params.trainable.toLocaleString('en-US')} trainable parameters; ${r.description}, batch ${r.batchSize}`);
 
-    const config: RunConfig = {
+    let config: RunConfig = {
       format: 'fixclf-run/1',
       model: options.model,
-      dataset: options.dataset,
+      // The recorded form of a run's source stays as it is when this is the same source.
+      ...(resumed && sameSource(runDataset(resumed, out!), options.dataset)
+        ? { dataset: resumed.dataset, ...(resumed.datasetRelativeTo ? { datasetRelativeTo: resumed.datasetRelativeTo } : {}) }
+        : recordDataset(options.dataset, out)),
       datasetDescription: trainSet.description,
       ...(options.syntheticSize != null ? { syntheticSize: options.syntheticSize } : {}),
       numClasses: trainSet.numClasses,
@@ -122,7 +213,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       scale: options.scale ?? null,
       inputShape,
       regime: {
-        name: r.name, epochs: r.epochs, batchSize: r.batchSize, lr: options.lr ?? null, weightDecay: r.weightDecay,
+        name: r.name, epochs: r.epochs, batchSize: r.batchSize, lr: lr ?? null, weightDecay: r.weightDecay,
         momentum: r.momentum, nesterov: r.nesterov, description: r.description,
       },
       seed,
@@ -131,15 +222,19 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       preprocessing: trainSet.preprocessing,
       params: { total: params.total, trainable: params.trainable, fixed: params.fixed },
       backend: backend.name,
+      onBadImage,
+      deterministic,
+      threads,
+      precision,
       createdAt: new Date().toISOString(),
     };
-    const out = options.out ? path.resolve(options.out) : undefined;
-    const resume = options.resume ?? false;
+    let resume = options.resume ?? false;
     if (out) {
-      await prepareRunDir(out, config, resume);
-      if (resume && !(await hasCheckpoint(out))) throw new Error(`Cannot resume ${out}: it has no checkpoint yet.`);
-    } else if (resume) {
-      throw new Error('resume needs a run directory (out).');
+      // One training process per run directory, from here to the end (released in `finally`).
+      lock = await lockRunDir(out, log);
+      // A directory whose run stopped before its first checkpoint starts again from scratch.
+      ({ resume } = await prepareRunDir(out, config, resume, log));
+      if (resume && resumed) config = await recordResumeChanges(out, resumed, config, completed, log);
     }
 
     const noDecay = decayScale ? undefined : fixedHeadVariables(model);
@@ -157,8 +252,62 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     });
     return { config, records: result.records, interrupted: result.interrupted, model };
   } finally {
+    lock?.release();
     await Promise.all(opened.map((d) => d.close()));
   }
+}
+
+/**
+ * Refuses regime options that differ from the resumed run's: they would change training midway
+ * (a new batch size even the position in the epoch) while run.json kept the old values.
+ */
+function checkResumedRegime(saved: RunConfig, options: TrainRunOptions, out: string): void {
+  const s = saved.regime;
+  const clashes = [
+    options.regime != null && options.regime !== s.name ? `--regime ${options.regime} (the run's: ${s.name})` : null,
+    options.batchSize != null && options.batchSize !== s.batchSize ? `--batch-size ${options.batchSize} (the run's: ${s.batchSize})` : null,
+    options.lr != null && options.lr !== s.lr ? `--lr ${options.lr} (the run's: ${s.lr ?? "its regime's default"})` : null,
+    options.weightDecay != null && options.weightDecay !== s.weightDecay ? `--weight-decay ${options.weightDecay} (the run's: ${s.weightDecay})` : null,
+  ].filter((c): c is string => c != null);
+  if (clashes.length > 0) {
+    throw new Error(`Cannot resume ${out} with ${clashes.join(', ')}: of the regime, only --epochs may change when a run is resumed. Leave these out to keep the run's values.`);
+  }
+}
+
+/**
+ * Writes what a resume changed (the epochs of an extended run, determinism switched on) into the
+ * run's run.json, with a history entry, so run.json always describes the run as it was trained.
+ */
+async function recordResumeChanges(out: string, saved: RunConfig, config: RunConfig, completed: number, log: (line: string) => void): Promise<RunConfig> {
+  const changes: string[] = [];
+  if (config.regime.epochs !== saved.regime.epochs) changes.push(`epochs ${saved.regime.epochs} → ${config.regime.epochs}`);
+  if ((saved.deterministic ?? false) !== config.deterministic) changes.push(config.deterministic ? 'deterministic from here on' : 'no longer deterministic');
+  else if (config.deterministic && saved.threads !== config.threads) changes.push(`threads ${saved.threads} → ${config.threads}`);
+  if (changes.length === 0) return saved;
+  const updated: RunConfig = {
+    ...saved,
+    regime: { ...saved.regime, epochs: config.regime.epochs, description: config.regime.description },
+    deterministic: config.deterministic,
+    threads: config.threads,
+    history: [...(saved.history ?? []), { at: new Date().toISOString(), epoch: completed, change: changes.join('; ') }],
+  };
+  await writeFileAtomic(path.join(out, RUN_JSON), JSON.stringify(updated, null, 2) + '\n');
+  log(`resume: ${changes.join('; ')} after epoch ${completed} (recorded in ${RUN_JSON})`);
+  return updated;
+}
+
+/**
+ * Fixes oneDNN's thread count, so its reductions split work the same way every time (the default
+ * follows machine load). The cpu backend is single-threaded: nothing to fix.
+ */
+async function fixThreads(backend: string, recorded: number | null | undefined): Promise<number | null> {
+  if (backend !== 'onednn') return null;
+  const onednn = await import('@fixclf/backend-onednn');
+  const fromEnv = Number(process.env.FIXCLF_ONEDNN_THREADS);
+  // A resumed run keeps its count: another count sums in another order.
+  const threads = recorded ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : os.availableParallelism());
+  onednn.setThreads(threads);
+  return threads;
 }
 
 /** Variable names of the FixedClassifier's α. */

@@ -15,31 +15,52 @@ export interface SelectedBackend {
 interface Candidate {
   choice: Exclude<BackendChoice, 'auto'>;
   backend: string;
-  /** The package that registers it; null for the built-in cpu backend. */
+  /** The package that registers it; null for the pure-JS cpu backend. */
   module: string | null;
   /** Why it cannot be used here, or null. */
   precondition?: () => string | null;
+  /** Same numbers run to run with a fixed thread count (false: TensorFlow's own thread pool decides). */
+  deterministic: boolean;
 }
 
 const CANDIDATES: Candidate[] = [
-  { choice: 'tensorflow-gpu', backend: 'tensorflow', module: '@tensorflow/tfjs-node-gpu', precondition: () => (gpuCount() > 0 ? null : 'no NVIDIA GPU visible') },
-  { choice: 'tensorflow', backend: 'tensorflow', module: '@tensorflow/tfjs-node' },
-  { choice: 'onednn', backend: 'onednn', module: '@fixclf/backend-onednn' },
-  { choice: 'cpu', backend: 'cpu', module: null },
+  { choice: 'tensorflow-gpu', backend: 'tensorflow', module: '@tensorflow/tfjs-node-gpu', precondition: () => (gpuCount() > 0 ? null : 'no NVIDIA GPU visible'), deterministic: false },
+  { choice: 'tensorflow', backend: 'tensorflow', module: '@tensorflow/tfjs-node', deterministic: false },
+  { choice: 'onednn', backend: 'onednn', module: '@fixclf/backend-onednn', deterministic: true },
+  { choice: 'cpu', backend: 'cpu', module: null, deterministic: true },
 ];
+
+/**
+ * tfjs-core alone registers no backend: the cpu backend is registered by @tensorflow/tfjs (our peer,
+ * which brings @tensorflow/tfjs-backend-cpu). Under `auto` it used to arrive only as a side effect of
+ * importing @fixclf/backend-onednn, so an explicit `--backend cpu` found nothing registered.
+ */
+async function registerCpu(): Promise<string | null> {
+  if (tf.findBackendFactory('cpu') != null) return null;
+  return tryImport('@tensorflow/tfjs');
+}
 
 /**
  * Activates a TF.js backend. `auto` takes, in order, @tensorflow/tfjs-node-gpu when it is installed
  * and a GPU is visible, @tensorflow/tfjs-node, @fixclf/backend-onednn, then the pure-JS cpu backend,
  * and says which one and why. The tfjs-node packages are optional: the user installs them.
+ * `deterministic` admits only backends whose sums can be given a fixed order (onednn at a fixed
+ * thread count, cpu): the tfjs-node ones are skipped under `auto` and refused when named.
  */
-export async function selectBackend(choice: BackendChoice = 'auto'): Promise<SelectedBackend> {
+export async function selectBackend(choice: BackendChoice = 'auto', options: { deterministic?: boolean } = {}): Promise<SelectedBackend> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new Error(`Unknown backend '${choice}'; expected one of ${BACKEND_CHOICES.join(', ')}.`);
   }
+  const deterministic = options.deterministic ?? false;
   const tried: string[] = [];
   for (const c of choice === 'auto' ? CANDIDATES : CANDIDATES.filter((x) => x.choice === choice)) {
-    const problem = c.precondition?.() ?? (c.module ? await tryImport(c.module) : null);
+    if (deterministic && !c.deterministic) {
+      const why = 'its thread pool sets the order of sums, which --deterministic cannot fix';
+      if (choice !== 'auto') throw new Error(`--backend ${choice} cannot run --deterministic: ${why}; use --backend onednn or cpu, or drop --deterministic.`);
+      tried.push(`${c.module ?? c.backend}: ${why}`);
+      continue;
+    }
+    const problem = c.precondition?.() ?? (c.module ? await tryImport(c.module) : await registerCpu());
     if (problem) {
       if (choice !== 'auto') throw new Error(`Backend '${choice}' is not available: ${problem}.`);
       tried.push(`${c.module ?? c.backend}: ${problem}`);
@@ -52,6 +73,8 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Sel
       continue;
     }
     await tf.ready();
+    // The cpu backend's first tensor prints a banner recommending tfjs-node; our reason says it already.
+    if (c.backend === 'cpu') Object.assign(tf.backend(), { firstUse: false });
     const how = c.module ? `from ${c.module}` : 'pure JavaScript (slow: for tests and tiny models)';
     const reason = choice === 'auto' ? `auto: ${how}${tried.length ? `; skipped ${tried.join('; ')}` : ''}` : `requested: ${how}`;
     return { name: tf.getBackend(), reason };

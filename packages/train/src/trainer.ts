@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Batch, TrainDataset } from './dataset';
-import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { type Checkpoint, describePosition, loadCheckpoint, recoverCheckpoint, saveCheckpoint } from './checkpoint';
+import { interruptionPoint } from './io/test-hooks';
 import { type EpochRecord, MetricsLog } from './logging/metrics-log';
 import type { ProgressReporter } from './logging/progress';
 import { EpochMeter, topKHits } from './metrics';
@@ -23,7 +24,10 @@ export interface TrainerOptions {
   /** Weights (by variable name) excluded from weight decay. Default none: the paper decays α too. */
   noWeightDecay?: (name: string) => boolean;
   progress?: ProgressReporter;
-  /** Aborting stops after the current step, saves a checkpoint and resolves with `interrupted`. */
+  /**
+   * Aborting stops after the current step (or validation batch), saves a checkpoint of that exact
+   * position and resolves with `interrupted`, also in the last epoch.
+   */
   signal?: AbortSignal;
   /** Called after each epoch's record is written. */
   onEpoch?: (record: EpochRecord) => void;
@@ -35,7 +39,11 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
-/** Thrown when the loss stops being a finite number; the last good checkpoint stays in place. */
+/**
+ * Thrown when training stops producing finite numbers (the loss of a step, the weights or the
+ * validation loss after an epoch). No checkpoint holding such weights is ever written; the message
+ * says which checkpoint, if any, is left to continue from.
+ */
 export class DivergenceError extends Error {
   constructor(
     message: string,
@@ -50,9 +58,12 @@ export class DivergenceError extends Error {
 /**
  * Trains `model` with SGD in PyTorch semantics under `regime`. Every step: forward in training
  * mode, softmax cross-entropy, gradients of every trainable weight, a finite-loss check, the
- * update. Every epoch: validation, the classifier's α, a record in metrics.jsonl/csv and an atomic
- * checkpoint (model, optimizer, position, partial-epoch sums), so a resumed run sees the same
- * batches and computes the same numbers as an uninterrupted one.
+ * update. Every epoch: validation, the classifier's α, a check that the weights and the validation
+ * loss are finite, an atomic checkpoint (model, optimizer, position, partial-epoch sums, the
+ * records so far) and then a record in metrics.jsonl/csv, so a resumed run sees the same batches
+ * and computes the same numbers as an uninterrupted one, and its logs hold every finished epoch
+ * once whatever point a kill hit. The loop yields to the event loop after every step, so an abort
+ * (Ctrl-C) is seen within one step.
  */
 export async function train(options: TrainerOptions): Promise<TrainResult> {
   const { model, regime, seed, runDir, progress, signal } = options;
@@ -67,17 +78,49 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
   const records: EpochRecord[] = [];
 
   let start: Pick<Checkpoint, 'epoch' | 'step' | 'meter' | 'seconds'> = { epoch: 0, step: 0, meter: null, seconds: 0 };
+  /** The checkpoint that a failure leaves to continue from: what error messages may promise. */
+  let saved: { epoch: number; step: number } | null = null;
   if (options.resume) {
     if (!runDir) throw new Error('train: resume needs a runDir.');
+    await recoverCheckpoint(runDir, (line) => process.stderr.write(line + '\n'));
     const checkpoint = await loadCheckpoint(runDir, model, sgd);
     start = checkpoint;
-    records.push(...(await log!.truncateTo(checkpoint.epoch)));
+    saved = { epoch: checkpoint.epoch, step: checkpoint.step };
+    if (checkpoint.records) {
+      await log!.repair(checkpoint.records);
+      records.push(...checkpoint.records);
+    } else {
+      records.push(...(await log!.truncateTo(checkpoint.epoch)));
+    }
   }
 
   const stepsPerEpoch = Math.floor(options.train.size / regime.batchSize);
   if (stepsPerEpoch < 1) {
     throw new Error(`train: the training set has ${options.train.size} images, fewer than one batch of ${regime.batchSize}.`);
   }
+
+  const whatIsKept = (): string => {
+    if (!runDir) return 'Nothing was saved.';
+    if (saved == null) {
+      return `No checkpoint was saved (this happened before the first one), so the same command starts ${runDir} again from scratch.`;
+    }
+    return `The last good checkpoint (${describePosition(saved)}) is kept in ${runDir}; --resume continues from it.`;
+  };
+  const save = async (state: Checkpoint, lr: number): Promise<void> => {
+    if (!runDir) return;
+    // Weights that are no longer finite would make every resume diverge at once: never keep them.
+    const bad = nonFiniteWeight(model);
+    if (bad != null) {
+      const where = state.step > 0 ? `at epoch ${state.epoch + 1}, step ${state.step}` : `after epoch ${state.epoch}`;
+      throw new DivergenceError(
+        `Training diverged: weight '${bad}' is not finite ${where} (lr ${lr}); that checkpoint was not saved. ${whatIsKept()} Try a lower learning rate.`,
+        state.epoch,
+        state.step,
+      );
+    }
+    await saveCheckpoint(runDir, model, sgd, { ...state, records: [...records] });
+    saved = { epoch: state.epoch, step: state.step };
+  };
 
   try {
     for (let epoch = start.epoch; epoch < regime.epochs; epoch++) {
@@ -86,7 +129,10 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
       const firstStep = resumedHere ? start.step : 0;
       const epochStart = performance.now();
       let seconds = resumedHere ? start.seconds : 0;
-      let lr = regime.schedule({ epoch, step: firstStep, stepsPerEpoch });
+      const elapsed = () => seconds + (performance.now() - epochStart) / 1000;
+      // The rate of the last step taken: a run resumed after its epoch's last step (stopped during
+      // validation) takes no step and must log the same rate as an uninterrupted one.
+      let lr = regime.schedule({ epoch, step: Math.max(0, firstStep - 1), stepsPerEpoch });
       progress?.startEpoch(epoch + 1, regime.epochs, stepsPerEpoch, firstStep);
 
       // Resuming mid-epoch starts at the first batch not yet trained on, in the same order.
@@ -97,26 +143,31 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
       for await (const batch of batches) {
         lr = regime.schedule({ epoch, step, stepsPerEpoch });
         const { loss, top1, top5, size } = trainStep(model, variables, sgd, batch, lr, () => new DivergenceError(
-          `Training diverged: the loss is not finite at epoch ${epoch + 1}, step ${step + 1} (lr ${lr}). ` +
-            (runDir ? `The last good checkpoint is kept in ${runDir}.` : 'Nothing was saved.') +
-            ' Try a lower learning rate.',
+          `Training diverged: the loss is not finite at epoch ${epoch + 1}, step ${step + 1} (lr ${lr}). ${whatIsKept()} Try a lower learning rate.`,
           epoch,
           step,
         ));
         meter.add(loss, size, top1, top5);
         step++;
-        progress?.step(step, meter.summary().loss, meter.images / Math.max(1e-9, seconds + (performance.now() - epochStart) / 1000));
-        if (signal?.aborted && step < stepsPerEpoch) {
-          if (runDir) {
-            await saveCheckpoint(runDir, model, sgd, { epoch, step, meter: meter.state(), seconds: seconds + (performance.now() - epochStart) / 1000 });
-          }
-          progress?.stop();
-          return { records, interrupted: true };
-        }
+        progress?.step(step, meter.summary().loss, meter.images / Math.max(1e-9, elapsed()));
+        interruptionPoint('after-step');
+        // Training is synchronous TF.js work: without this the SIGINT handler (and any other
+        // callback) would only run at the epoch's end. One macrotask per step costs microseconds.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (signal?.aborted) break;
       }
-      seconds += (performance.now() - epochStart) / 1000;
+      if (signal?.aborted) {
+        // Also after the epoch's last step: validation is skipped, and the resumed run does it.
+        await save({ epoch, step, meter: meter.state(), seconds: elapsed() }, lr);
+        return { records, interrupted: true };
+      }
+      const val = options.validation ? await evaluate(model, options.validation, regime.batchSize, signal) : null;
+      if (signal?.aborted) {
+        await save({ epoch, step, meter: meter.state(), seconds: elapsed() }, lr);
+        return { records, interrupted: true };
+      }
+      seconds = elapsed();
 
-      const val = options.validation ? await evaluate(model, options.validation, regime.batchSize) : null;
       const trainSummary = meter.summary();
       const record: EpochRecord = {
         epoch: epoch + 1,
@@ -130,20 +181,46 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         imagesPerSecond: trainSummary.count / Math.max(1e-9, seconds),
         seconds,
       };
+      if (val != null && !Number.isFinite(val.loss)) {
+        throw new DivergenceError(
+          `Training diverged: the validation loss after epoch ${epoch + 1} is ${val.loss} (lr ${lr}); that checkpoint was not saved. ${whatIsKept()} Try a lower learning rate.`,
+          epoch + 1,
+          0,
+        );
+      }
       records.push(record);
       if (runDir) {
-        await saveCheckpoint(runDir, model, sgd, { epoch: epoch + 1, step: 0, meter: null, seconds: 0 });
+        // Checkpoint first, with the record in it; a kill before the log line is appended is
+        // repaired from it on resume.
+        await save({ epoch: epoch + 1, step: 0, meter: null, seconds: 0 }, lr);
+        interruptionPoint('after-checkpoint-before-metrics');
         await log!.append(record);
+      } else {
+        const bad = nonFiniteWeight(model);
+        if (bad != null) {
+          throw new DivergenceError(`Training diverged: weight '${bad}' is not finite after epoch ${epoch + 1} (lr ${lr}). Nothing was saved. Try a lower learning rate.`, epoch + 1, 0);
+        }
       }
       progress?.endEpoch(record);
       options.onEpoch?.(record);
-      if (signal?.aborted) return { records, interrupted: epoch + 1 < regime.epochs };
     }
   } finally {
     sgd.dispose();
     progress?.stop();
   }
   return { records, interrupted: false };
+}
+
+/** The name of the first weight (BN statistics included) holding NaN or ±Infinity, or null. */
+function nonFiniteWeight(model: LayersModel): string | null {
+  for (const w of model.weights) {
+    // Read on the host: every backend can, and a checkpoint save reads the weights anyway.
+    const values = w.read().dataSync();
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) return w.name;
+    }
+  }
+  return null;
 }
 
 function trainStep(
@@ -180,14 +257,22 @@ function trainStep(
   }
 }
 
-/** Loss, top-1 and top-5 (percent) of `model` over a dataset, in inference mode. */
+/**
+ * Loss, top-1 and top-5 (percent) of `model` over a dataset, in inference mode. An aborted `signal`
+ * stops it after the current batch, with the figures of the batches seen so far.
+ */
 export async function evaluate(
   model: LayersModel,
   dataset: TrainDataset,
   batchSize: number,
+  signal?: AbortSignal,
 ): Promise<{ loss: number; top1: number; top5: number; count: number }> {
   const meter = new EpochMeter();
   for await (const batch of dataset.batches({ batchSize, shuffle: false, augment: false, dropRemainder: false })) {
+    if (signal?.aborted) {
+      tf.dispose([batch.xs, batch.ys]);
+      break;
+    }
     const classes = batch.ys.shape[1]!;
     const [loss, scores] = tf.tidy(() => {
       const logits = model.apply(batch.xs, { training: false }) as tf.Tensor;
@@ -196,6 +281,8 @@ export async function evaluate(
     const labels = labelsOf(batch.ys);
     meter.add(loss, labels.length, topKHits(scores, labels, classes, 1), topKHits(scores, labels, classes, 5));
     tf.dispose([batch.xs, batch.ys]);
+    // Lets a Ctrl-C in, which a long validation would otherwise hold off.
+    if (signal) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return meter.summary();
 }

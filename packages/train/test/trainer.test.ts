@@ -108,7 +108,7 @@ describe('train', () => {
     await expect(run).rejects.toThrow(DivergenceError);
     await expect(
       train({ model: tinyModel('learned'), train: trainSet, regime: exploding, seed: 1, runDir: path.join(dir, 'again'), progress: quiet }),
-    ).rejects.toThrow(/Training diverged: the loss is not finite at epoch 2, step \d+ \(lr 1e\+30\)\. The last good checkpoint is kept in .*again\./);
+    ).rejects.toThrow(/Training diverged: the loss is not finite at epoch 2, step \d+ \(lr 1e\+30\)\. The last good checkpoint \(the end of epoch 1\) is kept in .*again; --resume continues from it\./);
     const state = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint', 'state.json'), 'utf8'));
     expect(state.epoch).toBe(1);
     expect((await readMetrics(dir)).map((r) => r.epoch)).toEqual([1]);

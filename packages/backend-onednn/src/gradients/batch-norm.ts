@@ -2,7 +2,8 @@ import { engine, FusedBatchNorm, reshape, sum, type Tensor } from '@tensorflow/t
 
 import { OneDnnBatchNormGrad } from '../kernels/custom-names';
 import { areTapedBatchMoments } from '../moments';
-import { activeBackendHas, currentScopeId, overrideGradient, releaseGradient } from './override';
+import { activeBackendHas, overrideGradient, releaseGradient } from './override';
+import { activeScopeId } from '../tfjs-internals';
 
 const isPerChannel = (t: Tensor | undefined, channels: number) => t === undefined || t.size === channels || t.size === 1;
 
@@ -29,7 +30,7 @@ export function installBatchNormGradient(): void {
       varianceEpsilon,
       mode,
     }) as Tensor[];
-    releaseGradient(grad, currentScopeId());
+    releaseGradient(grad, activeScopeId());
     const perChannel = (t: Tensor, like: Tensor) => () => (like.size === 1 ? reshape(sum(t), like.shape) : reshape(t, like.shape));
     return {
       x: () => dx!,

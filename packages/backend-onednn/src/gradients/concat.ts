@@ -1,7 +1,8 @@
 import { Concat, type Tensor } from '@tensorflow/tfjs-core';
 
 import { OneDnnReluGrad } from '../kernels/custom-names';
-import { activeBackendHas, currentScopeId, releaseGradient, replaceGradient } from './override';
+import { activeBackendHas, releaseGradient, replaceGradient } from './override';
+import { activeScopeId } from '../tfjs-internals';
 
 /**
  * TF.js's Concat gradient splits dy eagerly into the inputs' gradients; dy is then dead but kept until the
@@ -12,7 +13,7 @@ export function installConcatGradient(): void {
   replaceGradient(Concat, (original) => ({
     ...original,
     gradFunc: (dy, saved, attrs) => {
-      const scope = currentScopeId();
+      const scope = activeScopeId();
       const result = original.gradFunc(dy, saved, attrs);
       if (activeBackendHas(OneDnnReluGrad) && !Array.isArray(dy)) releaseGradient(dy as Tensor, scope);
       return result;

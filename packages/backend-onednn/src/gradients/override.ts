@@ -3,7 +3,6 @@
 // gradient itself. Each override computes the same mathematics with one native kernel when the active
 // backend provides it, and otherwise calls the gradient it replaced, so cpu, webgl and wasm behave as before.
 import {
-  engine,
   getBackend,
   getGradient,
   getKernel,
@@ -13,20 +12,13 @@ import {
   type Tensor,
 } from '@tensorflow/tfjs-core';
 
+import { createdInScope } from '../tfjs-internals';
+
 type GradResult = ReturnType<GradConfig['gradFunc']>;
 export type NativeGradient = (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => GradResult | null;
 
-const installed = new Set<string>();
-
-interface ScopedTensor {
-  scopeId: number;
-  kept: boolean;
-}
-
-/** The id of the scope TF.js is tracking new tensors in (during backprop: the backward pass's). */
-export function currentScopeId(): number | undefined {
-  return (engine() as unknown as { state: { activeScope: { id: number } | null } }).state.activeScope?.id;
-}
+// kernel name → the gradient TF.js had before this backend replaced it.
+const originals = new Map<string, GradConfig>();
 
 /**
  * Frees an output gradient once this node's gradient no longer needs it. TF.js keeps every gradient of the
@@ -35,8 +27,7 @@ export function currentScopeId(): number | undefined {
  * (in `scopeId`), i.e. it is not a dy the caller passed to tf.grad.
  */
 export function releaseGradient(dy: Tensor, scopeId: number | undefined): void {
-  const tracked = dy as unknown as ScopedTensor;
-  if (scopeId !== undefined && tracked.scopeId === scopeId && !tracked.kept) dy.dispose();
+  if (createdInScope(dy, scopeId)) dy.dispose();
 }
 
 /** Whether the active backend registers `kernelName` (so a gradient may call it). */
@@ -49,11 +40,19 @@ export function activeBackendHas(kernelName: string): boolean {
  * a no-op: the registry is the one place that knows which gradients this backend has replaced.
  */
 export function replaceGradient(kernelName: string, make: (original: GradConfig) => GradConfig): void {
-  if (installed.has(kernelName)) return;
+  if (originals.has(kernelName)) return;
   const original = getGradient(kernelName);
   if (original === undefined) return;
-  installed.add(kernelName);
+  originals.set(kernelName, original);
   registerGradient(make(original));
+}
+
+/**
+ * Every gradient this backend has replaced, by kernel name, with the gradient TF.js had before (to
+ * compare against, or to re-register). The replacements are what getGradient(kernelName) returns.
+ */
+export function replacedGradients(): ReadonlyMap<string, GradConfig> {
+  return originals;
 }
 
 /**

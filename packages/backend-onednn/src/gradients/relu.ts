@@ -1,7 +1,8 @@
 import { engine, Relu, type Tensor } from '@tensorflow/tfjs-core';
 
 import { OneDnnReluGrad } from '../kernels/custom-names';
-import { activeBackendHas, currentScopeId, releaseGradient, replaceGradient } from './override';
+import { activeBackendHas, releaseGradient, replaceGradient } from './override';
+import { activeScopeId } from '../tfjs-internals';
 
 /**
  * TF.js: dy · cast(step(x)) = three kernels; here one, deferred into the batch-norm gradient that usually
@@ -17,7 +18,7 @@ export function installReluGradient(): void {
       const [y] = saved as [Tensor];
       const grad = dy as Tensor;
       if (activeBackendHas(OneDnnReluGrad) && y.dtype === 'float32' && grad.dtype === 'float32') {
-        const scope = currentScopeId();
+        const scope = activeScopeId();
         return {
           x: () => {
             // The deferred gradient holds dy's storage; the tensor itself can go now.

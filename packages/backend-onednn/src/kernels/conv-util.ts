@@ -3,6 +3,7 @@ import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend';
 import { ActivationCode, type ConvParams, native, type PoolParams } from '../native';
+import { getPrecision } from '../precision';
 import { sizeOf } from './util';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
@@ -104,8 +105,10 @@ export function convForward(
   const groups = depthwise ? info.inChannels : 1;
   const { info: out, values } = backend.makeOutput32(nhwcOut(info));
   if (values.length > 0) {
+    // bf16: x's copy is kept for the filter gradient; the filter's converted copies for the input gradient.
+    const bf16 = getPrecision() === 'bf16' && xValues.length > 0;
     native.convForward(xValues, nhwc(info), filterValues, filter.shape, groups, biasValues, values, nhwcOut(info),
-      params, code, leakyreluAlpha ?? 0.2);
+      params, code, leakyreluAlpha ?? 0.2, bf16 ? backend.bf16Values(x) : null, bf16 ? backend.bf16WeightKey(filter) : 0);
   }
   return out;
 }
@@ -135,10 +138,13 @@ export function convBackwardData(
   // Deferred: TF.js computes the input gradient of every convolution, including the first layer's, whose
   // input is the image and whose gradient nobody reads; that one is then never computed.
   const groups = depthwise ? info.inChannels : 1;
-  return backend.makeLazyOutput32(nhwc(info), 'deferred', [dy, filter], (values) =>
-    native.convBackwardData(backend.float32(dy), nhwcOut(info), backend.float32(filter), filter.shape, groups, values,
-      nhwc(info), params),
-  );
+  const bf16 = getPrecision() === 'bf16';
+  return backend.makeLazyOutput32(nhwc(info), 'deferred', [dy, filter], (values) => {
+    const dyValues = backend.float32(dy);
+    const low = bf16 && dyValues.length > 0;
+    native.convBackwardData(dyValues, nhwcOut(info), backend.float32(filter), filter.shape, groups, values,
+      nhwc(info), params, low ? backend.bf16Values(dy) : null, low ? backend.bf16WeightKey(filter) : 0);
+  });
 }
 
 /** Gradient of a convolution with respect to its filter; null = fall back. */
@@ -167,8 +173,9 @@ export function convBackwardFilter(
   const dyValues = backend.float32(dy);
   const { info: out, values } = backend.makeOutput32([...filterShape]);
   if (values.length > 0) {
+    const bf16 = getPrecision() === 'bf16' && xValues.length > 0 && dyValues.length > 0;
     native.convBackwardFilter(xValues, nhwc(info), dyValues, filterShape, depthwise ? info.inChannels : 1, values,
-      null, nhwcOut(info), params);
+      null, nhwcOut(info), params, bf16 ? backend.bf16Values(x) : null, bf16 ? backend.bf16Values(dy) : null);
   }
   return out;
 }

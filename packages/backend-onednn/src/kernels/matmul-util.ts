@@ -4,6 +4,7 @@ import { broadcast_util, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend';
 import { native } from '../native';
+import { getPrecision } from '../precision';
 import { activationCode, channelVector } from './conv-util';
 import { sizeOf } from './util';
 
@@ -51,8 +52,11 @@ export function batchMatmul(
   if (values.length > 0) {
     if (k === 0) values.fill(0);
     else {
+      // bf16: both operands' copies live as long as they do (a Dense layer's input is used again for the
+      // kernel's gradient, its kernel for the input's).
+      const bf16 = getPrecision() === 'bf16';
       native.matmul(aValues, batchA, bValues, batchB, m, k, n, transposeA, transposeB, biasValues, values, code,
-        leakyreluAlpha ?? 0.2);
+        leakyreluAlpha ?? 0.2, bf16 ? backend.bf16Values(a) : null, bf16 ? backend.bf16Values(b) : null);
     }
   }
   return info;

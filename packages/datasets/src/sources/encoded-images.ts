@@ -1,6 +1,7 @@
 import { DatasetError, describeCause } from '../errors';
 import { inspectImage } from '../image/inspect-image';
 import { sharedBytes, sharedFloat64, type EncodedStore } from '../image-store';
+import { summarizeSizes, type TypicalSize } from './typical-size';
 
 /** A file left out under `onBadImage: 'skip'`, and why. */
 export interface BadImage {
@@ -23,12 +24,17 @@ export interface EncodedImages {
   readonly skipped: BadImage[];
   /** Set when every image has the same size, e.g. 32×32 for CIFAR as JPEGs. */
   readonly uniformSize: { width: number; height: number } | undefined;
+  /** The most common size (or the median one) over every kept image; undefined when none was kept. */
+  readonly typicalSize: TypicalSize | undefined;
 }
+
+/** How to get past bad files, for API users and for the train CLI. */
+export const SKIP_BAD_IMAGES_ADVICE = "pass onBadImage: 'skip' (CLI: --on-bad-image skip) to leave such files out and count them";
 
 /** Applies the bad-image policy to one file: throws under 'error', records under 'skip'. */
 export function rejectImage(policy: BadImagePolicy, skipped: BadImage[], file: string, reason: string): void {
   if (policy === 'error') {
-    throw new DatasetError('BAD_IMAGE', `${file}: ${reason} (pass onBadImage: 'skip' to leave such files out and count them)`, { file });
+    throw new DatasetError('BAD_IMAGE', `${file}: ${reason} (${SKIP_BAD_IMAGES_ADVICE})`, { file });
   }
   skipped.push({ file, reason });
 }
@@ -66,6 +72,7 @@ export function packEncodedImages(samples: readonly EncodedSample[], classNames:
   let width = -1;
   let height = -1;
   let uniform = true;
+  const sizes: { width: number; height: number }[] = [];
   for (const sample of samples) {
     if ('unreadable' in sample.bytes) {
       rejectImage(policy, skipped, sample.name, `unreadable: ${sample.bytes.unreadable}`);
@@ -82,6 +89,7 @@ export function packEncodedImages(samples: readonly EncodedSample[], classNames:
       width = info.width;
       height = info.height;
     } else if (info.width !== width || info.height !== height) uniform = false;
+    sizes.push({ width: info.width, height: info.height });
     kept.push({ name: sample.name, label: sample.label, bytes: sample.bytes });
   }
   const total = kept.reduce((n, k) => n + k.bytes.length, 0);
@@ -108,5 +116,6 @@ export function packEncodedImages(samples: readonly EncodedSample[], classNames:
     labels,
     skipped,
     uniformSize,
+    typicalSize: summarizeSizes(sizes, 'all'),
   };
 }

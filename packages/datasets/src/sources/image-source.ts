@@ -1,5 +1,6 @@
 import type { ImageStore } from '../image-store';
 import type { BadImage } from './encoded-images';
+import type { TypicalSize } from './typical-size';
 
 /** What every source hands to the dataset: images, labels, class names, and what was left out. */
 export interface LoadedSource {
@@ -10,8 +11,8 @@ export interface LoadedSource {
   readonly skipped: BadImage[];
   /** Known when every image has one size (raw pixel sources always). */
   readonly uniformSize: { width: number; height: number } | undefined;
-  /** For images left on disk: the size shared by a sample of them, when they agree (a guess for defaults only). */
-  readonly typicalSize?: { width: number; height: number } | undefined;
+  /** For image folders and archives: the most common (or median) size of their images, for defaults only. */
+  readonly typicalSize?: TypicalSize | undefined;
   /** A short description for messages and the preprocessing record, e.g. 'cifar10 train (/data/cifar-10-batches-bin)'. */
   readonly description: string;
   /** The family of data: decides default augmentation. */

@@ -16,6 +16,28 @@ export function normaliseMemberName(name: string): string {
   return n;
 }
 
+/**
+ * The member's name, normalised, after refusing names that point outside the archive's tree: an absolute
+ * name once became a class of its own ('tmp') and merged the real classes into one. Nothing is ever
+ * extracted, but the classes must be exactly the archive's top-level directories, so the whole archive is
+ * refused rather than the member quietly renamed or dropped.
+ */
+export function checkedMemberName(raw: string, archive: string): string {
+  const name = normaliseMemberName(raw);
+  const absolute = name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(name);
+  const climbs = name.split(/[\\/]/).includes('..');
+  if (absolute || climbs) {
+    const what = absolute ? 'has an absolute name' : "climbs out of the archive's tree with '..'";
+    throw new DatasetError(
+      'UNSAFE_ARCHIVE',
+      `${archive}: member ${JSON.stringify(raw)} ${what}; an image-folder archive must hold relative paths inside it, ` +
+        `so it is refused (nothing was extracted). Re-create it from inside the folder, e.g. tar -cf data.tar -C <folder> .`,
+      { file: `${archive}:${raw}` },
+    );
+  }
+  return name;
+}
+
 const utf8 = new TextDecoder('utf-8');
 
 /** What the next header's name or size is replaced by (GNU long names, pax headers). */
@@ -95,7 +117,7 @@ export class TarParser {
     if (header.type === 'L' || header.type === 'x') {
       meta = header.type;
     } else {
-      const name = normaliseMemberName(this.override.name ?? header.name);
+      const name = checkedMemberName(this.override.name ?? header.name, this.archive);
       this.override = {};
       if (header.type === '0' || header.type === '7') entry = { name, kind: 'file', size, offset };
       else if (header.type === '5') entry = { name, kind: 'directory', size: 0, offset };

@@ -2,7 +2,7 @@ import { createReadStream, openSync, readSync, closeSync, fstatSync } from 'node
 import { createGunzip } from 'node:zlib';
 import { DatasetError, describeCause } from '../errors';
 import { BLOCK, isZeroBlock, parsePaxRecords, parseTarHeader } from './tar-header';
-import { normaliseMemberName, TarParser, type TarEntry } from './tar-parser';
+import { checkedMemberName, TarParser, type TarEntry } from './tar-parser';
 
 const CHUNK = 1 << 20;
 
@@ -72,7 +72,7 @@ export function indexTar(archive: string): TarEntry[] {
           if (pax.size !== undefined) override.size = pax.size;
         }
       } else {
-        const name = normaliseMemberName(override.name ?? header.name);
+        const name = checkedMemberName(override.name ?? header.name, archive);
         override = {};
         if (header.type === '0' || header.type === '7') entries.push({ name, kind: 'file', size, offset });
         else if (header.type === '5') entries.push({ name, kind: 'directory', size: 0, offset });

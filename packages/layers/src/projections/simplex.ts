@@ -9,7 +9,14 @@ import type { ProjectionKind } from './types';
 export const simplexKind: ProjectionKind = {
   build(inputDim, units) {
     const dim = units - 1;
-    if (units < 2 || dim > inputDim) throw polytopeTooLarge('simplex', units, dim, inputDim, 'units − 1');
+    // One class has no simplex (it would span 0 dimensions): say what the geometry needs instead.
+    if (units < 2) {
+      throw new Error(
+        `FixedClassifier: a simplex needs at least 2 classes (its C vertices span C − 1 dimensions), got units = ${units}. ` +
+          'Classify into 2 or more classes, or use matrix \'hadamard\' or \'orthogonal\'.',
+      );
+    }
+    if (dim > inputDim) throw polytopeTooLarge('simplex', units, dim, inputDim, 'units − 1');
     const vertices = new Float64Array(dim * units);
     const lift = Math.sqrt(units / dim);
     for (let r = 1; r <= dim; r++) {

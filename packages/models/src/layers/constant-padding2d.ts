@@ -1,7 +1,6 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import type { Kwargs, LayerArgs } from './tfjs-types';
 
 type Shape = Array<number | null>;
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { evaluateRun } from '../evaluate-run';
-import { nonNegativeInteger, oneOf, positiveInteger } from './options';
+import { forCommandLine, nonNegativeInteger, oneOf, positiveInteger } from './options';
 
 export function registerEval(program: Command): void {
   program
@@ -11,10 +11,15 @@ export function registerEval(program: Command): void {
     .option('--split <name>', 'split of the source: test, train or validation', oneOf('--split', ['test', 'train', 'validation'] as const), 'test')
     .option('--batch-size <n>', 'images per batch', positiveInteger('--batch-size'), 256)
     .option('--workers <n>', 'decoding worker threads', nonNegativeInteger('--workers'))
-    .action(async (flags: { run: string; dataset?: string; split: 'test' | 'train' | 'validation'; batchSize: number; workers?: number }) => {
+    .option('--on-bad-image <policy>', "image folders: 'skip' or 'error' on an unreadable file (default: the run's own --on-bad-image)", oneOf('--on-bad-image', ['skip', 'error'] as const))
+    .action(async (flags: { run: string; dataset?: string; split: 'test' | 'train' | 'validation'; batchSize: number; workers?: number; onBadImage?: 'skip' | 'error' }) => {
       const { selectBackend } = await import('../select-backend');
       await selectBackend('auto');
-      const result = await evaluateRun(flags.run, flags);
-      process.stdout.write(JSON.stringify(result) + '\n');
+      try {
+        const result = await evaluateRun(flags.run, flags);
+        process.stdout.write(JSON.stringify(result) + '\n');
+      } catch (error) {
+        throw forCommandLine(error);
+      }
     });
 }

@@ -41,3 +41,15 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
     return value as T;
   };
 }
+
+/**
+ * An error reworded for the command line: @fixclf/datasets advises its API option `onBadImage:
+ * 'skip'` for an unreadable image, which a CLI user passes as --on-bad-image skip.
+ */
+export function forCommandLine(error: unknown): unknown {
+  const e = error as { code?: unknown; message?: unknown };
+  if (e?.code !== 'BAD_IMAGE' || typeof e.message !== 'string') return error;
+  // Drops the API's advice, a parenthesis that may hold one nested parenthesis of its own.
+  const message = e.message.replace(/\s*\((?:[^()]|\([^()]*\))*onBadImage(?:[^()]|\([^()]*\))*\)/g, '');
+  return new Error(`${message} (pass --on-bad-image skip to leave such files out and count them)`, { cause: error });
+}

@@ -2,9 +2,10 @@ import { listModels } from '@fixclf/models';
 import { MATRIX_KINDS } from '@fixclf/layers';
 import { type Command, Option } from 'commander';
 import { REGIME_NAMES, type RegimeName } from '../optim/schedules';
+import { type Precision, PRECISIONS } from '../precision';
 import { trainRun } from '../run';
 import { BACKEND_CHOICES, type BackendChoice } from '../select-backend';
-import { nonNegativeInteger, nonNegativeNumber, oneOf, positiveInteger, positiveNumber } from './options';
+import { forCommandLine, nonNegativeInteger, nonNegativeNumber, oneOf, positiveInteger, positiveNumber } from './options';
 
 const CLASSIFIERS = ['learned', ...MATRIX_KINDS] as const;
 
@@ -26,6 +27,9 @@ interface TrainFlags {
   backend: BackendChoice;
   workers?: number;
   syntheticSize?: number;
+  onBadImage?: 'skip' | 'error';
+  deterministic?: boolean;
+  precision?: Precision;
 }
 
 export function registerTrain(program: Command): void {
@@ -33,28 +37,67 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('Train a network with a learned or a fixed classifier; writes checkpoints, metrics.jsonl/csv and run.json to --out.')
     .requiredOption('--model <name>', `network: ${listModels().join(', ')}`, oneOf('--model', listModels()))
-    .option('--dataset <source>', "cifar10, cifar100, synthetic, or a path to a CIFAR directory, an image folder or an image-folder .tar/.tar.gz", 'synthetic')
+    .option('--dataset <source>', "cifar10, cifar100, synthetic, or a path to a CIFAR directory, an image folder or an image-folder .tar/.tar.gz, with at least two classes (a path beside or below --out is recorded relative to it)", 'synthetic')
     .option('--classifier <kind>', `classifier head: ${CLASSIFIERS.join(', ')}`, oneOf('--classifier', CLASSIFIERS), 'hadamard')
-    .requiredOption('--out <dir>', 'run directory (must be new or empty, unless --resume)')
+    .requiredOption('--out <dir>', 'run directory (must be new or empty, unless --resume; one whose run stopped before its first checkpoint starts again)')
     .addOption(new Option('--regime <name>', 'learning-rate regime (default: cifar for images ≤ 64 px, else imagenet)').choices(REGIME_NAMES))
-    .option('--epochs <n>', "epochs (default: the regime's: cifar 164, imagenet 90, cosine/onecycle 30)", positiveInteger('--epochs'))
+    .option('--epochs <n>', "epochs (default: the regime's: cifar 164, imagenet 90, cosine/onecycle 30); with --resume, a new total extends the run (recorded in run.json)", positiveInteger('--epochs'))
     .option('--lr <rate>', "(peak) learning rate (default: the regime's)", positiveNumber('--lr'))
     .option('--batch-size <n>', "images per step (default: the regime's: 128, imagenet 256)", positiveInteger('--batch-size'))
     .option('--weight-decay <wd>', "weight decay, PyTorch semantics (default: the regime's)", nonNegativeNumber('--weight-decay'))
     .option('--seed <n>', 'seed of weights, data order and augmentation', nonNegativeInteger('--seed'), 0)
     .option('--validation <what>', "'test' (the source's test split), a hold-out fraction such as 0.1, or 'none' (default: test for cifar10/cifar100/synthetic, else 0.1)")
-    .option('--alpha <value>', "initial α of a fixed classifier (default: the layer's)", positiveNumber('--alpha'))
+    .option('--alpha <value>', "initial α of a fixed classifier (default: the layer's); refused with --classifier learned", positiveNumber('--alpha'))
     .option('--alpha-decay', 'decay the fixed classifier’s α with the other weights, as the paper does', true)
     .option('--no-alpha-decay', 'exclude the fixed classifier’s α from weight decay')
-    .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .option('--resume', 'continue the run in --out from its newest complete checkpoint, at the exact step', false)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--workers <n>', 'decoding worker threads', nonNegativeInteger('--workers'))
     .option('--synthetic-size <n>', 'synthetic dataset: number of training images', positiveInteger('--synthetic-size'))
+    .option(
+      '--on-bad-image <policy>',
+      "image folders: 'error' stops at an unreadable or non-image file, 'skip' leaves such files out and counts them (default: error; recorded in run.json for --resume and eval)",
+      oneOf('--on-bad-image', ['skip', 'error'] as const),
+    )
+    .option('--deterministic', 'bit-identical numbers run to run and across Ctrl-C + --resume: a fixed oneDNN thread count (see below); recorded in run.json and kept by --resume')
+    .addOption(
+      new Option(
+        '--precision <p>',
+        "convolutions and matmuls in fp32, or in bf16 with fp32 accumulation (weights and optimizer stay fp32); bf16 needs the onednn backend and runs fp32, with a warning, on a CPU without AVX512-BF16 or AMX. Default: fp32 (over FIXCLF_ONEDNN_PRECISION); recorded in run.json, kept by --resume and eval",
+      ).choices(PRECISIONS),
+    )
+    .addHelpText('after', `
+Resuming:
+  --resume takes the run's epochs, regime, batch size, lr, weight decay, --on-bad-image,
+  --deterministic and --precision from its run.json when they are left out. Of these only --epochs may be given a
+  new value (a longer or shorter run, recorded in run.json's history; not fewer epochs than done);
+  the others are refused when they differ. Step milestones scale with --epochs and never fall on
+  epoch 0: the first epoch always trains at the regime's lr.
+
+Reproducibility:
+  By default oneDNN's thread count follows the machine's load, so sums are split differently from
+  run to run: the same command gives the same numbers to about 4 digits, and a Ctrl-C + --resume
+  lands within ~1e-3 of an uninterrupted run. --deterministic fixes the count (FIXCLF_ONEDNN_THREADS,
+  else every core; a resumed run keeps its recorded count), so on the same machine and backend
+  repeated runs and interrupted-and-resumed runs give bit-identical metrics. The cpu backend is
+  single-threaded and always deterministic; the tfjs-node backends cannot be, and are refused.`)
+    .addHelpText('after', `
+Interruptions:
+  Ctrl-C stops within one training step (or validation batch), saves a checkpoint of that exact
+  position and exits with status 130; the same command with --resume continues with the remaining
+  batches. A second Ctrl-C quits at once without saving (the previous checkpoint stays).
+  A kill (even kill -9) at any point leaves a directory that --resume continues and eval reads:
+  every finished epoch is in metrics.jsonl/csv exactly once after the resume. One process at a time
+  trains a directory (lock file .fixclf.lock, taken over when its process is dead).`)
     .action(async (flags: TrainFlags) => {
       const validation = parseValidation(flags.validation);
       const controller = new AbortController();
       const onSigint = () => {
-        if (controller.signal.aborted) process.exit(130);
+        if (controller.signal.aborted) {
+          // process.exit still runs the 'exit' handlers: the run directory's lock is released.
+          process.stderr.write(`\nfixclf: quitting without saving; the last checkpoint in ${flags.out} stays.\n`);
+          process.exit(130);
+        }
         process.stderr.write('\nfixclf: stopping after this step and saving a checkpoint (Ctrl-C again to quit without saving)…\n');
         controller.abort();
       };
@@ -78,12 +121,17 @@ export function registerTrain(program: Command): void {
           backend: flags.backend,
           workers: flags.workers,
           syntheticSize: flags.syntheticSize,
+          onBadImage: flags.onBadImage,
+          deterministic: flags.deterministic,
+          precision: flags.precision,
           signal: controller.signal,
         });
         if (result.interrupted) {
           process.stderr.write(`fixclf: interrupted; checkpoint saved in ${flags.out}. Continue with the same command and --resume.\n`);
           process.exitCode = 130;
         }
+      } catch (error) {
+        throw forCommandLine(error);
       } finally {
         process.off('SIGINT', onSigint);
       }

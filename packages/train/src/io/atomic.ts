@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { interruptionPoint } from './test-hooks';
 
 /** Writes a file so that readers see the old content or the new, never a partial one. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
@@ -11,21 +12,38 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 /**
  * Replaces directory `dir` with the files written by `fill` into a fresh temporary sibling: the
  * new directory appears whole or not at all, and the old one is only removed once it has.
+ *
+ * Two renames cannot be one atomic step: a process killed between them leaves the old directory
+ * as `<dir>.old-*` and the new, complete one as `.<dir>.tmp-*`, and no `<dir>`. Callers that must
+ * survive that (checkpoints: see findCheckpoint) mark a complete temporary directory inside `fill`
+ * and recover from these names.
  */
 export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const parent = path.dirname(dir);
   await fs.mkdir(parent, { recursive: true });
   const tmp = await fs.mkdtemp(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  let old: string | null = null;
   try {
     await fill(tmp);
-    const old = `${dir}.old-${process.pid}`;
-    const hadOld = await exists(dir);
-    if (hadOld) await fs.rename(dir, old);
+    if (await exists(dir)) {
+      // A unique name: an earlier process with the same pid may have left its own `.old-` behind.
+      old = await uniqueSibling(`${dir}.old-${process.pid}`);
+      await fs.rename(dir, old);
+      interruptionPoint('between-renames');
+    }
     await fs.rename(tmp, dir);
-    if (hadOld) await fs.rm(old, { recursive: true, force: true });
   } catch (error) {
+    if (old != null && !(await exists(dir))) await fs.rename(old, dir).catch(() => undefined);
     await fs.rm(tmp, { recursive: true, force: true });
     throw error;
+  }
+  if (old != null) await fs.rm(old, { recursive: true, force: true });
+}
+
+async function uniqueSibling(base: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    const candidate = i === 0 ? base : `${base}-${i}`;
+    if (!(await exists(candidate))) return candidate;
   }
 }
 

@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { exists, writeFileAtomic } from '../io/atomic';
+import { interruptionPoint } from '../io/test-hooks';
 
 /** One line of a run's log: what happened in one epoch. */
 export interface EpochRecord {
@@ -25,29 +27,64 @@ export const METRICS_JSONL = 'metrics.jsonl';
 export const METRICS_CSV = 'metrics.csv';
 
 /**
- * Appends epoch records to metrics.jsonl and metrics.csv in a run directory. On resume the logs are
- * cut back to the epochs the checkpoint holds, so they never show an epoch twice.
+ * Appends epoch records to metrics.jsonl and metrics.csv in a run directory. The checkpoint is the
+ * reference: it holds every finished epoch's record and is saved before the line is appended, so
+ * on resume `repair` makes both logs hold exactly the checkpoint's epochs (appending what a kill cut
+ * off, dropping what lies beyond). Logs are never rewritten in place: a rewrite goes to a temporary
+ * file renamed over the log, so a kill leaves the old log or the new one, each whole.
  */
 export class MetricsLog {
   constructor(private readonly dir: string) {}
 
+  /** Makes both logs hold exactly `records`, one line each; leaves a log that already does untouched. */
+  async repair(records: EpochRecord[]): Promise<void> {
+    const jsonl = renderJsonl(records);
+    const csv = renderCsv(records);
+    const jsonlFile = path.join(this.dir, METRICS_JSONL);
+    const csvFile = path.join(this.dir, METRICS_CSV);
+    if ((await readText(jsonlFile)) !== jsonl) {
+      await writeFileAtomic(jsonlFile, jsonl);
+      interruptionPoint('during-log-rewrite');
+    }
+    if ((await readText(csvFile)) !== csv) await writeFileAtomic(csvFile, csv);
+  }
+
+  /**
+   * For checkpoints of older versions, which hold no records: keeps the logged epochs up to
+   * `epochs` (each once) and returns them.
+   */
   async truncateTo(epochs: number): Promise<EpochRecord[]> {
-    const kept = (await readMetrics(this.dir)).filter((r) => r.epoch <= epochs);
-    await fs.writeFile(path.join(this.dir, METRICS_JSONL), kept.map((r) => JSON.stringify(r) + '\n').join(''));
-    await fs.writeFile(path.join(this.dir, METRICS_CSV), [COLUMNS.join(','), ...kept.map(csvLine)].join('\n') + '\n');
+    const kept: EpochRecord[] = [];
+    for (const r of await readMetrics(this.dir)) {
+      if (r.epoch <= epochs && !kept.some((k) => k.epoch === r.epoch)) kept.push(r);
+    }
+    await this.repair(kept);
     return kept;
   }
 
   async append(record: EpochRecord): Promise<void> {
     await fs.appendFile(path.join(this.dir, METRICS_JSONL), JSON.stringify(record) + '\n');
+    interruptionPoint('between-metrics-files');
     const csv = path.join(this.dir, METRICS_CSV);
-    let header = '';
-    try {
-      await fs.access(csv);
-    } catch {
-      header = COLUMNS.join(',') + '\n';
-    }
+    const header = (await exists(csv)) ? '' : COLUMNS.join(',') + '\n';
     await fs.appendFile(csv, header + csvLine(record) + '\n');
+  }
+}
+
+function renderJsonl(records: EpochRecord[]): string {
+  return records.map((r) => JSON.stringify(r) + '\n').join('');
+}
+
+function renderCsv(records: EpochRecord[]): string {
+  return [COLUMNS.join(','), ...records.map(csvLine)].join('\n') + '\n';
+}
+
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }
 

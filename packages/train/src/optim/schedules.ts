@@ -66,6 +66,16 @@ export function oneCycleSchedule({
   };
 }
 
+/**
+ * Milestones at fractions of `epochs`, rounded, and never before epoch 1: a milestone m applies
+ * from epoch index m on, so one rounded down to 0 (81/164 of 1 epoch is 0.49) would cut the very
+ * first epoch's rate tenfold. Clamping to 1 keeps epoch 0 at the regime's lr; milestones at or past
+ * `epochs` never apply, as in an unscaled run that stops early.
+ */
+export function scaledMilestones(fractions: readonly number[], epochs: number): number[] {
+  return fractions.map((f) => Math.max(1, Math.round(f * epochs)));
+}
+
 /** A training regime: the schedule and the hyper-parameters that go with it. */
 export interface Regime {
   name: string;
@@ -92,7 +102,7 @@ export function regime(name: RegimeName, overrides: { epochs?: number; lr?: numb
       // He et al. / the paper: lr 0.1, ÷10 at epochs 81 and 122 of 164, wd 1e-4, batch 128, momentum 0.9.
       const epochs = overrides.epochs ?? 164;
       const lr = overrides.lr ?? 0.1;
-      const milestones = [Math.round((81 / 164) * epochs), Math.round((122 / 164) * epochs)];
+      const milestones = scaledMilestones([81 / 164, 122 / 164], epochs);
       return {
         name, epochs, batchSize: overrides.batchSize ?? 128, momentum: 0.9, weightDecay: overrides.weightDecay ?? 1e-4, nesterov: false,
         schedule: stepSchedule({ lr, milestones }),
@@ -102,7 +112,7 @@ export function regime(name: RegimeName, overrides: { epochs?: number; lr?: numb
     case 'imagenet': {
       const epochs = overrides.epochs ?? 90;
       const lr = overrides.lr ?? 0.1;
-      const milestones = [Math.round(epochs / 3), Math.round((2 * epochs) / 3)];
+      const milestones = scaledMilestones([1 / 3, 2 / 3], epochs);
       return {
         name, epochs, batchSize: overrides.batchSize ?? 256, momentum: 0.9, weightDecay: overrides.weightDecay ?? 1e-4, nesterov: false,
         schedule: stepSchedule({ lr, milestones }),

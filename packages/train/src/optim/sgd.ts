@@ -9,6 +9,27 @@ export interface SgdOptions {
   nesterov?: boolean;
   /** Weights (by variable name) that get no weight decay. Default: none — the paper decays every weight, α included. */
   noWeightDecay?: (name: string) => boolean;
+  /**
+   * Use the active backend's fused update when it has one (@fixclf/backend-onednn: every weight in one
+   * native call, same semantics); false always takes the TF.js ops below. Default true.
+   */
+  fused?: boolean;
+}
+
+/** A backend that updates every weight in one call (@fixclf/backend-onednn's OneDnnBackend.fusedSgdUpdate). */
+interface FusedSgdBackend {
+  fusedSgdUpdate(
+    variables: readonly tf.Variable[],
+    gradients: readonly tf.Tensor[],
+    buffers: readonly (tf.Variable | null)[],
+    options: { lr: number; momentum: number; weightDecay: readonly number[]; nesterov: boolean },
+  ): (tf.Variable | null)[];
+}
+
+/** The active backend when it offers a fused update (found by shape: this package does not import the backend). */
+function fusedBackend(): FusedSgdBackend | null {
+  const backend = tf.backend() as Partial<FusedSgdBackend>;
+  return typeof backend.fusedSgdUpdate === 'function' ? (backend as FusedSgdBackend) : null;
 }
 
 /**
@@ -23,6 +44,7 @@ export class SGD {
   readonly weightDecay: number;
   readonly nesterov: boolean;
   private readonly noWeightDecay: (name: string) => boolean;
+  private readonly fused: boolean;
   private readonly buffers = new Map<string, tf.Variable>();
 
   constructor(
@@ -33,6 +55,7 @@ export class SGD {
     this.weightDecay = options.weightDecay ?? 0;
     this.nesterov = options.nesterov ?? false;
     this.noWeightDecay = options.noWeightDecay ?? (() => false);
+    this.fused = options.fused ?? true;
     if (!(this.momentum >= 0 && this.momentum < 1)) throw new Error(`SGD: momentum must be in [0, 1), got ${this.momentum}.`);
     if (!(this.weightDecay >= 0)) throw new Error(`SGD: weightDecay must be ≥ 0, got ${this.weightDecay}.`);
     if (this.nesterov && this.momentum === 0) throw new Error('SGD: Nesterov momentum needs momentum > 0.');
@@ -45,6 +68,8 @@ export class SGD {
 
   /** One update with learning rate `lr`; `grads` maps variable names to gradients. */
   step(grads: tf.NamedTensorMap, lr: number): void {
+    const backend = this.fused ? fusedBackend() : null;
+    if (backend !== null && this.stepFused(backend, grads, lr)) return;
     for (const w of this.variables) {
       const g = grads[w.name];
       if (g == null) continue; // a weight the loss does not reach
@@ -67,6 +92,34 @@ export class SGD {
         w.assign(tf.sub(w, tf.mul(update, lr)));
       });
     }
+  }
+
+  /**
+   * The same update as step()'s TF.js ops, for every weight in one call of the backend; false (nothing
+   * done) when a weight or gradient is not float32.
+   */
+  private stepFused(backend: FusedSgdBackend, grads: tf.NamedTensorMap, lr: number): boolean {
+    const variables: tf.Variable[] = [];
+    const gradients: tf.Tensor[] = [];
+    for (const w of this.variables) {
+      const g = grads[w.name];
+      if (g == null) continue; // a weight the loss does not reach
+      if (w.dtype !== 'float32' || g.dtype !== 'float32') return false;
+      variables.push(w);
+      gradients.push(g);
+    }
+    if (variables.length === 0) return true;
+    const buffers = variables.map((w) => this.buffers.get(w.name) ?? null);
+    const after = backend.fusedSgdUpdate(variables, gradients, buffers, {
+      lr,
+      momentum: this.momentum,
+      weightDecay: variables.map((w) => (this.noWeightDecay(w.name) ? 0 : this.weightDecay)),
+      nesterov: this.nesterov,
+    });
+    after.forEach((buffer, i) => {
+      if (buffer !== null && buffer !== buffers[i]) this.buffers.set(variables[i]!.name, buffer);
+    });
+    return true;
   }
 
   /**

@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { fixedClassifier, type FixedClassifier } from '@fixclf/layers';
+
+export interface TrainTrace {
+  /** Softmax cross-entropy of each step's batch, before that step's update. */
+  loss: number[];
+  /** α (the FixedClassifier's 'scale') after each step; alpha[0] is the initial value. */
+  alpha: number[];
+}
+
+const FEATURES = 20;
+const CLASSES = 8;
+const BATCH = 64;
+
+/** α of a FixedClassifier: its weight named 'scale'. */
+export function alphaOf(layer: FixedClassifier): number {
+  const scale = layer.weights.find((w) => w.originalName.split('/').pop() === 'scale');
+  if (!scale) throw new Error('FixedClassifier has no scale weight');
+  return (scale.read().dataSync() as Float32Array)[0]!;
+}
+
+/** A small model ending in fixedClassifier: dense 64 + ReLU, then the fixed Hadamard head (logits). */
+export function buildModel(seed = 1): { model: tf.Sequential; head: FixedClassifier } {
+  const head = fixedClassifier({ units: CLASSES, matrix: 'hadamard', seed });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [FEATURES], units: 64, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }) }),
+      head,
+    ],
+  });
+  return { model, head };
+}
+
+/**
+ * Synthetic data: CLASSES Gaussian clusters in FEATURES dimensions (seeded). Returns a sampler of
+ * [xs, one-hot ys] batches; the caller disposes them.
+ */
+function clusters(seed: number): (step: number) => [tf.Tensor2D, tf.Tensor2D] {
+  const centres = tf.keep(tf.randomNormal([CLASSES, FEATURES], 0, 1.5, 'float32', seed));
+  return (step) =>
+    tf.tidy(() => {
+      const labels = tf.randomUniformInt([BATCH], 0, CLASSES, seed + 1 + step) as tf.Tensor1D;
+      const xs = tf.gather(centres, labels).add(tf.randomNormal([BATCH, FEATURES], 0, 1, 'float32', seed + 100003 + step)) as tf.Tensor2D;
+      return [xs, tf.oneHot(labels, CLASSES).toFloat() as tf.Tensor2D];
+    });
+}
+
+/** Trains a fresh model `steps` steps with Adam, reporting after each step (and yielding a frame). */
+export async function trainFixedClassifier(steps: number, onStep: (trace: TrainTrace) => void, seed = 1): Promise<TrainTrace> {
+  const { model, head } = buildModel(seed);
+  const sample = clusters(seed);
+  const optimizer = tf.train.adam(0.02);
+  const trace: TrainTrace = { loss: [], alpha: [alphaOf(head)] };
+  try {
+    for (let step = 0; step < steps; step++) {
+      const [xs, ys] = sample(step);
+      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true);
+      trace.loss.push((await loss!.data())[0]!);
+      trace.alpha.push(alphaOf(head));
+      tf.dispose([xs, ys]);
+      loss!.dispose();
+      onStep(trace);
+      await tf.nextFrame();
+    }
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+  return trace;
+}
+
+/** Loss (left axis, blue) and α (right axis, orange) per step on a canvas. */
+export function drawTrace(canvas: HTMLCanvasElement, trace: TrainTrace, steps: number): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const { width, height } = canvas;
+  const pad = { left: 48, right: 48, top: 12, bottom: 24 };
+  ctx.clearRect(0, 0, width, height);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.strokeStyle = '#ccc';
+  ctx.strokeRect(pad.left, pad.top, width - pad.left - pad.right, height - pad.top - pad.bottom);
+  const x = (i: number): number => pad.left + (i / Math.max(1, steps)) * (width - pad.left - pad.right);
+  const series = (values: number[], offset: number, colour: string, side: 'left' | 'right'): void => {
+    if (values.length === 0) return;
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const span = hi - lo || 1;
+    const y = (v: number): number => pad.top + (1 - (v - lo) / span) * (height - pad.top - pad.bottom);
+    ctx.strokeStyle = colour;
+    ctx.fillStyle = colour;
+    ctx.beginPath();
+    values.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i + offset), y(v)) : ctx.lineTo(x(i + offset), y(v))));
+    ctx.stroke();
+    ctx.textAlign = side === 'left' ? 'right' : 'left';
+    const tx = side === 'left' ? pad.left - 4 : width - pad.right + 4;
+    ctx.fillText(hi.toFixed(3), tx, pad.top + 10);
+    ctx.fillText(lo.toFixed(3), tx, height - pad.bottom);
+  };
+  // loss[i] is measured at step i (before its update); alpha[i] after i updates.
+  series(trace.loss, 0, '#4a7bd0', 'left');
+  series(trace.alpha, 0, '#e07a00', 'right');
+  ctx.fillStyle = '#555';
+  ctx.textAlign = 'center';
+  ctx.fillText(`step (loss in blue, α in orange)`, width / 2, height - 6);
+}

@@ -1,0 +1,137 @@
+import { promises as fs, readFileSync, unlinkSync } from 'node:fs';
+import * as os from 'node:os';
+
+/** Who holds a lock: written into the lock file when it is taken. */
+export interface LockOwner {
+  pid: number;
+  hostname: string;
+  startedAt: string;
+}
+
+export interface HeldLock {
+  readonly file: string;
+  readonly owner: LockOwner;
+  /** Removes the lock file if it is still ours. Synchronous, so it also works in an 'exit' handler. */
+  release(): void;
+}
+
+/** Thrown when another live process holds the lock. */
+export class LockedError extends Error {
+  constructor(
+    message: string,
+    readonly owner: LockOwner,
+  ) {
+    super(message);
+    this.name = 'LockedError';
+  }
+}
+
+/**
+ * Takes the lock file `file` for `what` (a phrase naming the locked thing, for messages). The file
+ * is created whole and exclusively: written under a temporary name, then hard-linked to `file`,
+ * which, like open(O_CREAT | O_EXCL), fails when `file` exists, so of two processes exactly one
+ * gets it; unlike O_EXCL and a write, no reader ever sees the lock file empty. A lock left by a dead process on
+ * this host is taken over (with a line to `log`); one held by a live process, or by any process on
+ * another host (whose liveness cannot be checked from here), is an error naming it. The lock is
+ * released by `release()` and, as a last resort, when the process exits (process.exit included).
+ */
+export async function acquireLock(file: string, what: string, log: (line: string) => void): Promise<HeldLock> {
+  const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString() };
+  const text = JSON.stringify(owner) + '\n';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, text);
+    try {
+      await fs.link(tmp, file);
+      return held(file, owner, text);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+    const current = await readOwner(file);
+    if (current === 'gone') continue; // released meanwhile: try again
+    if (current === 'unreadable') {
+      throw new Error(`${file}, the lock of ${what}, is not a fixclf lock (no pid, hostname and start time in it). If no fixclf process uses ${what}, delete ${file}.`);
+    }
+    if (!isStale(current)) {
+      throw new LockedError(
+        `${what} is in use by another fixclf process (pid ${current.pid} on ${current.hostname}, since ${current.startedAt}; lock ${file}). ` +
+          `Wait for it to finish or stop it${current.hostname === owner.hostname ? '' : ' (it runs on another host, so this one cannot tell whether it still does)'}; ` +
+          `if no such process is running any more, delete ${file}.`,
+        current,
+      );
+    }
+    // Stale (or torn by a kill while it was written): move it aside under a name of our own, check
+    // that what we moved is still the stale lock and not one a competing process just took, drop it.
+    const aside = `${file}.stale-${process.pid}-${attempt}`;
+    try {
+      await fs.rename(file, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    const moved = await readOwner(aside);
+    if (moved !== 'gone' && moved !== 'unreadable' && !sameOwner(moved, current)) {
+      // A live lock taken between our read and our rename: put it back unless someone else already has.
+      await fs.link(aside, file).catch(() => undefined);
+      await fs.rm(aside, { force: true });
+      continue;
+    }
+    await fs.rm(aside, { force: true });
+    log(`fixclf: taking over the lock of ${what} left by pid ${current.pid} (since ${current.startedAt}), which is no longer running.`);
+  }
+  throw new Error(`Could not take the lock ${file} of ${what}: other processes keep taking it. Try again.`);
+}
+
+function held(file: string, owner: LockOwner, text: string): HeldLock {
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    process.off('exit', release);
+    try {
+      // Never remove a lock that is not ours any more (taken over after this process looked dead).
+      if (readFileSync(file, 'utf8') === text) unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.on('exit', release);
+  return { file, owner, release };
+}
+
+async function readOwner(file: string): Promise<LockOwner | 'gone' | 'unreadable'> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
+  }
+  try {
+    const o = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof o.pid === 'number' && typeof o.hostname === 'string' && typeof o.startedAt === 'string') {
+      return { pid: o.pid, hostname: o.hostname, startedAt: o.startedAt };
+    }
+  } catch {
+    // Falls through: not JSON.
+  }
+  return 'unreadable';
+}
+
+function sameOwner(a: LockOwner, b: LockOwner): boolean {
+  return a.pid === b.pid && a.hostname === b.hostname && a.startedAt === b.startedAt;
+}
+
+/** A lock of this host whose process no longer exists. */
+function isStale(owner: LockOwner): boolean {
+  if (owner.hostname !== os.hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

@@ -1,0 +1,309 @@
+// Issue 10, items 8–14 (train side): every wrong or hostile input fails fast with a message naming
+// the argument, the value and the fix; nothing is silently ignored or lost.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readMetrics, regime } from '../src';
+import { recordDataset, runDataset } from '../src/run-files';
+import { fixclfChild, fixclfHere, learningFigures, makeImageFolder } from './fixtures/cli-child';
+import { registerTinyModel } from './fixtures/tiny-model.mjs';
+
+let dir: string;
+beforeAll(() => registerTinyModel());
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-hostile-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** A tiny synthetic run: 64 images, 2 steps an epoch, no validation; a second or two. */
+const tiny = (out: string, ...extra: string[]) =>
+  ['train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '64', '--batch-size', '32', '--regime', 'onecycle', '--validation', 'none', '--out', out, ...extra];
+
+const readRunJson = async (run: string) => JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8'));
+
+describe('item 8: --backend cpu', () => {
+  it('trains on the cpu backend when it is named, in a fresh process where nothing else registered it', async () => {
+    const run = path.join(dir, 'cpu');
+    const result = await fixclfChild([...tiny(run, '--epochs', '1', '--backend', 'cpu')]);
+    expect(result.stderr).not.toContain("Backend name 'cpu' not found");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^backend: cpu \(requested: pure JavaScript/);
+    expect(result.stderr).not.toContain('looks like you are running TensorFlow.js in Node.js');
+    expect((await readRunJson(run)).backend).toBe('cpu');
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1]);
+  });
+});
+
+describe('item 9: --out that cannot be a directory', () => {
+  it('--out /proc/x fails at once instead of retrying mkdir forever', async () => {
+    const result = await fixclfChild(tiny('/proc/x'), { killAfterMs: 30_000 });
+    expect(result.code).toBe(1); // null: killed, i.e. it hung
+    expect(result.stderr).toContain('fixclf: --out /proc/x: cannot create the directory /proc/x');
+    expect(result.stderr).toContain('choose a directory on a writable file system');
+  });
+
+  it('fails within a second, before loading data, for /proc/x, a file, a path under a file, a non-empty directory and ""', async () => {
+    const file = path.join(dir, 'a-file');
+    await fs.writeFile(file, 'not a directory');
+    const cases: [string, string][] = [
+      ['/proc/x', '--out /proc/x: cannot create the directory /proc/x (this file system does not allow new directories here; ENOENT)'],
+      [file, `--out ${file} is a file, not a directory: give a new or empty directory`],
+      [path.join(file, 'run'), `--out ${path.join(file, 'run')}: ${file} is a file, so no directory can be made under it; choose another --out.`],
+      // Not a run, not empty: refused before a dataset (perhaps a download) is loaded.
+      [dir, `${dir} is not empty (a-file); choose an empty or new --out.`],
+      ['', '--out is empty: give the run\'s directory.'],
+    ];
+    for (const [out, message] of cases) {
+      const result = await fixclfHere(...tiny(out, '--epochs', '1'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toContain('EEXIST:');
+      expect(result.stdout).not.toContain('backend:'); // refused before anything was loaded
+      expect(result.milliseconds).toBeLessThan(1000);
+    }
+    expect(await fs.readFile(file, 'utf8')).toBe('not a directory');
+  }, 10_000);
+});
+
+describe('item 11: fewer than two classes', () => {
+  it('refuses a one-class dataset, naming it and its class count, and creates no run directory', async () => {
+    const images = path.join(dir, 'one-class');
+    await makeImageFolder(images, ['cats'], 8);
+    const run = path.join(dir, 'run');
+    const result = await fixclfHere('train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--out', run);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`--dataset ${images}: image folder ${images}`);
+    expect(result.stderr).toContain("has 1 class ('cats'); training a classifier needs at least two.");
+    expect(await fs.readdir(dir)).toEqual(['one-class']);
+  });
+});
+
+describe('item 12: clear messages', () => {
+  it('names a torn run.json or checkpoint state.json and says what to do, and never trains over them', async () => {
+    const run = path.join(dir, 'run');
+    expect((await fixclfHere(...tiny(run, '--epochs', '1'))).code).toBe(0);
+    const runJson = path.join(run, 'run.json');
+    const whole = await fs.readFile(runJson, 'utf8');
+    await fs.writeFile(runJson, whole.slice(0, whole.length / 2));
+    for (const args of [tiny(run, '--epochs', '2', '--resume'), ['eval', '--run', run]]) {
+      const result = await fixclfHere(...args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`fixclf: ${runJson} is damaged (`);
+      expect(result.stderr).toContain('Restore it from a backup or version control, or train again into a new --out.');
+    }
+    await fs.writeFile(runJson, whole);
+
+    const state = path.join(run, 'checkpoint', 'state.json');
+    const stateText = await fs.readFile(state, 'utf8');
+    await fs.writeFile(state, stateText.slice(0, 10));
+    // With --resume and without it (which used to read a torn checkpoint as none and start over).
+    for (const extra of [['--resume'], []]) {
+      const result = await fixclfHere(...tiny(run, '--epochs', '2', ...extra));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`fixclf: ${state} is damaged (`);
+      expect(result.stderr).toContain(`the checkpoint in ${path.join(run, 'checkpoint')} cannot be resumed. Restore`);
+    }
+    expect(await fs.readFile(state, 'utf8')).toBe(stateText.slice(0, 10));
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1]);
+  });
+
+  it('--on-bad-image: the error names the flag; skip trains without the file, and eval of the run skips it too', async () => {
+    const images = path.join(dir, 'images');
+    await makeImageFolder(images, ['a', 'b'], 8, { 'a/broken.png': 'not an image at all' });
+    const run = path.join(dir, 'run');
+    const args = ['train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--validation', '0.25', '--out', run];
+
+    const refused = await fixclfHere(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${path.join(images, 'a', 'broken.png')}: `);
+    expect(refused.stderr).toContain('(pass --on-bad-image skip to leave such files out and count them)');
+    expect(refused.stderr).not.toContain('onBadImage');
+
+    const bad = await fixclfHere(...args, '--on-bad-image', 'sometimes');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--on-bad-image must be one of skip, error, got 'sometimes'.");
+
+    const skipped = await fixclfHere(...args, '--on-bad-image', 'skip');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toContain(`data: left out 1 unreadable file (--on-bad-image skip), first ${path.join(images, 'a', 'broken.png')}`);
+    // 16 good images, a quarter held out.
+    expect(skipped.stdout).toContain('12 training images, 4 validation images, 2 classes');
+    expect((await readRunJson(run)).onBadImage).toBe('skip');
+
+    // eval rebuilds the hold-out with the run's own policy: the same 4 images, the same figures.
+    const evaluated = await fixclfHere('eval', '--run', run, '--split', 'validation');
+    expect(evaluated.code).toBe(0);
+    const result = JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!);
+    const last = (await readMetrics(run)).at(-1)!;
+    expect(result.count).toBe(4);
+    expect(result.top1).toBeCloseTo(last.valTop1!, 6);
+
+    const strict = await fixclfHere('eval', '--run', run, '--split', 'validation', '--on-bad-image', 'error');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('(pass --on-bad-image skip to leave such files out and count them)');
+  });
+});
+
+describe('item 13: small silent mistakes', () => {
+  it('scaled step milestones never fall on epoch 0: the first epoch trains at the regime lr', () => {
+    // The unscaled milestones, as fractions of the regime's own length.
+    const fractions = { cifar: [81 / 164, 122 / 164], imagenet: [30 / 90, 60 / 90] } as const;
+    for (const name of ['cifar', 'imagenet'] as const) {
+      for (let epochs = 1; epochs <= 200; epochs++) {
+        const r = regime(name, { epochs, lr: 0.1 });
+        const milestones = fractions[name].map((f) => Math.max(1, Math.round(f * epochs)));
+        expect(r.description).toBe(`SGD lr 0.1 ÷10 at epochs ${milestones.join(', ')} of ${epochs}`);
+        for (let epoch = 0; epoch < epochs; epoch++) {
+          const expected = 0.1 * 0.1 ** milestones.filter((m) => epoch >= m).length;
+          expect(r.schedule({ epoch, step: 0, stepsPerEpoch: 10 })).toBeCloseTo(expected, 12);
+        }
+        expect(r.schedule({ epoch: 0, step: 0, stepsPerEpoch: 10 })).toBe(0.1);
+      }
+    }
+    // The reported case: --epochs 1 with the cifar regime used to put a milestone at 0 (lr 0.01).
+    expect(regime('cifar', { epochs: 1 }).description).toBe('SGD lr 0.1 ÷10 at epochs 1, 1 of 1');
+    // The paper's lengths are unchanged.
+    expect(regime('cifar').description).toBe('SGD lr 0.1 ÷10 at epochs 81, 122 of 164');
+    expect(regime('imagenet').description).toBe('SGD lr 0.1 ÷10 at epochs 30, 60 of 90');
+  });
+
+  it('refuses --alpha with --classifier learned instead of ignoring it', async () => {
+    const run = path.join(dir, 'run');
+    const result = await fixclfHere(...tiny(run, '--classifier', 'learned', '--alpha', '3'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--alpha 3 (scale) sets the α of a fixed classifier, but --classifier learned has none: drop --alpha, or choose a fixed classifier (hadamard,');
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('records an --epochs change on resume in run.json, refuses fewer epochs than done and other regime changes', async () => {
+    const run = path.join(dir, 'run');
+    expect((await fixclfHere(...tiny(run, '--epochs', '1'))).code).toBe(0);
+    const extended = await fixclfHere(...tiny(run, '--epochs', '2', '--resume'));
+    expect(extended.code).toBe(0);
+    expect(extended.stdout).toContain('resume: epochs 1 → 2 after epoch 1 (recorded in run.json)');
+    const config = await readRunJson(run);
+    expect(config.regime.epochs).toBe(2);
+    expect(config.regime.description).toBe(regime('onecycle', { epochs: 2 }).description);
+    expect(config.history).toEqual([{ at: expect.any(String), epoch: 1, change: 'epochs 1 → 2' }]);
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2]);
+
+    const shorter = await fixclfHere(...tiny(run, '--epochs', '1', '--resume'));
+    expect(shorter.code).toBe(1);
+    expect(shorter.stderr).toContain(`--epochs 1: the run in ${run} has already completed 2 epochs; give --epochs 2 or more (or leave it out) to resume it.`);
+
+    const otherLr = await fixclfHere(...tiny(run, '--lr', '0.5', '--resume'));
+    expect(otherLr.code).toBe(1);
+    expect(otherLr.stderr).toContain(`Cannot resume ${run} with --lr 0.5 (the run's: its regime's default): of the regime, only --epochs may change`);
+
+    // Left out, the regime's settings are the run's own: nothing left to train, nothing changed.
+    const same = await fixclfHere('train', '--model', 'tiny', '--synthetic-size', '64', '--validation', 'none', '--out', run, '--resume');
+    expect(same.code).toBe(0);
+    expect((await readRunJson(run)).history).toHaveLength(1);
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2]);
+  });
+
+  it('eval --split train of a synthetic run uses the run’s --synthetic-size', async () => {
+    const run = path.join(dir, 'run');
+    expect((await fixclfHere('train', '--model', 'tiny', '--synthetic-size', '96', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '1', '--validation', 'none', '--out', run)).code).toBe(0);
+    const result = await fixclfHere('eval', '--run', run, '--split', 'train');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!).count).toBe(96);
+  });
+
+  it('records a dataset beside the run directory relative to it, so the pair can move; reads old absolute paths', async () => {
+    const project = path.join(dir, 'project');
+    const images = path.join(project, 'images');
+    await makeImageFolder(images, ['a', 'b'], 8);
+    const run = path.join(project, 'run');
+    expect((await fixclfHere('train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--validation', '0.25', '--out', run)).code).toBe(0);
+    const config = await readRunJson(run);
+    expect(config).toMatchObject({ dataset: '../images', datasetRelativeTo: 'run' });
+    expect(JSON.stringify(config)).not.toContain(`"dataset":"${images}"`);
+    const last = (await readMetrics(run)).at(-1)!;
+
+    // Move the directory holding both (as a clone of a repository would put them elsewhere).
+    const moved = path.join(dir, 'moved');
+    await fs.rename(project, moved);
+    const movedRun = path.join(moved, 'run');
+    const evaluated = await fixclfHere('eval', '--run', movedRun, '--split', 'validation');
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!).top1).toBeCloseTo(last.valTop1!, 6);
+
+    // A run.json of before: an absolute path and no datasetRelativeTo.
+    const { datasetRelativeTo: _relative, ...old } = config;
+    await fs.writeFile(path.join(movedRun, 'run.json'), JSON.stringify({ ...old, dataset: path.join(moved, 'images') }, null, 2));
+    const fromOld = await fixclfHere('eval', '--run', movedRun, '--split', 'validation');
+    expect(fromOld.code).toBe(0);
+    expect(JSON.parse(fromOld.stdout.trim().split('\n').at(-1)!).count).toBe(4);
+    // …and resuming it with the same data keeps its recorded form (the run's identity).
+    const resumed = await fixclfHere('train', '--model', 'tiny', '--dataset', path.join(moved, 'images'), '--batch-size', '4', '--epochs', '1', '--validation', '0.25', '--out', movedRun, '--resume');
+    expect(resumed.code).toBe(0);
+    expect((await readRunJson(movedRun)).dataset).toBe(path.join(moved, 'images'));
+  });
+
+  it('recordDataset / runDataset: names stay, paths beside or below go relative, others absolute', () => {
+    const run = path.resolve('/data/runs/r1');
+    expect(recordDataset('cifar10', run)).toEqual({ dataset: 'cifar10' });
+    expect(recordDataset('/data/runs/images', run)).toEqual({ dataset: '../images', datasetRelativeTo: 'run' });
+    expect(recordDataset('/data/runs/r1/own-data', run)).toEqual({ dataset: 'own-data', datasetRelativeTo: 'run' });
+    expect(recordDataset('/data/cifar.tar', run)).toEqual({ dataset: path.resolve('/data/cifar.tar') });
+    expect(recordDataset('relative/images', undefined)).toEqual({ dataset: path.resolve('relative/images') });
+    expect(runDataset({ dataset: '../images', datasetRelativeTo: 'run' }, '/elsewhere/runs/r1')).toBe(path.resolve('/elsewhere/runs/images'));
+    expect(runDataset({ dataset: '/old/absolute' }, '/elsewhere/runs/r1')).toBe('/old/absolute');
+    expect(runDataset({ dataset: 'synthetic' }, '/elsewhere/runs/r1')).toBe('synthetic');
+  });
+});
+
+describe('item 14: --deterministic', () => {
+  const figures = async (run: string) => learningFigures(run);
+
+  it('two runs give bit-identical metrics, recorded in run.json (onednn when built, else cpu)', async () => {
+    const runs = [path.join(dir, 'a'), path.join(dir, 'b')];
+    const args = (out: string) => ['train', '--model', 'tiny', '--synthetic-size', '256', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '2', '--validation', '0.25', '--deterministic', '--out', out];
+    const results = [];
+    // One after the other, in fresh processes, as a user would repeat a run.
+    for (const run of runs) results.push(await fixclfChild(args(run)));
+    for (const result of results) expect(result.code).toBe(0);
+    const backend = /^backend: (\w+)/.exec(results[0]!.stdout)![1]!;
+    expect(['onednn', 'cpu']).toContain(backend);
+    const config = await readRunJson(runs[0]!);
+    expect(config.deterministic).toBe(true);
+    expect(config.threads).toBe(backend === 'onednn' ? Number(process.env.FIXCLF_ONEDNN_THREADS) || os.availableParallelism() : null);
+    const [a, b] = [await figures(runs[0]!), await figures(runs[1]!)];
+    expect(a).toHaveLength(2);
+    expect(b).toStrictEqual(a); // every bit: toStrictEqual compares numbers with Object.is
+  });
+
+  it('an interrupted and resumed run ends bit-identical to an uninterrupted one', async () => {
+    const args = (out: string) => ['train', '--model', 'tiny', '--synthetic-size', '2048', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '4', '--validation', 'none', '--deterministic', '--out', out];
+    const whole = path.join(dir, 'whole');
+    expect((await fixclfChild(args(whole))).code).toBe(0);
+
+    const cut = path.join(dir, 'cut');
+    let sent = false;
+    const interrupted = await fixclfChild(args(cut), {
+      onStdout: (all, kill) => {
+        if (!sent && /epoch {3}1 \|/.test(all)) {
+          sent = true;
+          kill('SIGINT');
+        }
+      },
+    });
+    expect(interrupted.code).toBe(130);
+    const state = JSON.parse(await fs.readFile(path.join(cut, 'checkpoint', 'state.json'), 'utf8'));
+    expect(state.epoch).toBeLessThan(4);
+    // Resumed without repeating --deterministic: run.json's setting is kept.
+    const resumed = await fixclfChild([...args(cut).filter((a) => a !== '--deterministic'), '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^backend: \w+ \(.*\); deterministic/);
+    expect(await figures(cut)).toStrictEqual(await figures(whole));
+  });
+
+  it('refuses a tfjs-node backend, whose thread pool it cannot fix', async () => {
+    const result = await fixclfHere(...tiny(path.join(dir, 'run'), '--backend', 'tensorflow', '--deterministic'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--backend tensorflow cannot run --deterministic: its thread pool sets the order of sums, which --deterministic cannot fix; use --backend onednn or cpu, or drop --deterministic.');
+  });
+});

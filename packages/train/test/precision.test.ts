@@ -1,0 +1,104 @@
+// fixclf train --precision bf16|fp32: recorded in run.json, taken again by --resume and eval, refused
+// where it cannot mean anything (bf16 off onednn, another precision on resume).
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { main } from '../src/cli/main';
+import { registerTinyModel } from './fixtures/tiny-model.mjs';
+
+type OneDnn = typeof import('@fixclf/backend-onednn');
+let onednn: OneDnn | null = null;
+try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: skipped where the addon is not built
+  onednn = require('@fixclf/backend-onednn') as OneDnn;
+} catch {
+  onednn = null;
+}
+// bf16 runs (and is recorded) only where the CPU has it; elsewhere fp32 is what runs and is recorded.
+const bf16Here = onednn !== null && (() => {
+  onednn.setPrecision('bf16');
+  const here = onednn.getPrecision() === 'bf16';
+  onednn.setPrecision('fp32');
+  return here;
+})();
+
+let dir: string;
+beforeAll(() => registerTinyModel());
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-precision-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+  onednn?.setPrecision('fp32');
+});
+
+async function fixclf(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    process.exitCode = undefined;
+    const code = await main(['node', 'fixclf', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+const tinyTrain = (out: string, ...extra: string[]) =>
+  fixclf('train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '64', '--batch-size', '32',
+    '--regime', 'onecycle', '--epochs', '1', '--lr', '0.05', '--out', out, ...extra);
+
+const runJson = async (run: string) => JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')) as { precision?: string; regime: { epochs: number } };
+
+(onednn ? describe : describe.skip)('--precision on onednn', () => {
+  it('records the precision, keeps it on --resume, refuses another, and eval uses it', async () => {
+    const run = path.join(dir, 'bf16');
+    const trained = await tinyTrain(run, '--backend', 'onednn', '--precision', 'bf16');
+    expect(trained.code).toBe(0);
+    const expected = bf16Here ? 'bf16' : 'fp32';
+    expect((await runJson(run)).precision).toBe(expected);
+    if (bf16Here) expect(trained.stdout).toMatch(/precision: bf16 convolutions and matmuls/);
+
+    const clash = await tinyTrain(run, '--backend', 'onednn', '--precision', expected === 'bf16' ? 'fp32' : 'bf16', '--epochs', '2', '--resume');
+    expect(clash.code).not.toBe(0);
+    expect(clash.stderr).toMatch(new RegExp(`Cannot resume .* with --precision \\w+: the run was trained with --precision ${expected}\\. Leave --precision out\\.`));
+
+    onednn!.setPrecision('fp32');
+    const resumed = await tinyTrain(run, '--backend', 'onednn', '--epochs', '2', '--resume');
+    expect(resumed.code).toBe(0);
+    expect(onednn!.getPrecision()).toBe(expected);
+    expect((await runJson(run)).precision).toBe(expected);
+
+    onednn!.setPrecision('fp32');
+    const evaluated = await fixclf('eval', '--run', run);
+    expect(evaluated.code).toBe(0);
+    expect(onednn!.getPrecision()).toBe(expected);
+  });
+
+  it('defaults to fp32, whatever precision was set before', async () => {
+    const run = path.join(dir, 'fp32');
+    onednn!.setPrecision('bf16');
+    expect((await tinyTrain(run, '--backend', 'onednn')).code).toBe(0);
+    expect((await runJson(run)).precision).toBe('fp32');
+    expect(onednn!.getPrecision()).toBe('fp32');
+  });
+});
+
+describe('--precision elsewhere', () => {
+  it('bf16 is refused on the cpu backend, naming the fix', async () => {
+    const result = await tinyTrain(path.join(dir, 'cpu'), '--backend', 'cpu', '--precision', 'bf16');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/--precision bf16 runs on the onednn backend, but the backend is cpu: use --backend onednn, or --precision fp32\./);
+  });
+
+  it('an unknown precision is refused by the parser', async () => {
+    const result = await tinyTrain(path.join(dir, 'x'), '--precision', 'fp16');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/--precision <p>' argument 'fp16' is invalid\. Allowed choices are fp32, bf16/);
+  });
+});

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// The consumer fixture: what a user outside the monorepo gets. Packs the published packages that
+// a library user imports (hadamard, layers, models, datasets) with `pnpm pack`, checks what each
+// tarball holds, installs the tarballs and @tensorflow/tfjs 4.22.0 with npm into a fresh project,
+// then type-checks the probes in fixture/ with --strict (no skipLibCheck) under nodenext ESM,
+// nodenext CommonJS and bundler resolution, and runs them through the ESM and CJS entry points.
+//
+// Not covered here: @fixclf/backend-onednn (its install compiles the oneDNN addon, minutes on CI)
+// and @fixclf/train, whose optional dependency is that package; publint and attw check both.
+//
+// npm uses its own persistent cache (npm_config_cache, default ~/.npm) and --prefer-offline, so
+// only the first run downloads TF.js. FIXCLF_CONSUMER_KEEP=1 keeps the project (its path is printed).
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const PACKAGES = ['hadamard', 'layers', 'models', 'datasets'];
+const TFJS_VERSION = '4.22.0';
+const started = Date.now();
+const failures = [];
+
+function log(message) {
+  console.log(`[consumer ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+}
+function check(condition, message) {
+  if (!condition) failures.push(message);
+}
+
+/** Runs a command; resolves with its output, rejects with the output in the message. */
+function run(command, args, cwd, env = process.env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`${path.basename(command)} ${args.join(' ')} (in ${cwd}) exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/**
+ * tsc on one probe configuration. skipLibCheck is off so that an unresolvable import in our .d.ts
+ * is an error (with it on, the import silently becomes `any`); TF.js 4.22's own declarations do not
+ * pass --strict without skipLibCheck (TS2411 in tfjs-layers' keras_format, `Long` in tfjs-core), so
+ * errors located in node_modules/@tensorflow/ are counted and ignored. Every other error fails.
+ */
+async function typeCheck(tsc, mode) {
+  const output = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsc, '-p', `tsconfig.${mode}.json`, '--pretty', 'false'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.stderr.on('data', (chunk) => (text += chunk));
+    child.on('error', reject);
+    child.on('close', () => resolve(text));
+  });
+  const errors = output.split('\n').filter((line) => /^\S.*: error TS\d+/.test(line) || /^error TS\d+/.test(line));
+  const ours = errors.filter((line) => !line.startsWith('node_modules/@tensorflow/'));
+  if (ours.length > 0) throw new Error(`tsc ${mode}:\n${output.split('\n').filter((line) => !line.startsWith('node_modules/@tensorflow/')).join('\n')}`);
+  log(`tsc ${mode} ok (${errors.length} errors inside TF.js's own declarations ignored)`);
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'fixclf-consumer-'));
+const tarballDir = path.join(work, 'tarballs');
+const project = path.join(work, 'project');
+mkdirSync(tarballDir);
+mkdirSync(project);
+let passed = false;
+
+try {
+  // 1. Pack (pnpm rewrites workspace: ranges as the registry would see them).
+  for (const name of PACKAGES) {
+    await run('pnpm', ['pack', '--pack-destination', tarballDir], path.join(repoRoot, 'packages', name));
+  }
+  const tarballs = Object.fromEntries(
+    PACKAGES.map((name) => {
+      const file = readdirSync(tarballDir).find((f) => f.startsWith(`fixclf-${name}-`) && f.endsWith('.tgz'));
+      if (!file) throw new Error(`pnpm pack left no tarball for @fixclf/${name} in ${tarballDir}`);
+      return [name, path.join(tarballDir, file)];
+    }),
+  );
+  log(`packed ${PACKAGES.length} tarballs`);
+
+  // 2. What each tarball holds.
+  for (const [name, tarball] of Object.entries(tarballs)) {
+    const entries = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+      check(entries.includes(`package/${required}`), `@fixclf/${name}: tarball lacks ${required}`);
+    }
+    for (const entry of entries) {
+      check(!/^package\/(src|test|bench|node_modules)\//.test(entry), `@fixclf/${name}: tarball ships ${entry}`);
+      check(!entry.endsWith('ts-worker.cjs'), `@fixclf/${name}: tarball ships the test-only ${entry}`);
+    }
+    if (name === 'datasets') {
+      for (const worker of ['dist/worker.js', 'dist/worker.cjs']) check(entries.includes(`package/${worker}`), `@fixclf/datasets: tarball lacks ${worker}`);
+    }
+    // src/ is not shipped: the source maps must carry the sources themselves.
+    for (const map of entries.filter((entry) => entry.endsWith('.map'))) {
+      const { sources, sourcesContent } = JSON.parse(execFileSync('tar', ['-xzOf', tarball, map], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+      check(Array.isArray(sourcesContent) && sourcesContent.length === sources.length && sourcesContent.every((text) => typeof text === 'string'), `@fixclf/${name}: ${map} lacks sourcesContent`);
+    }
+    const license = execFileSync('tar', ['-xzOf', tarball, 'package/LICENSE'], { encoding: 'utf8' });
+    check(license.startsWith('MIT License') && license.includes('the fixclf authors'), `@fixclf/${name}: LICENSE is not the MIT licence of the fixclf authors`);
+    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    check(manifest.license === 'MIT', `@fixclf/${name}: license is ${manifest.license}`);
+    check(manifest.repository?.directory === `packages/${name}`, `@fixclf/${name}: repository.directory is ${manifest.repository?.directory}`);
+    check(typeof manifest.homepage === 'string' && typeof manifest.bugs?.url === 'string', `@fixclf/${name}: homepage or bugs missing`);
+    for (const field of ['dependencies', 'optionalDependencies']) {
+      for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
+        check(!String(range).startsWith('workspace:'), `@fixclf/${name}: ${field}.${dep} is ${range}`);
+        check(!dep.startsWith('@tensorflow/'), `@fixclf/${name}: ${dep} is a ${field} entry; TF.js must be a peer`);
+      }
+    }
+  }
+  if (failures.length > 0) throw new Error('tarball contents');
+  log('tarball contents ok');
+
+  // 3. A fresh npm project with the tarballs, TF.js and the @types/node the workspace builds with.
+  const typesNode = JSON.parse(readFileSync(createRequire(path.join(repoRoot, 'package.json')).resolve('@types/node/package.json'), 'utf8')).version;
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'fixclf-consumer', version: '0.0.0', private: true }, null, 2));
+  await run(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `@tensorflow/tfjs@${TFJS_VERSION}`, `@types/node@${typesNode}`, ...Object.values(tarballs)],
+    project,
+  );
+  log('npm install ok');
+  for (const name of PACKAGES) {
+    check(existsSync(path.join(project, 'node_modules', '@fixclf', name, 'LICENSE')), `@fixclf/${name}: no LICENSE once installed`);
+  }
+  // One copy of each TF.js package: the libraries take the user's TF.js, never their own.
+  const copies = {};
+  (function walk(dir) {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.name === '@tensorflow') for (const pkg of readdirSync(full)) copies[pkg] = (copies[pkg] ?? 0) + 1;
+      else if (entry.name === 'node_modules' || entry.name.startsWith('@')) walk(full);
+      else if (existsSync(path.join(full, 'node_modules'))) walk(path.join(full, 'node_modules'));
+    }
+  })(path.join(project, 'node_modules'));
+  for (const [pkg, count] of Object.entries(copies)) check(count === 1, `@tensorflow/${pkg} is installed ${count} times`);
+  check(copies['tfjs-core'] === 1, 'no @tensorflow/tfjs-core installed');
+
+  // 4. Type-check the probes (strict, no skipLibCheck) and run the smoke tests.
+  for (const file of readdirSync(path.join(here, 'fixture'))) cpSync(path.join(here, 'fixture', file), path.join(project, file));
+  cpSync(path.join(project, 'probe.ts'), path.join(project, 'probe.mts'));
+  cpSync(path.join(project, 'probe.ts'), path.join(project, 'probe.cts'));
+  const tsc = createRequire(path.join(repoRoot, 'package.json')).resolve('typescript/bin/tsc');
+  const results = await Promise.allSettled([
+    ...['esm', 'cjs', 'bundler'].map((mode) => typeCheck(tsc, mode)),
+    ...['smoke.mjs', 'smoke.cjs'].map((file) => run(process.execPath, [file], project).then(() => log(`${file} ok`))),
+  ]);
+  for (const result of results) if (result.status === 'rejected') failures.push(result.reason.message);
+  passed = failures.length === 0;
+} catch (error) {
+  if (failures.length === 0) failures.push(error instanceof Error ? error.message : String(error));
+} finally {
+  if (passed && process.env.FIXCLF_CONSUMER_KEEP !== '1') rmSync(work, { recursive: true, force: true });
+  else console.log(`consumer project kept in ${project}`);
+}
+
+if (!passed) {
+  console.error(`consumer fixture FAILED:\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+log('consumer fixture passed: hadamard, layers, models, datasets from their tarballs (nodenext ESM, nodenext CJS, bundler)');
