@@ -16,6 +16,8 @@ module.exports = function preset(dir, overrides = {}) {
     },
     moduleNameMapper: {
       '^@fixclf/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+      // Subpath exports ('@fixclf/hadamard/constructions'): each is the entry src/<subpath>.ts.
+      '^@fixclf/([a-z-]+)/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/$2.ts'),
     },
     ...overrides,
   };

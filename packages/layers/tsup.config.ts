@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.mjs';
 
-export default defineConfig(packageBuild());
+// Two entries: the layer, and '@fixclf/layers/serialization' (initializer/regularizer options of custom layers).
+export default defineConfig(packageBuild({ entry: { index: 'src/index.ts', serialization: 'src/serialization.ts' } }));

@@ -112,6 +112,11 @@ try {
     check(manifest.license === 'MIT', `@fixclf/${name}: license is ${manifest.license}`);
     check(manifest.repository?.directory === `packages/${name}`, `@fixclf/${name}: repository.directory is ${manifest.repository?.directory}`);
     check(typeof manifest.homepage === 'string' && typeof manifest.bugs?.url === 'string', `@fixclf/${name}: homepage or bugs missing`);
+    // Every file an `exports` condition names (subpath entry points such as @fixclf/hadamard/constructions too) ships.
+    const targets = (value) => (typeof value === 'string' ? [value] : Object.values(value ?? {}).flatMap(targets));
+    for (const [subpath, conditions] of Object.entries(manifest.exports ?? {})) {
+      for (const target of targets(conditions)) check(entries.includes(`package/${target.replace(/^\.\//, '')}`), `@fixclf/${name}: exports['${subpath}'] names ${target}, which the tarball lacks`);
+    }
     for (const field of ['dependencies', 'optionalDependencies']) {
       for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
         check(!String(range).startsWith('workspace:'), `@fixclf/${name}: ${field}.${dep} is ${range}`);

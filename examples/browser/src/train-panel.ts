@@ -12,11 +12,9 @@ const FEATURES = 20;
 const CLASSES = 8;
 const BATCH = 64;
 
-/** α of a FixedClassifier: its weight named 'scale'. */
+/** α of a FixedClassifier (its `scale`). */
 export function alphaOf(layer: FixedClassifier): number {
-  const scale = layer.weights.find((w) => w.originalName.split('/').pop() === 'scale');
-  if (!scale) throw new Error('FixedClassifier has no scale weight');
-  return (scale.read().dataSync() as Float32Array)[0]!;
+  return layer.getScale();
 }
 
 /** A small model ending in fixedClassifier: dense 64 + ReLU, then the fixed Hadamard head (logits). */

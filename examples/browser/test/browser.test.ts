@@ -41,7 +41,7 @@ describe('examples/browser in headless Chromium', () => {
   let reference: Awaited<ReturnType<typeof nodeReference>>;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} is missing: run `pnpm --filter @fixclf/example-browser build` first (`pnpm test` does)`);
+    if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} is missing: run pnpm --filter @fixclf/example-browser build first (pnpm test does)`);
     if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
     server = await serveStatic(dist);
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });

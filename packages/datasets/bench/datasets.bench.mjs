@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import sharp from 'sharp';
-import { generateSynthetic, openDataset, readTar, writeCifarDirectory } from '../dist/index.js';
+import { openDataset } from '../dist/index.js';
+import { generateSynthetic, readTar, writeCifarDirectory } from '../dist/internals.js';
 
 await tf.setBackend('cpu');
 const here = path.dirname(fileURLToPath(import.meta.url));

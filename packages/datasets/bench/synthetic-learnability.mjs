@@ -5,7 +5,8 @@
 // Or:  node bench/synthetic-learnability.mjs --export DIR   (CIFAR-format files for bench/synthetic-cnn-check.py)
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { generateSynthetic, openDataset, toTfDataset, writeCifarDirectory } from '../dist/index.js';
+import { openDataset, toTfDataset } from '../dist/index.js';
+import { generateSynthetic, writeCifarDirectory } from '../dist/internals.js';
 
 if (process.argv[2] === '--export') {
   const train = generateSynthetic({ split: 'train' });

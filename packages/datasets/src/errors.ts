@@ -14,7 +14,17 @@ export type DatasetErrorCode =
   | 'OFFLINE'
   | 'WORKER';
 
-/** Every error this package throws on bad input: it names the file (or argument) at fault. */
+/** Marks DatasetErrors across copies of this code: a global symbol on the prototype. */
+const BRAND = Symbol.for('@fixclf/datasets:DatasetError');
+
+/**
+ * Every error this package throws on bad input: it names the file (or argument) at fault.
+ *
+ * `instanceof DatasetError` checks a brand rather than the prototype chain, so it also holds for an error
+ * thrown by another copy of this class: the CommonJS build has one copy per entry point
+ * ('@fixclf/datasets' and '@fixclf/datasets/internals'), and a program may load the CommonJS and the ESM
+ * build side by side.
+ */
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
   readonly code: DatasetErrorCode;
@@ -26,7 +36,14 @@ export class DatasetError extends Error {
     this.code = code;
     this.file = options.file;
   }
+
+  /** `error instanceof DatasetError` by the brand; subclasses keep the ordinary prototype check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== DatasetError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
 }
+Object.defineProperty(DatasetError.prototype, BRAND, { value: true });
 
 export function invalidArgument(message: string): DatasetError {
   return new DatasetError('INVALID_ARGUMENT', message);

@@ -1,3 +1,5 @@
+// What a user of the datasets needs. The building blocks (tar reading, image decoding, downloads, seeded
+// random numbers, CIFAR writing, the synthetic generator, sample planning) are '@fixclf/datasets/internals'.
 export { openDataset, type DatasetSource, type OpenDatasetOptions } from './open-dataset';
 export { Dataset, type ArrayBatch, type Batch, type DatasetImage } from './dataset';
 export type { BatchOptions } from './batch-options';
@@ -8,25 +10,29 @@ export { DatasetError, type DatasetErrorCode } from './errors';
 export type { BadImage, BadImagePolicy } from './sources/encoded-images';
 export type { SplitName } from './sources/image-folder-layout';
 
-export * from './transforms/index';
+// Transforms, for the augmentation and evalTransforms options.
+export type {
+  CenterCropSpec,
+  NormalizeSpec,
+  RandomCropSpec,
+  RandomHorizontalFlipSpec,
+  RandomResizedCropSpec,
+  ResizeSpec,
+  Size2,
+  TransformSpec,
+} from './transforms/spec';
+export { centerCrop } from './transforms/center-crop';
+export { compose } from './transforms/compose';
+export { CIFAR_MEAN, CIFAR_STD, IMAGENET_MEAN, IMAGENET_STD, normalize } from './transforms/normalize';
+export { randomCrop } from './transforms/random-crop';
+export { randomHorizontalFlip } from './transforms/random-horizontal-flip';
+export { randomResizedCrop } from './transforms/random-resized-crop';
+export { resize } from './transforms/resize';
+export { cifarEval, cifarTrain, imagenetEval, imagenetTrain, type Normalization } from './transforms/presets';
 
-export {
-  CIFAR10_CLASSES,
-  CIFAR100_COARSE_CLASSES,
-  CIFAR100_FINE_CLASSES,
-  CIFAR_LAYOUT,
-  cifarRecordBytes,
-  type CifarVariant,
-} from './sources/cifar-format';
-export { encodeCifarRecords, writeCifarDirectory, type CifarRecords } from './sources/cifar-writer';
-export { CIFAR_REMOTE, ensureCifar, type EnsureCifarOptions } from './sources/cifar-remote';
-export { drawSyntheticImage, generateSynthetic, SYNTHETIC_CLASSES, SYNTHETIC_DEFAULT_SIZES } from './sources/synthetic';
-export { downloadFile, md5OfFile, type DownloadOptions } from './download';
+// Class names, and CIFAR's download and cache.
+export { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES, type CifarVariant } from './sources/cifar-format';
+export { SYNTHETIC_CLASSES } from './sources/synthetic';
+export { ensureCifar, type EnsureCifarOptions } from './sources/cifar-remote';
 export { progressBar, type DownloadProgress, type ProgressListener } from './progress';
 export { dataCacheDir } from './cache-dir';
-export { chooseDecoder, decodeImage, JPEG_JS_MAX_PIXELS } from './image/decode';
-export { inspectImage } from './image/inspect-image';
-export { indexTar, readTar } from './sources/tar-reader';
-export type { TarEntry } from './sources/tar-parser';
-export type { ImageInfo } from './image/image-info';
-export { mixSeed, mulberry32, permutation } from './random';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { dataCacheDir, DatasetError, downloadFile, ensureCifar, openDataset, progressBar, type DownloadProgress } from '../src/index';
+import { dataCacheDir, DatasetError, ensureCifar, openDataset, progressBar, type DownloadProgress } from '../src/index';
+import { downloadFile } from '../src/internals';
 import { mulberry32 } from '../src/random';
 import { writeCifarDirectory } from '../src/sources/cifar-writer';
 import { TestServer } from './support/http-server';

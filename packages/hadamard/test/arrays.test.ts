@@ -1,3 +1,4 @@
+import { hadamard, isHadamard, isSkewHadamard } from '@fixclf/hadamard';
 import {
   baumertHallUnits,
   cooperWallis,
@@ -6,9 +7,6 @@ import {
   differenceSetOrders,
   goethalsSeidelArray,
   halfProduct,
-  hadamard,
-  isHadamard,
-  isSkewHadamard,
   kronecker,
   miyamoto,
   supplementaryDifferenceSets,
@@ -17,7 +15,7 @@ import {
   williamsonHadamard,
   williamsonOrders,
   williamsonSequences,
-} from '@fixclf/hadamard';
+} from '@fixclf/hadamard/constructions';
 import { gram, nonZeroShifts, paf } from './helpers';
 
 describe('Williamson matrices', () => {

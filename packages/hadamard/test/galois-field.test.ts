@@ -1,4 +1,10 @@
-import { GaloisField, irreduciblePolynomial, isPrime, isPrimePower, primePower } from '@fixclf/hadamard';
+import {
+  GaloisField,
+  irreduciblePolynomial,
+  isPrime,
+  isPrimePower,
+  primePower,
+} from '@fixclf/hadamard/constructions';
 
 /** Coefficients (lowest first) of the element encoded as `value` in base p. */
 function coefficients(value: number, p: number, k: number): number[] {

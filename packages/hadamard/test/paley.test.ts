@@ -1,12 +1,5 @@
-import {
-  isHadamard,
-  isSymmetric,
-  jacobsthalMatrix,
-  paleyConferenceMatrix,
-  paleyI,
-  paleyII,
-  GaloisField,
-} from '@fixclf/hadamard';
+import { isHadamard, isSymmetric } from '@fixclf/hadamard';
+import { GaloisField, jacobsthalMatrix, paleyConferenceMatrix, paleyI, paleyII } from '@fixclf/hadamard/constructions';
 import { gram } from './helpers';
 
 describe('Paley constructions', () => {

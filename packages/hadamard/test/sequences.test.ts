@@ -8,7 +8,7 @@ import {
   turynTypeSequences,
   tMatrices,
   isTMatrices,
-} from '@fixclf/hadamard';
+} from '@fixclf/hadamard/constructions';
 import { TURYN_SEQUENCES, TURYN_TYPE_SEQUENCES } from '../src/data/turyn-sequences';
 import { parseSigns } from '../src/sequences';
 import { nonZeroShifts, npaf, paf } from './helpers';

@@ -1,4 +1,5 @@
-import { hadamard, isHadamard, isSymmetric, sylvester } from '@fixclf/hadamard';
+import { hadamard, isHadamard, isSymmetric } from '@fixclf/hadamard';
+import { sylvester } from '@fixclf/hadamard/constructions';
 import { sylvesterEntry } from './helpers';
 
 describe('Sylvester matrices', () => {

@@ -1,4 +1,5 @@
-import { hadamard, isHadamard, isSkewHadamard, paleyI, paleyII } from '@fixclf/hadamard';
+import { hadamard, isHadamard, isSkewHadamard } from '@fixclf/hadamard';
+import { paleyI, paleyII } from '@fixclf/hadamard/constructions';
 import { gram, rng } from './helpers';
 
 /** H·Hᵀ = n·I by direct multiplication, the definition isHadamard must agree with. */

@@ -16,7 +16,14 @@ import { normalizedHadamard } from './ops/normalized-hadamard';
 import { l2Normalize } from './ops/l2-normalize';
 import { buildProjection, isMatrixKind, projectionKind, MATRIX_KINDS, type MatrixKind, type Projection } from './projections';
 import { randomSeed } from './random';
-import { reviveObject, serializeObject, type SerializedObject } from './serialization';
+import {
+  resolveInitializer,
+  resolveRegularizer,
+  serializeObject,
+  type InitializerIdentifier,
+  type RegularizerIdentifier,
+  type SerializedObject,
+} from './serialization';
 
 export interface FixedClassifierLayerArgs extends LayerArgs {
   /** Number of classes: the output dimension. */
@@ -32,11 +39,18 @@ export interface FixedClassifierLayerArgs extends LayerArgs {
   trainableScale?: boolean;
   /** Whether to add a learned bias (default true). */
   useBias?: boolean;
-  /** Bias initializer. Default: U(±1/√units) for 'hadamard' (as the reference), zeros otherwise. */
-  biasInitializer?: Initializer;
-  /** Regularizer of α (the paper decays α with the rest of the network). */
-  scaleRegularizer?: Regularizer;
-  biasRegularizer?: Regularizer;
+  /**
+   * Bias initializer: an instance (`tf.initializers.zeros()`) or its name ('zeros'), as tfjs-layers'
+   * own layers take it. Default: U(±1/√units) for 'hadamard' (as the reference), zeros otherwise.
+   */
+  biasInitializer?: Initializer | InitializerIdentifier | SerializedObject;
+  /**
+   * Regularizer of α: an instance (`tf.regularizers.l2({ l2: 1e-4 })`) or a name ('l1', 'l2', 'l1l2':
+   * factor 0.01). The paper decays α with the rest of the network.
+   */
+  scaleRegularizer?: Regularizer | RegularizerIdentifier | SerializedObject;
+  /** Regularizer of the bias, as `scaleRegularizer`. */
+  biasRegularizer?: Regularizer | RegularizerIdentifier | SerializedObject;
   /** Seed of random matrices ('orthogonal') and of the default bias initializer. */
   seed?: number;
   /** ε in x / (‖x‖₂ + ε). Default 1e-8, as the reference. */
@@ -62,13 +76,40 @@ export interface ProjectionSummary {
 }
 
 /**
+ * Marks FixedClassifier instances across copies of this package: a global symbol on the prototype,
+ * whose value is the version of the accessor API (`scaleVariable`, `getScale`, …) the copy provides.
+ */
+const BRAND = Symbol.for('@fixclf/layers:FixedClassifier');
+const BRAND_VERSION = 1;
+
+/**
  * The fixed classifier of Hoffer, Hubara & Soudry (ICLR 2018): a drop-in replacement for the last
  * Dense layer computing `y = α · normalize(x) · P + b`, where P ([inputDim, units]) is a fixed,
  * never-trained matrix, α a single learned scalar and b a learned bias. Its only weights are α
  * ('scale') and b ('bias'); P is rebuilt from the config (and seed) and never saved.
+ *
+ * α is called `scale` throughout the API (the option, the weight, `scaleVariable`, `getScale()`),
+ * as in the reference implementation; the `fixclf` CLI and its logs call it `alpha`.
  */
 export class FixedClassifier extends layers.Layer {
+  /** The serialization name: saved models refer to the layer by it. */
   static className = 'FixedClassifier';
+
+  /**
+   * Whether `value` is a FixedClassifier, also one made by another copy of @fixclf/layers (two
+   * versions in node_modules, or the CommonJS build beside the ESM one, or a model loaded with
+   * `tf.loadLayersModel`, which builds the layer with whichever copy registered the class last).
+   * `instanceof FixedClassifier` gives the same answer.
+   */
+  static isFixedClassifier(value: unknown): value is FixedClassifier {
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === BRAND_VERSION;
+  }
+
+  /** `x instanceof FixedClassifier` by the brand; subclasses keep the ordinary prototype check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== FixedClassifier) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return FixedClassifier.isFixedClassifier(value);
+  }
 
   readonly units: number;
   readonly matrix: MatrixKind;
@@ -121,9 +162,9 @@ export class FixedClassifier extends layers.Layer {
     this.useBias = args.useBias ?? true;
     this.seed = args.seed ?? randomSeed();
     this.epsilon = epsilon;
-    this.biasInitializer = reviveObject<Initializer>(args.biasInitializer as Initializer | SerializedObject, 'initializer');
-    this.scaleRegularizer = reviveObject<Regularizer>(args.scaleRegularizer as Regularizer | SerializedObject, 'regularizer');
-    this.biasRegularizer = reviveObject<Regularizer>(args.biasRegularizer as Regularizer | SerializedObject, 'regularizer');
+    this.biasInitializer = resolveInitializer(args.biasInitializer, 'FixedClassifier biasInitializer');
+    this.scaleRegularizer = resolveRegularizer(args.scaleRegularizer, 'FixedClassifier scaleRegularizer');
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, 'FixedClassifier biasRegularizer');
     this.supportsMasking = false;
   }
 
@@ -192,6 +233,20 @@ export class FixedClassifier extends layers.Layer {
     return this.mixTensor ? matMul(z, this.mixTensor) : z;
   }
 
+  /**
+   * α's variable (the weight named 'scale', a scalar): to read it, exclude it from weight decay, or
+   * watch it train. Needs a built layer (a layer in a model is built).
+   */
+  get scaleVariable(): LayerVariable {
+    if (!this.scaleWeight) throw new Error(`FixedClassifier '${this.name}': scaleVariable needs a built layer.`);
+    return this.scaleWeight;
+  }
+
+  /** The current value of α. Needs a built layer. */
+  getScale(): number {
+    return this.scaleVariable.read().dataSync()[0]!;
+  }
+
   /** The fixed matrix P, shape [inputDim, units] like a Dense kernel. The caller disposes it. */
   getProjection(): Tensor2D {
     if (!this.projection) throw new Error(`FixedClassifier '${this.name}': getProjection() needs a built layer.`);
@@ -233,6 +288,7 @@ export class FixedClassifier extends layers.Layer {
     return { ...config, ...super.getConfig() };
   }
 }
+Object.defineProperty(FixedClassifier.prototype, BRAND, { value: BRAND_VERSION });
 serialization.registerClass(FixedClassifier);
 
 /** Creates a FixedClassifier layer, in the style of `tf.layers.dense`. */

@@ -1,4 +1,4 @@
-import { fixedClassifier, MATRIX_KINDS, type FixedClassifierLayerArgs, type MatrixKind } from '@fixclf/layers';
+import { fixedClassifier, isMatrixKind, MATRIX_KINDS, type FixedClassifierLayerArgs, type MatrixKind } from '@fixclf/layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { BuildContext } from './build-context';
 import { normal, pytorchLinearDefault } from './initializers';
@@ -14,14 +14,22 @@ export type FixedClassifierConfig = Omit<FixedClassifierLayerArgs, 'units'> & { 
  * 'orthogonal', 'simplex', 'orthoplex', 'cube'): the fixed classifier of @fixclf/layers with its
  * defaults. An object: a full FixedClassifier config.
  */
-export type ClassifierSpec = 'learned' | MatrixKind | FixedClassifierConfig;
+export type ClassifierSpec = ClassifierKind | FixedClassifierConfig;
 
-export const classifierKinds: readonly string[] = ['learned', ...MATRIX_KINDS];
+/** A classifier by name: 'learned' (a Dense layer) or one of the matrix kinds of @fixclf/layers. */
+export type ClassifierKind = 'learned' | MatrixKind;
+
+/** Every `ClassifierKind`: 'learned', then @fixclf/layers' `MATRIX_KINDS`. */
+export const classifierKinds: readonly ClassifierKind[] = Object.freeze(['learned', ...MATRIX_KINDS]);
+
+export function isClassifierKind(value: unknown): value is ClassifierKind {
+  return value === 'learned' || isMatrixKind(value);
+}
 
 function fixedConfig(spec: ClassifierSpec): FixedClassifierConfig | null {
   if (typeof spec === 'string') {
     if (spec === 'learned') return null;
-    if ((MATRIX_KINDS as readonly string[]).includes(spec)) return { matrix: spec };
+    if (isMatrixKind(spec)) return { matrix: spec };
   } else if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
     return spec;
   }

@@ -1,3 +1,4 @@
+import { FixedClassifier } from '@fixclf/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 type Layer = tfl.layers.Layer;
@@ -38,21 +39,29 @@ function kernelArea(layer: Layer): number {
   return Array.isArray(k) ? k.reduce((a, b) => a * b, 1) : k * k;
 }
 
-function layerMacs(layer: Layer): number {
+/** What the multiply-adds of a layer are computed like, or null for a layer without any that count. */
+function macKind(layer: Layer): 'Conv2D' | 'DepthwiseConv2D' | 'GroupedConv2D' | 'Dense' | null {
+  // A fixed classifier is counted as the [inputDim] × [inputDim, units] product of the Dense layer it replaces.
+  if (FixedClassifier.isFixedClassifier(layer)) return 'Dense';
   const className = layer.getClassName();
-  if (!['Conv2D', 'DepthwiseConv2D', 'GroupedConv2D', 'Dense', 'FixedClassifier'].includes(className)) return 0;
+  return className === 'Conv2D' || className === 'DepthwiseConv2D' || className === 'GroupedConv2D' || className === 'Dense' ? className : null;
+}
+
+function layerMacs(layer: Layer): number {
+  const kind = macKind(layer);
+  if (kind === null) return 0;
   const input = concreteShape(layer.getInputAt(0) as tfl.SymbolicTensor, layer);
   const output = concreteShape(layer.getOutputAt(0) as tfl.SymbolicTensor, layer);
   const inChannels = input[input.length - 1] as number;
   const outElements = output.reduce((a, b) => a * b, 1);
-  switch (className) {
+  switch (kind) {
     case 'Conv2D':
       return outElements * kernelArea(layer) * inChannels;
     case 'GroupedConv2D':
       return (outElements * kernelArea(layer) * inChannels) / (layer.getConfig().groups as number);
     case 'DepthwiseConv2D':
       return outElements * kernelArea(layer);
-    default: // Dense and FixedClassifier: one [inputDim] × [inputDim, units] product per image.
+    case 'Dense': // and FixedClassifier: one [inputDim] × [inputDim, units] product per image.
       return outElements * inChannels;
   }
 }

@@ -1,7 +1,13 @@
 export { createModel, type CreateModelOptions } from './create-model';
 export { listModels, getModelDefinition, registerModel } from './registry';
-export type { ModelDefinition, Dataset, InputShape } from './model-definition';
-export { classifierKinds, type ClassifierSpec, type FixedClassifierConfig } from './classifier-head';
+export type { ModelDefinition, TargetDataset, Dataset, InputShape } from './model-definition';
+export {
+  classifierKinds,
+  isClassifierKind,
+  type ClassifierKind,
+  type ClassifierSpec,
+  type FixedClassifierConfig,
+} from './classifier-head';
 export { paramCounts, type ParamCounts } from './param-counts';
 export { countFlops, type FlopCount } from './flops';
 export { BuildContext } from './build-context';

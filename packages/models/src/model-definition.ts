@@ -1,7 +1,13 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BuildContext } from './build-context';
 
-export type Dataset = 'cifar' | 'imagenet';
+/** The data a network was designed for (its input size and downsampling): CIFAR's 32×32 or ImageNet's 224×224 images. */
+export type TargetDataset = 'cifar' | 'imagenet';
+/**
+ * @deprecated Renamed `TargetDataset`: `Dataset` is @fixclf/datasets' dataset class. This alias goes in
+ * the next major version.
+ */
+export type Dataset = TargetDataset;
 export type InputShape = [height: number, width: number, channels: number];
 
 /** One registered network: everything `createModel` needs besides the classifier head. */
@@ -9,7 +15,7 @@ export interface ModelDefinition {
   /** The registry key, e.g. 'resnet56'. */
   name: string;
   family: string;
-  dataset: Dataset;
+  dataset: TargetDataset;
   /** [height, width, channels], NHWC. */
   defaultInputShape: InputShape;
   /** The class count of the paper's experiment (CIFAR-10, CIFAR-100, ImageNet). */

@@ -1,3 +1,4 @@
+import { FixedClassifier } from '@fixclf/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 type Layer = tfl.layers.Layer;
@@ -26,8 +27,6 @@ export interface ParamCounts {
   weights: number;
 }
 
-const FIXED_CLASSIFIER = 'FixedClassifier';
-
 function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -42,11 +41,11 @@ function isBatchNormStatistic(layer: Layer, weight: tfl.LayerVariable): boolean 
   return layer.getClassName() === 'BatchNormalization' && /moving_(mean|variance)$/.test(weight.originalName);
 }
 
-/** The inputDim × units of a FixedClassifier's projection, read from its input and config. */
-function projectionSize(layer: Layer): number {
+/** The inputDim × units of a FixedClassifier's projection, read from its input. */
+function projectionSize(layer: FixedClassifier): number {
   const inputShape = layer.getInputAt(0) as tfl.SymbolicTensor;
   const inputDim = inputShape.shape[inputShape.shape.length - 1];
-  const units = layer.getConfig().units;
+  const units = layer.units;
   if (typeof inputDim !== 'number' || typeof units !== 'number') {
     throw new Error(`paramCounts: cannot size the projection of fixed classifier '${layer.name}'`);
   }
@@ -58,7 +57,7 @@ export function paramCounts(model: tfl.LayersModel): ParamCounts {
   const counts: ParamCounts = { total: 0, trainable: 0, fixed: 0, frozen: 0, statistics: 0, weights: 0 };
   const seen = new Set<number>();
   for (const layer of leafLayers(model as unknown as Layer)) {
-    const fixedHead = layer.getClassName() === FIXED_CLASSIFIER;
+    const fixedHead = FixedClassifier.isFixedClassifier(layer);
     if (fixedHead) counts.fixed += projectionSize(layer);
     const trainable = new Set(layer.trainableWeights.map((w) => w.id));
     for (const weight of layer.weights) {

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import { MATRIX_KINDS } from '@fixclf/layers';
 import {
   BuildContext,
   classifierKinds,
   createModel,
   getModelDefinition,
+  isClassifierKind,
   listModels,
   registerModel,
   type ModelDefinition,
@@ -60,8 +62,11 @@ describe('registry', () => {
 describe('createModel options', () => {
   test('every classifier kind builds, fixed ones as a FixedClassifier named like the reference head', () => {
     expect(classifierKinds).toEqual(['learned', 'hadamard', 'orthogonal', 'simplex', 'orthoplex', 'cube']);
+    expect(classifierKinds.slice(1)).toEqual(MATRIX_KINDS); // derived from @fixclf/layers' list
+    expect(classifierKinds.every(isClassifierKind)).toBe(true);
+    expect(isClassifierKind('dense')).toBe(false);
     for (const kind of classifierKinds) {
-      const model = createModel('resnet20', { numClasses: 10, classifier: kind as 'learned', inputShape: [8, 8, 3] });
+      const model = createModel('resnet20', { numClasses: 10, classifier: kind, inputShape: [8, 8, 3] });
       const head = model.getLayer('fc');
       expect(head.getClassName()).toBe(kind === 'learned' ? 'Dense' : 'FixedClassifier');
       if (kind !== 'learned') expect(head.getConfig().matrix).toBe(kind);

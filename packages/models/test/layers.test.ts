@@ -135,6 +135,23 @@ describe('GroupedConv2D', () => {
     const x = tf.randomNormal([1, 5, 5, 4]);
     expect(Array.from((loaded!.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model!.predict(x) as tf.Tensor).dataSync()));
   });
+
+  test("takes initializers by name, as tfjs-layers' Conv2D does, and saves and loads them", async () => {
+    const layer = new GroupedConv2D({ filters: 4, kernelSize: 1, groups: 2, kernelInitializer: 'glorotUniform', biasInitializer: 'ones' });
+    const [model, loaded] = await roundTrip(layer, [3, 3, 4]);
+    expect(Array.from(layer.getWeights()[1]!.dataSync())).toEqual([1, 1, 1, 1]);
+    const saved = {
+      biasInitializer: { className: 'Ones', config: {} },
+      kernelInitializer: { className: 'VarianceScaling', config: { distribution: 'uniform', mode: 'fanAvg', scale: 1 } },
+    };
+    expect(layer.getConfig()).toMatchObject(saved);
+    expect((loaded!.layers[1] as GroupedConv2D).getConfig()).toMatchObject(saved);
+    const x = tf.randomNormal([1, 3, 3, 4]);
+    expect(Array.from((loaded!.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model!.predict(x) as tf.Tensor).dataSync()));
+    expect(() => new GroupedConv2D({ filters: 4, kernelSize: 1, groups: 2, biasInitializer: 'one' as 'ones' })).toThrow(
+      /GroupedConv2D biasInitializer: unknown identifier 'one'/,
+    );
+  });
 });
 
 describe('ChannelShuffle', () => {

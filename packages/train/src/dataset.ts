@@ -1,10 +1,7 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import type { Batch } from '@fixclf/datasets';
 
 /** A batch as @fixclf/datasets yields it: NHWC float32 images and one-hot labels. */
-export interface Batch {
-  xs: tf.Tensor;
-  ys: tf.Tensor;
-}
+export type { Batch };
 
 /** What the trainer needs of a dataset (an `openDataset` result satisfies it). */
 export interface TrainDataset {

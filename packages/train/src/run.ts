@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openDataset, type Dataset } from '@fixclf/datasets';
-import { MATRIX_KINDS } from '@fixclf/layers';
+import { findFixedClassifiers, MATRIX_KINDS } from '@fixclf/layers';
 import { createModel, paramCounts } from '@fixclf/models';
 import type { Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -310,12 +310,11 @@ async function fixThreads(backend: string, recorded: number | null | undefined):
   return threads;
 }
 
-/** Variable names of the FixedClassifier's α. */
+/** Variable names of the FixedClassifier's α (when trained). */
 function fixedHeadVariables(model: LayersModel): Set<string> {
   const names = new Set<string>();
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'FixedClassifier') continue;
-    for (const w of layer.trainableWeights) if (w.originalName.endsWith('/scale')) names.add((w.read() as Variable).name);
+  for (const head of findFixedClassifiers(model)) {
+    if (head.scaleVariable.trainable) names.add((head.scaleVariable.read() as Variable).name);
   }
   return names;
 }

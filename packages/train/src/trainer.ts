@@ -1,3 +1,4 @@
+import { scaleOf } from '@fixclf/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Batch, TrainDataset } from './dataset';
@@ -292,12 +293,7 @@ function labelsOf(ys: tf.Tensor): Int32Array {
   return tf.tidy(() => tf.argMax(ys, 1).dataSync() as Int32Array);
 }
 
-/** α of the model's FixedClassifier, if it has one. */
+/** α of the model's FixedClassifier, if it has one: `scaleOf` of @fixclf/layers. */
 export function classifierScale(model: LayersModel): number | null {
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'FixedClassifier') continue;
-    const i = layer.weights.findIndex((w) => w.originalName.split('/').pop() === 'scale');
-    if (i >= 0) return layer.getWeights()[i]!.dataSync()[0]!;
-  }
-  return null;
+  return scaleOf(model);
 }

@@ -4,10 +4,11 @@ import type { Kwargs, LayerArgs } from './tfjs-types';
 import { heNormalFanOut } from '../initializers';
 import {
   resolveInitializer,
-  serializeInitializer,
+  serializeObject,
   type Initializer,
-  type SerializedInitializer,
-} from './initializer-config';
+  type InitializerIdentifier,
+  type SerializedObject,
+} from '@fixclf/layers/serialization';
 
 type Shape = Array<number | null>;
 type LayerVariable = tfl.LayerVariable;
@@ -19,8 +20,10 @@ export interface GroupedConv2DArgs extends LayerArgs {
   strides?: number;
   padding?: 'same' | 'valid';
   useBias?: boolean;
-  kernelInitializer?: Initializer | SerializedInitializer;
-  biasInitializer?: Initializer | SerializedInitializer;
+  /** An initializer, its name ('heNormal', …) or a saved `{ className, config }`. Default: He normal, fan-out (PyTorch's ResNet init). */
+  kernelInitializer?: Initializer | InitializerIdentifier | SerializedObject;
+  /** As kernelInitializer. Default: zeros. */
+  biasInitializer?: Initializer | InitializerIdentifier | SerializedObject;
 }
 
 function positiveInteger(value: number, what: string): number {
@@ -65,12 +68,9 @@ export class GroupedConv2D extends tfl.layers.Layer {
       throw new Error(`GroupedConv2D: filters (${this.filters}) must be divisible by groups (${this.groups})`);
     }
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = resolveInitializer(
-      args.kernelInitializer,
-      () => heNormalFanOut(this.kernelSize, this.filters),
-      'GroupedConv2D kernelInitializer',
-    );
-    this.biasInitializer = resolveInitializer(args.biasInitializer, () => tfl.initializers.zeros(), 'GroupedConv2D biasInitializer');
+    this.kernelInitializer =
+      resolveInitializer(args.kernelInitializer, 'GroupedConv2D kernelInitializer') ?? heNormalFanOut(this.kernelSize, this.filters);
+    this.biasInitializer = resolveInitializer(args.biasInitializer, 'GroupedConv2D biasInitializer') ?? tfl.initializers.zeros();
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -152,8 +152,8 @@ export class GroupedConv2D extends tfl.layers.Layer {
       strides: this.strides,
       padding: this.padding,
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer) as unknown as tfc.serialization.ConfigDict,
-      biasInitializer: serializeInitializer(this.biasInitializer) as unknown as tfc.serialization.ConfigDict,
+      kernelInitializer: serializeObject(this.kernelInitializer) as unknown as tfc.serialization.ConfigDict,
+      biasInitializer: serializeObject(this.biasInitializer) as unknown as tfc.serialization.ConfigDict,
     };
   }
 }

@@ -1,13 +1,10 @@
-import { listModels } from '@fixclf/models';
-import { MATRIX_KINDS } from '@fixclf/layers';
+import { classifierKinds, listModels } from '@fixclf/models';
 import { type Command, Option } from 'commander';
 import { REGIME_NAMES, type RegimeName } from '../optim/schedules';
 import { type Precision, PRECISIONS } from '../precision';
 import { trainRun } from '../run';
 import { BACKEND_CHOICES, type BackendChoice } from '../select-backend';
 import { forCommandLine, nonNegativeInteger, nonNegativeNumber, oneOf, positiveInteger, positiveNumber } from './options';
-
-const CLASSIFIERS = ['learned', ...MATRIX_KINDS] as const;
 
 interface TrainFlags {
   model: string;
@@ -38,7 +35,7 @@ export function registerTrain(program: Command): void {
     .description('Train a network with a learned or a fixed classifier; writes checkpoints, metrics.jsonl/csv and run.json to --out.')
     .requiredOption('--model <name>', `network: ${listModels().join(', ')}`, oneOf('--model', listModels()))
     .option('--dataset <source>', "cifar10, cifar100, synthetic, or a path to a CIFAR directory, an image folder or an image-folder .tar/.tar.gz, with at least two classes (a path beside or below --out is recorded relative to it)", 'synthetic')
-    .option('--classifier <kind>', `classifier head: ${CLASSIFIERS.join(', ')}`, oneOf('--classifier', CLASSIFIERS), 'hadamard')
+    .option('--classifier <kind>', `classifier head: ${classifierKinds.join(', ')}`, oneOf('--classifier', classifierKinds), 'hadamard')
     .requiredOption('--out <dir>', 'run directory (must be new or empty, unless --resume; one whose run stopped before its first checkpoint starts again)')
     .addOption(new Option('--regime <name>', 'learning-rate regime (default: cifar for images ≤ 64 px, else imagenet)').choices(REGIME_NAMES))
     .option('--epochs <n>', "epochs (default: the regime's: cifar 164, imagenet 90, cosine/onecycle 30); with --resume, a new total extends the run (recorded in run.json)", positiveInteger('--epochs'))
