@@ -4,6 +4,7 @@
 //   pnpm reproduce            ResNet-56 on CIFAR-10 and DenseNet-BC-100 on CIFAR-100, the paper's
 //                             regime (164 epochs, lr 0.1 ÷10 at 81 and 122, wd 1e-4, batch 128)
 //   pnpm reproduce --quick    ResNet-20 on CIFAR-10, 50 epochs of one-cycle SGD
+//   --precision bf16          convolutions and matmuls in bf16 (onednn); run directories get a -bf16 suffix
 //
 // Data: --data <path> (a CIFAR binary directory, or an image-folder tar such as
 // ../../../shared/data/cifar10-jpeg/train.tar.gz, which has no test split: 10 % of it is then held
@@ -24,9 +25,12 @@ const { values: flags } = parseArgs({
     out: { type: 'string', default: path.join(here, 'runs') },
     epochs: { type: 'string' },
     backend: { type: 'string', default: 'auto' },
+    precision: { type: 'string', default: 'fp32' },
   },
 });
 
+if (flags.precision !== 'fp32' && flags.precision !== 'bf16') throw new Error(`--precision must be fp32 or bf16, got '${flags.precision}'.`);
+const suffix = flags.precision === 'bf16' ? '-bf16' : '';
 const sharedTar = path.resolve(here, '..', '..', '..', 'shared', 'data', 'cifar10-jpeg', 'train.tar.gz');
 const experiments = flags.quick
   ? [{ model: 'resnet20', dataset: flags.data ?? (existsSync(sharedTar) ? sharedTar : 'cifar10'), regime: 'onecycle', epochs: 50, lr: 0.2 }]
@@ -38,18 +42,19 @@ const experiments = flags.quick
 const runs = [];
 for (const e of experiments) {
   for (const classifier of ['learned', 'hadamard']) {
-    const out = path.join(flags.out, `${e.model}-${classifier}`);
+    const out = path.join(flags.out, `${e.model}-${classifier}${suffix}`);
     const epochs = flags.epochs ? Number(flags.epochs) : e.epochs;
     const done = existsSync(path.join(out, 'run.json')) && (await readMetrics(out)).length >= (epochs ?? (await readRun(out)).regime.epochs);
     if (!done) {
       console.log(`\n— ${e.model}, ${classifier} classifier, on ${e.dataset} → ${out}`);
       const resume = existsSync(path.join(out, 'run.json')) && (await hasCheckpoint(out));
       const validation = e.dataset.endsWith('.tar.gz') || e.dataset.endsWith('.tar') ? 0.1 : 'test';
-      await trainRun({ ...e, epochs, classifier, validation, seed: 0, out, resume, backend: flags.backend });
+      await trainRun({ ...e, epochs, classifier, validation, seed: 0, out, resume, backend: flags.backend, precision: flags.precision });
     }
     runs.push(out);
   }
 }
 
-const { table, files } = await compareRuns(runs, flags.out);
+// bf16 runs get their own table and figure beside the fp32 ones, which they must not overwrite.
+const { table, files } = await compareRuns(runs, suffix ? path.join(flags.out, `comparison${suffix}`) : flags.out);
 console.log(`\n${table}\n\nwritten: ${files.join(', ')}`);

@@ -4,8 +4,12 @@
 momentum, warm-up steps then timed steps. Prints one JSON line. Run in its own process so that the
 peak resident memory is its own.
 
-  python3 bench/torch_resnet.py --model resnet20 --batch 128 --warmup 3 --steps 10 --channels-last
+  python3 bench/torch_resnet.py --model resnet20 --batch 128 --warmup 3 --steps 10 --channels-last [--bf16]
+
+--bf16 runs forward and loss under torch.autocast('cpu', dtype=torch.bfloat16), as a PyTorch user on a
+CPU with AVX512-BF16 would: convolutions and matmuls in bf16, weights and optimizer in fp32.
 """
+import contextlib
 import argparse
 import json
 import os
@@ -62,6 +66,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--channels-last", action="store_true")
+    parser.add_argument("--bf16", action="store_true")
     args = parser.parse_args()
 
     torch.set_num_threads(os.cpu_count() or 1)
@@ -73,9 +78,13 @@ def main():
     xs = torch.randn(args.batch, 3, 32, 32).to(memory_format=fmt)
     ys = torch.randint(0, 10, (args.batch,))
 
+    def autocast():
+        return torch.autocast("cpu", dtype=torch.bfloat16) if args.bf16 else contextlib.nullcontext()
+
     def step():
         optimizer.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(xs), ys)
+        with autocast():
+            loss = F.cross_entropy(model(xs), ys)
         loss.backward()
         optimizer.step()
         return loss.item()
@@ -89,7 +98,7 @@ def main():
     seconds = time.perf_counter() - start
     print(json.dumps({
         "model": args.model,
-        "backend": "pytorch-" + torch.__version__ + (" channels-last" if args.channels_last else " NCHW"),
+        "backend": "pytorch-" + torch.__version__ + (" channels-last" if args.channels_last else " NCHW") + (" bf16 autocast" if args.bf16 else ""),
         "batch": args.batch,
         "steps": args.steps,
         "seconds": seconds,

@@ -7,7 +7,7 @@
 // the same networks); (4) effective model
 // GFLOP/s as a fraction of (1); (5) peak resident memory of each training run (each in its own process).
 // Options: --quick (fewer steps), --no-cpu, --no-torch, --profile (per-kernel profiles of one onednn step of
-// ResNet-20, ResNet-56 and DenseNet-BC-100), --bf16 (the onednn runs again with setPrecision('bf16')).
+// ResNet-20, ResNet-56 and DenseNet-BC-100), --bf16 (the onednn runs again with setPrecision('bf16'), and PyTorch under bf16 autocast).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +83,10 @@ if (python !== undefined) {
       if (layout) args.push(layout);
       runs.push({ label: `${model} pytorch ${layout ? 'channels-last' : 'NCHW'}`, ...runChild(python, args) });
     }
+    if (argv.has('--bf16')) {
+      const args = [path.join(here, 'torch_resnet.py'), '--model', model, '--batch', '128', '--warmup', '3', '--steps', String(quick ? 3 : 8), '--channels-last', '--bf16'];
+      runs.push({ label: `${model} pytorch bf16 autocast`, ...runChild(python, args) });
+    }
   }
 }
 
@@ -110,6 +114,8 @@ for (const model of ['resnet20', 'resnet56']) {
     if (cpu) parts.push(`${fmt(onednn.imagesPerSecond / cpu.imagesPerSecond, 0)}x the cpu backend`);
     if (torch) parts.push(`${fmt(onednn.imagesPerSecond / torch.imagesPerSecond, 2)}x PyTorch channels-last`);
     if (torchNchw) parts.push(`${fmt(onednn.imagesPerSecond / torchNchw.imagesPerSecond, 2)}x PyTorch NCHW`);
+    const torchBf16 = find(`${model} pytorch bf16 autocast`);
+    if (torchBf16) parts.push(`${fmt(onednn.imagesPerSecond / torchBf16.imagesPerSecond, 2)}x PyTorch bf16 autocast (channels-last)`);
     console.log(`    ${label}: ${parts.join(', ') || 'no reference ran'}`);
   }
 }
