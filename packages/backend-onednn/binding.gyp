@@ -19,7 +19,8 @@
         "native/transform.cc",
         "native/ceiling.cc",
         "native/bf16.cc",
-        "native/optim.cc"
+        "native/optim.cc",
+        "native/hadamard.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "<(onednn_include)"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

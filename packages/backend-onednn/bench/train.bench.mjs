@@ -6,7 +6,8 @@
 // 'cpu' backend (small batch, few steps) and on PyTorch when `import torch` works (bench/torch_resnet.py,
 // the same networks); (4) effective model
 // GFLOP/s as a fraction of (1); (5) peak resident memory of each training run (each in its own process).
-// Options: --quick (fewer steps), --no-cpu, --no-torch, --profile (per-kernel profiles of one onednn step of
+// (6) the fixed classifier's head kernels, JavaScript vs native (bench/head-kernels.bench.mjs).
+// Options: --quick (fewer steps), --no-cpu, --no-torch, --no-head, --profile (per-kernel profiles of one onednn step of
 // ResNet-20, ResNet-56 and DenseNet-BC-100), --bf16 (the onednn runs again with setPrecision('bf16'), and PyTorch under bf16 autocast).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -142,3 +143,13 @@ if (argv.has('--profile')) {
   }
 }
 console.log(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+// (6) the fixed classifier's head kernels: @fixclf/layers' JavaScript ones against the native ones
+if (!argv.has('--no-head')) {
+  console.log('\n(6) fixed-classifier head kernels (bench/head-kernels.bench.mjs)');
+  const head = spawnSync(process.execPath, [path.join(here, 'head-kernels.bench.mjs'), ...(quick ? ['--quick'] : [])], {
+    cwd: path.resolve(here, '..'),
+    stdio: 'inherit',
+  });
+  if (head.status !== 0) console.log(`    head-kernels.bench.mjs failed (exit ${head.status})`);
+}

@@ -16,6 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitCeiling(env, exports);
   InitBf16(env, exports);
   InitOptim(env, exports);
+  InitHadamard(env, exports);
   return exports;
 }
 

@@ -136,6 +136,7 @@ void InitTransform(Napi::Env env, Napi::Object exports);
 void InitCeiling(Napi::Env env, Napi::Object exports);
 void InitBf16(Napi::Env env, Napi::Object exports);
 void InitOptim(Napi::Env env, Napi::Object exports);
+void InitHadamard(Napi::Env env, Napi::Object exports);
 
 // --- bfloat16 (bf16.cc) ---------------------------------------------------------------------------
 // Whether the CPU runs oneDNN's bf16 kernels natively (AVX512-BF16 or AMX, as oneDNN itself detects).

@@ -1,4 +1,5 @@
 // The kernels the onednn backend runs natively; every other kernel is inherited from the cpu backend.
+// Besides TF.js's own, @fixclf/layers' head kernels (Fixclf*, names mirrored in kernels/head-names.ts).
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
 import { absConfig } from './kernels/Abs';
@@ -16,6 +17,9 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseCo
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseConv2dNativeBackpropInput';
 import { eluConfig } from './kernels/Elu';
 import { expConfig } from './kernels/Exp';
+import { fixclfHadamardTransformConfig } from './kernels/FixclfHadamardTransform';
+import { fixclfNormalizedHadamardConfig } from './kernels/FixclfNormalizedHadamard';
+import { fixclfNormalizedHadamardGradConfig } from './kernels/FixclfNormalizedHadamardGrad';
 import { fusedBatchNormConfig } from './kernels/FusedBatchNorm';
 import { fusedConv2DConfig } from './kernels/FusedConv2D';
 import { fusedDepthwiseConv2DConfig } from './kernels/FusedDepthwiseConv2D';
@@ -70,6 +74,9 @@ export const nativeKernelConfigs: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputConfig,
   eluConfig,
   expConfig,
+  fixclfHadamardTransformConfig,
+  fixclfNormalizedHadamardConfig,
+  fixclfNormalizedHadamardGradConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
   fusedDepthwiseConv2DConfig,

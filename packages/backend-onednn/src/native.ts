@@ -162,6 +162,18 @@ export interface NativeAddon {
     buffers: (Float32Array | null)[], buffersOut: (Float32Array | null)[], weightDecays: number[], rate: number,
     momentum: number, nesterov: boolean,
   ): void;
+  /** y[r] = H·x[r] (Hᵀ·x[r] with transpose) for every row; H = core ⊗ Sylvester(order / m), core m×m ±1 (null: [1]). */
+  hadamardRows(x: Float32Array, batch: number, order: number, core: Int8Array | null, transpose: boolean, y: Float32Array): void;
+  /** The FixclfNormalizedHadamard kernel (hadamard.cc): y[r] = scale·(H·pad(x̂[r][:used]))[:outputs]. */
+  headForward(
+    x: Float32Array, batch: number, features: number, order: number, core: Int8Array | null, outputs: number, scale: number,
+    epsilon: number, y: Float32Array,
+  ): void;
+  /** The FixclfNormalizedHadamardGrad kernel (hadamard.cc): dx from dy and x. */
+  headBackward(
+    dy: Float32Array, x: Float32Array, batch: number, features: number, order: number, core: Int8Array | null, outputs: number,
+    scale: number, epsilon: number, dx: Float32Array,
+  ): void;
 }
 
 export const ADDON_FILE = 'fixclf_onednn.node';
@@ -185,7 +197,7 @@ function tuneOpenMp(): void {
 }
 
 /** Functions every kernel file relies on; an addon without them is a build of an older version. */
-const REQUIRED_FUNCTIONS = ['convForward', 'matmul', 'bnBackward', 'slice', 'concat', 'bf16Support', 'sgdUpdate'] as const;
+const REQUIRED_FUNCTIONS = ['convForward', 'matmul', 'bnBackward', 'slice', 'concat', 'bf16Support', 'sgdUpdate', 'headForward'] as const;
 
 function loadAddon(): NativeAddon {
   tuneOpenMp();

@@ -8,5 +8,15 @@ export {
 export { findFixedClassifier, findFixedClassifiers, scaleOf, type LayerContainer } from './find';
 export { buildProjection, isMatrixKind, maxAbsCosine, MATRIX_KINDS, type MatrixKind, type Projection, type FastPlan } from './projections';
 export type { InitializerIdentifier, RegularizerIdentifier } from './serialization';
-export { hadamardTransformOp, HADAMARD_TRANSFORM } from './ops/hadamard-transform';
+export { hadamardTransformOp } from './ops/hadamard-transform';
+// The head kernels: names and attrs are a contract with backends that implement them natively.
+export {
+  HADAMARD_TRANSFORM,
+  NORMALIZED_HADAMARD,
+  NORMALIZED_HADAMARD_GRAD,
+  FIXED_CLASSIFIER_KERNEL_NAMES,
+  type HadamardTransformAttrs,
+  type NormalizedHadamardAttrs,
+} from './ops/kernel-names';
+export { registerFixedClassifierKernels, fixedClassifierKernels } from './ops/cpu-kernels';
 export { l2Normalize } from './ops/l2-normalize';

@@ -93,3 +93,57 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   return worst;
 }
+
+/**
+ * The gradients of L = Σ probe ⊙ y for y = α · (x / (‖x‖ + ε)) · P + b, in float64: with g = α·probe·Pᵀ
+ * per row, dx = g/(r+ε) − x̂·(x̂·g)/r (r = ‖x‖; a zero row gets g/ε), dα = Σ probe ⊙ (x̂·P), db = Σ_rows probe.
+ */
+export function fixedClassifierGradients(
+  x: ArrayLike<number>,
+  batch: number,
+  p: ArrayLike<number>,
+  inputDim: number,
+  units: number,
+  alpha: number,
+  probe: ArrayLike<number>,
+  epsilon = 1e-8,
+): { dx: Float64Array; dAlpha: number; dAlphaScale: number; dBias: Float64Array } {
+  const dx = new Float64Array(batch * inputDim);
+  const dBias = new Float64Array(units);
+  let dAlpha = 0;
+  let squares = 0; // Σ (probe·x̂P)²: dα sums terms of either sign, so ‖terms‖₂ is its natural scale
+  const g = new Float64Array(inputDim);
+  for (let b = 0; b < batch; b++) {
+    const row = b * inputDim;
+    let norm = 0;
+    for (let k = 0; k < inputDim; k++) norm += x[row + k]! ** 2;
+    norm = Math.sqrt(norm);
+    const d = norm + epsilon;
+    g.fill(0);
+    for (let c = 0; c < units; c++) {
+      const q = probe[b * units + c]!;
+      dBias[c]! += q;
+      let s = 0;
+      for (let k = 0; k < inputDim; k++) {
+        const pk = p[k * units + c]!;
+        s += (x[row + k]! / d) * pk;
+        g[k]! += alpha * q * pk;
+      }
+      dAlpha += q * s;
+      squares += (q * s) ** 2;
+    }
+    let dot = 0;
+    for (let k = 0; k < inputDim; k++) dot += (x[row + k]! / d) * g[k]!;
+    const along = norm > 0 ? dot / norm : 0;
+    for (let k = 0; k < inputDim; k++) dx[row + k] = g[k]! / d - (x[row + k]! / d) * along;
+  }
+  return { dx, dAlpha, dAlphaScale: Math.max(Math.abs(dAlpha), Math.sqrt(squares)), dBias };
+}
+
+/** max |a − e| / max |e|: the error relative to the reference's magnitude. */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Infinity;
+  let scale = 1e-12;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
+  return maxAbsDiff(actual, expected) / scale;
+}

@@ -1,9 +1,7 @@
 import {
-  type KernelFunc,
   type NamedAttrMap,
   type Tensor,
   type Tensor2D,
-  type TensorInfo,
   engine,
   matMul,
   registerGradient,
@@ -12,46 +10,28 @@ import {
   tidy,
   transpose,
 } from '@tensorflow/tfjs-core';
-import { hadamard, hadamardTransform as buildTransform, type HadamardTransform } from '@fixclf/hadamard';
-import { type CpuLikeBackend, ensureCpuKernels, valuesOf } from './cpu-kernels';
+import { activeBackendHas } from './cpu-kernels';
+import { HADAMARD_TRANSFORM, type HadamardTransformAttrs } from './kernel-names';
+import { coreFor, transformFor } from './transforms';
 
-/** Kernel name of the batched Hadamard transform; namespaced so it cannot clash with TF.js's own. */
-export const HADAMARD_TRANSFORM = 'FixclfHadamardTransform';
-
-export interface HadamardTransformAttrs {
-  /** Order n of the transform: the last dimension of the input. */
-  order: number;
-  /** Multiply by Hᵀ instead of H (the gradient of H·x is Hᵀ·dy). */
-  transpose: boolean;
-}
+export { HADAMARD_TRANSFORM, type HadamardTransformAttrs } from './kernel-names';
 
 /**
  * Multiplies every row v of `x` ([batch, n]) by the Hadamard matrix of `hadamardTransform(n)`:
- * returns rows H·v (or Hᵀ·v), with its gradient. On CPU backends (the `cpu` backend and backends
- * built on its storage, such as `onednn`) this runs the O(n log n) fast transform on the tensor's
- * own buffer: additions only. Elsewhere (WebGL, WebGPU, WASM, tfjs-node) the same product is
- * computed as a chain of small Sylvester factors with matMul, O(n·Σ factor sizes), which every
- * backend already runs well.
+ * returns rows H·v (or Hᵀ·v), with its gradient. On a backend that has the HADAMARD_TRANSFORM kernel
+ * (`cpu`, which gets this package's JavaScript kernel, and backends that register it: see
+ * registerFixedClassifierKernels) this is one kernel call, the O(n log n) fast transform. Elsewhere
+ * (WebGL, WebGPU, WASM, tfjs-node) the same product is computed as a chain of small Sylvester
+ * factors with matMul, O(n·Σ factor sizes), which every backend already runs well.
  */
 export function hadamardTransformOp(x: Tensor2D, options: { transpose?: boolean } = {}): Tensor2D {
   const order = x.shape[1];
-  const attrs: HadamardTransformAttrs = { order, transpose: options.transpose ?? false };
   transformFor(order); // validates the order with the hadamard package's own message
-  if (ensureCpuKernels({ [HADAMARD_TRANSFORM]: cpuKernel })) {
+  const attrs: HadamardTransformAttrs = { order, transpose: options.transpose ?? false, core: coreFor(order) };
+  if (activeBackendHas(HADAMARD_TRANSFORM)) {
     return engine().runKernel(HADAMARD_TRANSFORM, { x }, attrs as unknown as NamedAttrMap) as Tensor2D;
   }
   return factoredTransform(x, attrs);
-}
-
-const transforms = new Map<number, HadamardTransform>();
-/** One transform object per order (they hold the core matrix and scratch space). */
-export function transformFor(order: number): HadamardTransform {
-  let t = transforms.get(order);
-  if (!t) {
-    t = buildTransform(order);
-    transforms.set(order, t);
-  }
-  return t;
 }
 
 // The gradient is the same kernel with the transpose flag flipped; it dispatches per backend too.
@@ -63,16 +43,6 @@ registerGradient({
   },
 });
 
-/** The transform on the tensor's own CPU buffer: O(n log n) additions. */
-const cpuKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x } = inputs as { x: TensorInfo };
-  const { order, transpose } = attrs as unknown as HadamardTransformAttrs;
-  const b = backend as CpuLikeBackend;
-  const out = Float32Array.from(valuesOf(b, x, HADAMARD_TRANSFORM)); // a copy: kernels never write their inputs
-  transformFor(order).apply(out, { transpose });
-  return b.makeTensorInfo(x.shape, 'float32', out);
-};
-
 /** Largest Sylvester factor used by the matMul path: 64×64 keeps each product cache-sized. */
 const MAX_FACTOR = 64;
 
@@ -81,7 +51,7 @@ const MAX_FACTOR = 64;
  * [m, f1, …, fr] array and multiply each axis by its factor in turn, rotating the axes; then mix
  * the m blocks with H_m (or H_mᵀ). Autodiff gives the gradient.
  */
-export function factoredTransform(x: Tensor2D, { order, transpose: useTranspose }: HadamardTransformAttrs): Tensor2D {
+export function factoredTransform(x: Tensor2D, { order, transpose: useTranspose }: Pick<HadamardTransformAttrs, 'order' | 'transpose'>): Tensor2D {
   return tidy(() => {
     const t = transformFor(order);
     const batch = x.shape[0];
@@ -104,7 +74,7 @@ export function factoredTransform(x: Tensor2D, { order, transpose: useTranspose 
     let rows = reshape(y, [batch, t.m, block]);
     if (t.m > 1) {
       // Block mix: out[a] = Σ_b H_m[a, b]·in[b]  (transpose: H_m[b, a]).
-      const hm = tensor2d(Float32Array.from(hadamard(t.m)), [t.m, t.m]);
+      const hm = tensor2d(Float32Array.from(coreFor(order)), [t.m, t.m]);
       const moved = transpose(rows, [0, 2, 1]); // [batch, block, m]
       const mixed = matMul(reshape(moved, [-1, t.m]), hm, false, !useTranspose);
       rows = transpose(reshape(mixed, [batch, block, t.m]), [0, 2, 1]);

@@ -1,0 +1,65 @@
+/**
+ * The head kernels' names and attributes: a contract between this package and any backend that
+ * implements them (a native backend such as `@fixclf/backend-onednn` mirrors these strings without
+ * importing this package, so changing one is a breaking change for both).
+ *
+ * The Hadamard matrix of order n = m·2^k is H = core ⊗ Sylvester(2^k), `core` an m×m ±1 matrix
+ * (m = 1 for powers of two) and Sylvester(2^k) the symmetric matrix of `scipy.linalg.hadamard`:
+ * H[a·2^k + i][b·2^k + j] = core[a][b] · (−1)^popcount(i & j). Every tensor is float32, rank 2,
+ * row-major; each row is one example.
+ */
+
+/**
+ * Rows times H (or Hᵀ). Inputs `{ x: [batch, order] }`, attrs {@link HadamardTransformAttrs},
+ * output `[batch, order]`: row r of the output is H·x[r] (Hᵀ·x[r] with `transpose`). Its gradient is
+ * the same kernel with `transpose` flipped.
+ */
+export const HADAMARD_TRANSFORM = 'FixclfHadamardTransform';
+
+/**
+ * The fixed classifier's normalised projection in one kernel. Inputs `{ x: [batch, features] }`,
+ * attrs {@link NormalizedHadamardAttrs}, output `[batch, outputs]`:
+ *   y[r] = scale · (H · pad(x̂[r][:used]))[:outputs],  x̂ = x / (‖x‖₂ + epsilon),
+ * the norm over all `features`, used = min(features, order), pad = zeros up to `order`.
+ * Its gradient is {@link NORMALIZED_HADAMARD_GRAD}; a backend registers both or neither.
+ */
+export const NORMALIZED_HADAMARD = 'FixclfNormalizedHadamard';
+
+/**
+ * The gradient of {@link NORMALIZED_HADAMARD} with respect to x. Inputs `{ dy: [batch, outputs],
+ * x: [batch, features] }`, the same attrs, output dx `[batch, features]`:
+ *   g = scale · (Hᵀ · pad(dy[r]))[:used] (zero beyond `used`), r = ‖x‖₂, d = r + epsilon,
+ *   dx = g/d − x̂·(x̂·g)/r  (a zero row, r = 0, gets g/d).
+ */
+export const NORMALIZED_HADAMARD_GRAD = 'FixclfNormalizedHadamardGrad';
+
+/** Every head kernel, in the order {@link registerFixedClassifierKernels} registers them. */
+export const FIXED_CLASSIFIER_KERNEL_NAMES: readonly string[] = [HADAMARD_TRANSFORM, NORMALIZED_HADAMARD, NORMALIZED_HADAMARD_GRAD];
+
+/** Attributes of {@link HADAMARD_TRANSFORM}. */
+export interface HadamardTransformAttrs {
+  /** Order n of the transform: the last dimension of the input. */
+  order: number;
+  /** Multiply by Hᵀ instead of H (the gradient of H·x is Hᵀ·dy). */
+  transpose: boolean;
+  /**
+   * The m×m core of H, row-major, entries ±1 (m² = core.length, m divides `order` with a power of
+   * two as quotient). Always passed by this package; a kernel may treat it as [1] when absent and
+   * `order` is a power of two.
+   */
+  core?: Int8Array;
+}
+
+/** Attributes of {@link NORMALIZED_HADAMARD} and {@link NORMALIZED_HADAMARD_GRAD}. */
+export interface NormalizedHadamardAttrs {
+  /** Order n of the Hadamard transform (2^k or m·2^k). */
+  order: number;
+  /** Leading transform outputs that are kept: the output width. */
+  outputs: number;
+  /** Factor applied to the kept outputs. */
+  scale: number;
+  /** Added to the row norm before dividing. */
+  epsilon: number;
+  /** The m×m core of H, as in {@link HadamardTransformAttrs.core}. */
+  core?: Int8Array;
+}
