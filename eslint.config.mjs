@@ -17,13 +17,19 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@tensorflow/*/dist', '@tensorflow/*/dist/*'], message: 'Import TensorFlow.js from its public entry point.' }] },
+        {
+          patterns: [
+            { group: ['@tensorflow/*/dist', '@tensorflow/*/dist/*'], message: 'Import TensorFlow.js from its public entry point.' },
+          ],
+        },
       ],
     },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -31,7 +31,9 @@ if (backend.name === 'cpu') {
   process.exit(1);
 }
 
-console.log(`fixclf demo: ResNet-20 on ${common.syntheticSize} synthetic 32×32 images (10 classes), ${common.epochs} epochs of one-cycle SGD, twice.\n`);
+console.log(
+  `fixclf demo: ResNet-20 on ${common.syntheticSize} synthetic 32×32 images (10 classes), ${common.epochs} epochs of one-cycle SGD, twice.\n`,
+);
 const runs = [];
 for (const classifier of ['learned', 'hadamard']) {
   const dir = path.join(out, `resnet20-${classifier}`);
@@ -45,9 +47,10 @@ const { table, files } = await compareRuns(runs, out);
 console.log(table);
 console.log(`\nwritten: ${files.map((f) => path.relative(root, f)).join(', ')}`);
 
-const cifar = [path.join(root, '..', 'shared', 'data', 'cifar10-jpeg', 'train.tar.gz'), path.join(process.env.FIXCLF_DATA ?? '', 'cifar-10-batches-bin')].find(
-  (p) => p && existsSync(p),
-);
+const cifar = [
+  path.join(root, '..', 'shared', 'data', 'cifar10-jpeg', 'train.tar.gz'),
+  path.join(process.env.FIXCLF_DATA ?? '', 'cifar-10-batches-bin'),
+].find((p) => p && existsSync(p));
 if (cifar) {
   console.log(`\nCIFAR-10 found at ${cifar}. The real comparison (ResNet-20, learned vs fixed, about 70 minutes on 2 cores):`);
   console.log('  pnpm --filter @fixclf/example-cifar reproduce --quick');

@@ -29,7 +29,8 @@ const { values: flags } = parseArgs({
   },
 });
 
-if (flags.precision !== 'fp32' && flags.precision !== 'bf16') throw new Error(`--precision must be fp32 or bf16, got '${flags.precision}'.`);
+if (flags.precision !== 'fp32' && flags.precision !== 'bf16')
+  throw new Error(`--precision must be fp32 or bf16, got '${flags.precision}'.`);
 const suffix = flags.precision === 'bf16' ? '-bf16' : '';
 const sharedTar = path.resolve(here, '..', '..', '..', 'shared', 'data', 'cifar10-jpeg', 'train.tar.gz');
 const experiments = flags.quick
@@ -44,7 +45,8 @@ for (const e of experiments) {
   for (const classifier of ['learned', 'hadamard']) {
     const out = path.join(flags.out, `${e.model}-${classifier}${suffix}`);
     const epochs = flags.epochs ? Number(flags.epochs) : e.epochs;
-    const done = existsSync(path.join(out, 'run.json')) && (await readMetrics(out)).length >= (epochs ?? (await readRun(out)).regime.epochs);
+    const done =
+      existsSync(path.join(out, 'run.json')) && (await readMetrics(out)).length >= (epochs ?? (await readRun(out)).regime.epochs);
     if (!done) {
       console.log(`\n— ${e.model}, ${classifier} classifier, on ${e.dataset} → ${out}`);
       const resume = existsSync(path.join(out, 'run.json')) && (await hasCheckpoint(out));

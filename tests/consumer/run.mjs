@@ -54,7 +54,10 @@ function run(command, args, cwd, env = process.env) {
  */
 async function typeCheck(tsc, mode) {
   const output = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsc, '-p', `tsconfig.${mode}.json`, '--pretty', 'false'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [tsc, '-p', `tsconfig.${mode}.json`, '--pretty', 'false'], {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout.on('data', (chunk) => (text += chunk));
     child.stderr.on('data', (chunk) => (text += chunk));
@@ -63,7 +66,13 @@ async function typeCheck(tsc, mode) {
   });
   const errors = output.split('\n').filter((line) => /^\S.*: error TS\d+/.test(line) || /^error TS\d+/.test(line));
   const ours = errors.filter((line) => !line.startsWith('node_modules/@tensorflow/'));
-  if (ours.length > 0) throw new Error(`tsc ${mode}:\n${output.split('\n').filter((line) => !line.startsWith('node_modules/@tensorflow/')).join('\n')}`);
+  if (ours.length > 0)
+    throw new Error(
+      `tsc ${mode}:\n${output
+        .split('\n')
+        .filter((line) => !line.startsWith('node_modules/@tensorflow/'))
+        .join('\n')}`,
+    );
   log(`tsc ${mode} ok (${errors.length} errors inside TF.js's own declarations ignored)`);
 }
 
@@ -91,7 +100,15 @@ try {
   // 2. What each tarball holds.
   for (const [name, tarball] of Object.entries(tarballs)) {
     const entries = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+    for (const required of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.d.cts',
+    ]) {
       check(entries.includes(`package/${required}`), `@fixclf/${name}: tarball lacks ${required}`);
     }
     for (const entry of entries) {
@@ -99,23 +116,41 @@ try {
       check(!entry.endsWith('ts-worker.cjs'), `@fixclf/${name}: tarball ships the test-only ${entry}`);
     }
     if (name === 'datasets') {
-      for (const worker of ['dist/worker.js', 'dist/worker.cjs']) check(entries.includes(`package/${worker}`), `@fixclf/datasets: tarball lacks ${worker}`);
+      for (const worker of ['dist/worker.js', 'dist/worker.cjs'])
+        check(entries.includes(`package/${worker}`), `@fixclf/datasets: tarball lacks ${worker}`);
     }
     // src/ is not shipped: the source maps must carry the sources themselves.
     for (const map of entries.filter((entry) => entry.endsWith('.map'))) {
-      const { sources, sourcesContent } = JSON.parse(execFileSync('tar', ['-xzOf', tarball, map], { encoding: 'utf8', maxBuffer: 64 << 20 }));
-      check(Array.isArray(sourcesContent) && sourcesContent.length === sources.length && sourcesContent.every((text) => typeof text === 'string'), `@fixclf/${name}: ${map} lacks sourcesContent`);
+      const { sources, sourcesContent } = JSON.parse(
+        execFileSync('tar', ['-xzOf', tarball, map], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+      );
+      check(
+        Array.isArray(sourcesContent) &&
+          sourcesContent.length === sources.length &&
+          sourcesContent.every((text) => typeof text === 'string'),
+        `@fixclf/${name}: ${map} lacks sourcesContent`,
+      );
     }
     const license = execFileSync('tar', ['-xzOf', tarball, 'package/LICENSE'], { encoding: 'utf8' });
-    check(license.startsWith('MIT License') && license.includes('the fixclf authors'), `@fixclf/${name}: LICENSE is not the MIT licence of the fixclf authors`);
+    check(
+      license.startsWith('MIT License') && license.includes('the fixclf authors'),
+      `@fixclf/${name}: LICENSE is not the MIT licence of the fixclf authors`,
+    );
     const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
     check(manifest.license === 'MIT', `@fixclf/${name}: license is ${manifest.license}`);
-    check(manifest.repository?.directory === `packages/${name}`, `@fixclf/${name}: repository.directory is ${manifest.repository?.directory}`);
+    check(
+      manifest.repository?.directory === `packages/${name}`,
+      `@fixclf/${name}: repository.directory is ${manifest.repository?.directory}`,
+    );
     check(typeof manifest.homepage === 'string' && typeof manifest.bugs?.url === 'string', `@fixclf/${name}: homepage or bugs missing`);
     // Every file an `exports` condition names (subpath entry points such as @fixclf/hadamard/constructions too) ships.
     const targets = (value) => (typeof value === 'string' ? [value] : Object.values(value ?? {}).flatMap(targets));
     for (const [subpath, conditions] of Object.entries(manifest.exports ?? {})) {
-      for (const target of targets(conditions)) check(entries.includes(`package/${target.replace(/^\.\//, '')}`), `@fixclf/${name}: exports['${subpath}'] names ${target}, which the tarball lacks`);
+      for (const target of targets(conditions))
+        check(
+          entries.includes(`package/${target.replace(/^\.\//, '')}`),
+          `@fixclf/${name}: exports['${subpath}'] names ${target}, which the tarball lacks`,
+        );
     }
     for (const field of ['dependencies', 'optionalDependencies']) {
       for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
@@ -128,11 +163,22 @@ try {
   log('tarball contents ok');
 
   // 3. A fresh npm project with the tarballs, TF.js and the @types/node the workspace builds with.
-  const typesNode = JSON.parse(readFileSync(createRequire(path.join(repoRoot, 'package.json')).resolve('@types/node/package.json'), 'utf8')).version;
+  const typesNode = JSON.parse(
+    readFileSync(createRequire(path.join(repoRoot, 'package.json')).resolve('@types/node/package.json'), 'utf8'),
+  ).version;
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'fixclf-consumer', version: '0.0.0', private: true }, null, 2));
   await run(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `@tensorflow/tfjs@${TFJS_VERSION}`, `@types/node@${typesNode}`, ...Object.values(tarballs)],
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `@tensorflow/tfjs@${TFJS_VERSION}`,
+      `@types/node@${typesNode}`,
+      ...Object.values(tarballs),
+    ],
     project,
   );
   log('npm install ok');

@@ -17,9 +17,13 @@ const archive = path.resolve(args[0] ?? path.join(here, '..', '..', '..', '..', 
 // Pass 1: names only. The selection is the perClass lowest-numbered files of each class, so it does not
 // depend on the archive's member order.
 const names = [];
-await readTar(archive, (entry) => {
-  if (entry.kind === 'file' && /^train\/[^/]+\/[^/]+\.jpe?g$/i.test(entry.name)) names.push(entry.name);
-}, () => false);
+await readTar(
+  archive,
+  (entry) => {
+    if (entry.kind === 'file' && /^train\/[^/]+\/[^/]+\.jpe?g$/i.test(entry.name)) names.push(entry.name);
+  },
+  () => false,
+);
 const byClass = new Map();
 for (const name of names.sort()) {
   const cls = name.split('/')[1];
@@ -31,9 +35,13 @@ const wanted = new Set([...byClass.values()].flat());
 
 // Pass 2: the bytes of the chosen members.
 const bytes = new Map();
-await readTar(archive, (entry, data) => {
-  if (data) bytes.set(entry.name, data);
-}, (entry) => wanted.has(entry.name));
+await readTar(
+  archive,
+  (entry, data) => {
+    if (data) bytes.set(entry.name, data);
+  },
+  (entry) => wanted.has(entry.name),
+);
 
 rmSync(out, { recursive: true, force: true });
 const images = [];
@@ -48,7 +56,10 @@ for (const cls of [...byClass.keys()].sort()) {
 }
 const manifest = {
   description: `${perClass} CIFAR-10 training images per class, the lowest-numbered of each class directory`,
-  archive: path.relative(path.join(here, '..', '..', '..'), archive).split(path.sep).join('/'),
+  archive: path
+    .relative(path.join(here, '..', '..', '..'), archive)
+    .split(path.sep)
+    .join('/'),
   classNames: [...byClass.keys()].sort(),
   images,
 };

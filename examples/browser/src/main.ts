@@ -99,7 +99,9 @@ async function classify(): Promise<void> {
   state.run = { model: run.model, classifier: run.classifier };
   const model = await tf.loadLayersModel(url('model/model.json'));
   const map = evalPixelMap(run);
-  const images = await Promise.all(manifest.images.map(async (m) => decodeRgb(new Uint8Array(await (await fetchOk(`images/${m.file}`)).arrayBuffer()))));
+  const images = await Promise.all(
+    manifest.images.map(async (m) => decodeRgb(new Uint8Array(await (await fetchOk(`images/${m.file}`)).arrayBuffer()))),
+  );
   const size = map.height * map.width * 3;
   const x = new Float32Array(images.length * size);
   images.forEach((image, i) => toInput(image, map, x, i * size));
@@ -111,7 +113,12 @@ async function classify(): Promise<void> {
   probabilities.dispose();
   model.dispose();
 
-  state.predictions = manifest.images.map((m, i) => ({ file: m.file, label: m.label, probabilities: rows[i]!, top3: topK(rows[i]!, run.classNames, 3) }));
+  state.predictions = manifest.images.map((m, i) => ({
+    file: m.file,
+    label: m.label,
+    probabilities: rows[i]!,
+    top3: topK(rows[i]!, run.classNames, 3),
+  }));
   const correct = state.predictions.filter((p) => p.top3[0]!.className === p.label).length;
   $('summary').textContent =
     `${run.model}, ${run.classifier} head: top-1 ${correct}/${images.length} on these training images ` +
@@ -144,8 +151,12 @@ async function train(): Promise<void> {
 async function main(): Promise<void> {
   try {
     await chooseBackend();
-    $('status').textContent = `TensorFlow.js ${tf.version.tfjs}, backend ${state.backend}` +
-      (state.webgl ? ` (WebGL ${state.webgl.version}, ${state.webgl.float32 ? 'float32' : 'float16'} textures${state.webgl.renderer ? `, ${state.webgl.renderer}` : ''})` : '') + '.';
+    $('status').textContent =
+      `TensorFlow.js ${tf.version.tfjs}, backend ${state.backend}` +
+      (state.webgl
+        ? ` (WebGL ${state.webgl.version}, ${state.webgl.float32 ? 'float32' : 'float16'} textures${state.webgl.renderer ? `, ${state.webgl.renderer}` : ''})`
+        : '') +
+      '.';
     $<HTMLButtonElement>('train-button').addEventListener('click', () => void train());
     $<HTMLButtonElement>('train-button').disabled = false;
     await classify();

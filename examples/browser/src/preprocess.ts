@@ -59,7 +59,12 @@ export function decodeRgb(bytes: Uint8Array): { data: Uint8Array; width: number;
 }
 
 /** Writes the image's network input (HWC, RGB, float32) into out at offset. */
-export function toInput(image: { data: Uint8Array; width: number; height: number }, map: PixelMap, out: Float32Array, offset: number): void {
+export function toInput(
+  image: { data: Uint8Array; width: number; height: number },
+  map: PixelMap,
+  out: Float32Array,
+  offset: number,
+): void {
   if (image.width !== map.width || image.height !== map.height) {
     throw new Error(`image is ${image.width}×${image.height}; the run's input is ${map.width}×${map.height} (this page does not resize)`);
   }

@@ -52,7 +52,10 @@ export async function trainFixedClassifier(steps: number, onStep: (trace: TrainT
   try {
     for (let step = 0; step < steps; step++) {
       const [xs, ys] = sample(step);
-      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true);
+      const loss = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
+        true,
+      );
       trace.loss.push((await loss!.data())[0]!);
       trace.alpha.push(alphaOf(head));
       tf.dispose([xs, ys]);

@@ -41,7 +41,8 @@ describe('examples/browser in headless Chromium', () => {
   let reference: Awaited<ReturnType<typeof nodeReference>>;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} is missing: run pnpm --filter @fixclf/example-browser build first (pnpm test does)`);
+    if (!existsSync(path.join(dist, 'index.html')))
+      throw new Error(`${dist} is missing: run pnpm --filter @fixclf/example-browser build first (pnpm test does)`);
     if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
     server = await serveStatic(dist);
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
@@ -68,7 +69,9 @@ describe('examples/browser in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
     // Say which backend ran: the assertion message carries it if it was not WebGL.
     expect({ backend: state.backend, webgl: state.webgl }).toMatchObject({ backend: 'webgl' });
-    console.log(`page backend: ${state.backend} ${JSON.stringify(state.webgl)}; batch of ${state.predictions?.length} in ${state.classifyMs?.toFixed(0)} ms; Node reference backend: ${reference.backend}`);
+    console.log(
+      `page backend: ${state.backend} ${JSON.stringify(state.webgl)}; batch of ${state.predictions?.length} in ${state.classifyMs?.toFixed(0)} ms; Node reference backend: ${reference.backend}`,
+    );
     const manifest = JSON.parse(readFileSync(path.join(imagesDir, 'manifest.json'), 'utf8')) as Manifest;
     expect(state.predictions!.map((p) => p.file)).toEqual(manifest.images.map((m) => m.file));
     expect(state.run).toEqual({ model: 'resnet20', classifier: 'hadamard' });
@@ -85,7 +88,11 @@ describe('examples/browser in headless Chromium', () => {
       expect({ file: p.file, top1: p.top3[0]!.index }).toEqual({ file: p.file, top1: refTop });
       p.probabilities.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - ref!.probabilities[i]!))));
       // The page's top-3 is the reference's top-3.
-      const refTop3 = ref!.probabilities.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 3).map(([, i]) => i);
+      const refTop3 = ref!.probabilities
+        .map((v, i) => [v, i] as const)
+        .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+        .slice(0, 3)
+        .map(([, i]) => i);
       expect(p.top3.map((r) => r.index)).toEqual(refTop3);
     }
     console.log(`max |p_browser - p_node| over ${state.predictions!.length} images × 10 classes: ${maxDiff.toExponential(2)}`);
@@ -101,13 +108,17 @@ describe('examples/browser in headless Chromium', () => {
     const classes = Object.fromEntries(reference.predictions.map((p) => [p.file, p.label]));
     const loss = predictions.reduce((s, p) => s - Math.log(p.probabilities[classes[p.file]!]!), 0) / predictions.length;
     expect(Math.abs(loss - evaluation.loss)).toBeLessThan(1e-3);
-    console.log(`fixclf eval on the 30 images: ${JSON.stringify(evaluation)}; page: top-1 ${correct}/${predictions.length}, loss ${loss.toFixed(5)}`);
+    console.log(
+      `fixclf eval on the 30 images: ${JSON.stringify(evaluation)}; page: top-1 ${correct}/${predictions.length}, loss ${loss.toFixed(5)}`,
+    );
   });
 
   it('trains a model ending in fixedClassifier in the page: loss falls, α moves', async () => {
     await page.fill('#steps', '40');
     await page.click('#train-button');
-    await page.waitForFunction(() => window.fixclf.training?.status === 'done' || window.fixclf.training?.status === 'error', undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => window.fixclf.training?.status === 'done' || window.fixclf.training?.status === 'error', undefined, {
+      timeout: 60_000,
+    });
     const training = (await page.evaluate(() => window.fixclf.training))!;
     expect(training.error).toBeUndefined();
     expect(training.loss).toHaveLength(40);
@@ -115,7 +126,9 @@ describe('examples/browser in headless Chromium', () => {
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     const first = mean(training.loss.slice(0, 5));
     const last = mean(training.loss.slice(-5));
-    console.log(`training: loss ${first.toFixed(4)} → ${last.toFixed(4)} (first/last 5 steps), α ${training.alpha[0]!.toFixed(4)} → ${training.alpha.at(-1)!.toFixed(4)}`);
+    console.log(
+      `training: loss ${first.toFixed(4)} → ${last.toFixed(4)} (first/last 5 steps), α ${training.alpha[0]!.toFixed(4)} → ${training.alpha.at(-1)!.toFixed(4)}`,
+    );
     expect(last).toBeLessThan(0.5 * first);
     expect(Math.abs(training.alpha.at(-1)! - training.alpha[0]!)).toBeGreaterThan(1e-2);
     expect(await page.textContent('#train-status')).toMatch(/^step 40\/40: loss /);

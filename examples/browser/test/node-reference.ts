@@ -16,7 +16,10 @@ export interface ReferencePrediction {
  * (exactly the batches `fixclf eval` evaluates) and the checkpoint loaded as evaluateRun loads it, plus
  * evaluateRun's own summary (what `fixclf eval --run <run> --dataset <folder>` prints).
  */
-export async function nodeReference(runDir: string, imagesDir: string): Promise<{ predictions: ReferencePrediction[]; evaluation: EvalResult; backend: string }> {
+export async function nodeReference(
+  runDir: string,
+  imagesDir: string,
+): Promise<{ predictions: ReferencePrediction[]; evaluation: EvalResult; backend: string }> {
   const backend = await selectBackend('cpu');
   tf.env().set('PROD', true); // no "install tfjs-node" banner in the test log
   const config = await readRun(runDir);
@@ -25,10 +28,16 @@ export async function nodeReference(runDir: string, imagesDir: string): Promise<
   const predictions: ReferencePrediction[] = [];
   try {
     for await (const batch of dataset.arrays({ batchSize: 256, shuffle: false, augment: false })) {
-      const rows = tf.tidy(() => tf.softmax(model.apply(tf.tensor4d(batch.x, batch.shape), { training: false }) as tf.Tensor2D).arraySync() as number[][]);
+      const rows = tf.tidy(
+        () => tf.softmax(model.apply(tf.tensor4d(batch.x, batch.shape), { training: false }) as tf.Tensor2D).arraySync() as number[][],
+      );
       for (let i = 0; i < rows.length; i++) {
         const image = await dataset.readImage(batch.positions[i]!);
-        predictions.push({ file: path.relative(imagesDir, image.file).split(path.sep).join('/'), label: batch.labels[i]!, probabilities: rows[i]! });
+        predictions.push({
+          file: path.relative(imagesDir, image.file).split(path.sep).join('/'),
+          label: batch.labels[i]!,
+          probabilities: rows[i]!,
+        });
       }
     }
   } finally {

@@ -22,7 +22,9 @@ import { getThreads, onednnVersion } from '../dist/index.js';
 const argv = new Set(process.argv.slice(2));
 const smoke = argv.has('--smoke');
 const repeats = smoke ? 1 : argv.has('--quick') ? 5 : 21;
-const shapes = smoke ? { inputDims: [64], units: [10, 1000], batches: [4] } : { inputDims: [64, 512, 2048], units: [10, 1000], batches: [128, 256] };
+const shapes = smoke
+  ? { inputDims: [64], units: [10, 1000], batches: [4] }
+  : { inputDims: [64, 512, 2048], units: [10, 1000], batches: [128, 256] };
 const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 await tf.setBackend('onednn');
@@ -70,11 +72,19 @@ function layerAttrs(layer, x) {
 
 const load = os.loadavg();
 const version = onednnVersion();
-console.log(`head kernels on 'onednn': oneDNN ${version.major}.${version.minor}.${version.patch}, ${getThreads()} threads, ` +
-  `${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, median of ${repeats}`);
-console.log(`load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}${load[0] > os.cpus().length * 0.5 ? '  (MACHINE BUSY: figures are pessimistic)' : ''}`);
-console.log('JavaScript: @fixclf/layers\' kernels (single-threaded); native: native/hadamard.cc (OpenMP over rows). ns/el = per batch·order element.');
-console.log('\n  inputDim units batch order |  forward JS ms  ns/el  native ms  ns/el   x   | backward JS ms  ns/el  native ms  ns/el   x   |  step JS ms  native ms   x');
+console.log(
+  `head kernels on 'onednn': oneDNN ${version.major}.${version.minor}.${version.patch}, ${getThreads()} threads, ` +
+    `${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, median of ${repeats}`,
+);
+console.log(
+  `load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}${load[0] > os.cpus().length * 0.5 ? '  (MACHINE BUSY: figures are pessimistic)' : ''}`,
+);
+console.log(
+  "JavaScript: @fixclf/layers' kernels (single-threaded); native: native/hadamard.cc (OpenMP over rows). ns/el = per batch·order element.",
+);
+console.log(
+  '\n  inputDim units batch order |  forward JS ms  ns/el  native ms  ns/el   x   | backward JS ms  ns/el  native ms  ns/el   x   |  step JS ms  native ms   x',
+);
 
 for (const inputDim of shapes.inputDims) {
   for (const units of shapes.units) {
@@ -88,9 +98,10 @@ for (const inputDim of shapes.inputDims) {
       const x = tf.variable(tf.randomNormal([batch, inputDim]));
       const dy = tf.randomNormal([batch, units]);
       const order = fast ?? 2 ** Math.ceil(Math.log2(Math.max(inputDim, units)));
-      const attrs = fast !== null
-        ? layerAttrs(layer, x)
-        : { order, outputs: units, scale: 1 / Math.sqrt(Math.min(inputDim, order)), epsilon: 1e-8, core: new Int8Array([1]) };
+      const attrs =
+        fast !== null
+          ? layerAttrs(layer, x)
+          : { order, outputs: units, scale: 1 / Math.sqrt(Math.min(inputDim, order)), epsilon: 1e-8, core: new Int8Array([1]) };
       const elements = batch * order;
 
       const kernelMs = {};
@@ -129,5 +140,12 @@ for (const inputDim of shapes.inputDims) {
     }
   }
 }
-console.log('  * the layer multiplies by the dense P at this shape (the transform is not cheaper): kernels timed at the Sylvester order, no step');
-console.log(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  '  * the layer multiplies by the dense P at this shape (the transform is not cheaper): kernels timed at the Sylvester order, no step',
+);
+console.log(
+  `\nload average at end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -25,7 +25,11 @@ const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 function runChild(command, args) {
   const result = spawnSync(command, args, { cwd: path.resolve(here, '..'), encoding: 'utf8', maxBuffer: 1 << 26 });
-  const line = result.stdout?.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = result.stdout
+    ?.trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (result.status !== 0 || line === undefined) {
     return { error: (result.stderr || result.error?.message || 'no output').trim().split('\n').slice(-3).join(' | ') };
   }
@@ -33,8 +37,21 @@ function runChild(command, args) {
 }
 
 function trainTfjs(model, backend, batch, warmup, steps, profile = false, precision = 'fp32') {
-  const args = [path.join(here, 'train-run.mjs'), '--model', model, '--backend', backend, '--batch', String(batch),
-    '--warmup', String(warmup), '--steps', String(steps), '--precision', precision];
+  const args = [
+    path.join(here, 'train-run.mjs'),
+    '--model',
+    model,
+    '--backend',
+    backend,
+    '--batch',
+    String(batch),
+    '--warmup',
+    String(warmup),
+    '--steps',
+    String(steps),
+    '--precision',
+    precision,
+  ];
   if (profile) args.push('--profile');
   return runChild(process.execPath, args);
 }
@@ -49,24 +66,33 @@ function torchPython() {
 
 const load = os.loadavg();
 const version = onednnVersion();
-console.log(`oneDNN ${version.major}.${version.minor}.${version.patch} (${version.cpuRuntime}), ${getThreads()} threads, ` +
-  `${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}`);
-console.log(`load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}${load[0] > 2.5 ? '  (MACHINE BUSY: figures are pessimistic)' : ''}`);
+console.log(
+  `oneDNN ${version.major}.${version.minor}.${version.patch} (${version.cpuRuntime}), ${getThreads()} threads, ` +
+    `${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}`,
+);
+console.log(
+  `load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}${load[0] > 2.5 ? '  (MACHINE BUSY: figures are pessimistic)' : ''}`,
+);
 
 // (1) the ceiling
 const layers = resnetCifarConvLayers(20);
 const ceiling = convolutionCeiling(layers, 128, { repetitions: quick ? 2 : 5 });
 const plain = convolutionCeiling(layers, 128, { repetitions: quick ? 1 : 3, plainWeights: true });
 console.log('\n(1) oneDNN convolution ceiling, ResNet-20 layer shapes, NHWC, batch 128, fwd + bwd-data + bwd-weights');
-console.log(`    filters in oneDNN's blocked layout (what the backend uses): ${fmt(ceiling.gflops)} GFLOP/s ` +
-  `(fwd ${fmt(ceiling.forwardGflops)}, bwd-data ${fmt(ceiling.backwardDataGflops)}, bwd-weights ${fmt(ceiling.backwardWeightsGflops)})`);
+console.log(
+  `    filters in oneDNN's blocked layout (what the backend uses): ${fmt(ceiling.gflops)} GFLOP/s ` +
+    `(fwd ${fmt(ceiling.forwardGflops)}, bwd-data ${fmt(ceiling.backwardDataGflops)}, bwd-weights ${fmt(ceiling.backwardWeightsGflops)})`,
+);
 console.log(`    filters forced to TF.js's HWIO layout (GEMM fallback):      ${fmt(plain.gflops)} GFLOP/s`);
 
 // (2)-(5) training runs
 const runs = [];
 const steps = quick ? 3 : 10;
 for (const model of ['resnet20', 'resnet56']) {
-  runs.push({ label: `${model} onednn`, ...trainTfjs(model, 'onednn', 128, quick ? 2 : 3, model === 'resnet56' ? Math.ceil(steps / 2) : steps) });
+  runs.push({
+    label: `${model} onednn`,
+    ...trainTfjs(model, 'onednn', 128, quick ? 2 : 3, model === 'resnet56' ? Math.ceil(steps / 2) : steps),
+  });
   if (argv.has('--bf16')) {
     const r = trainTfjs(model, 'onednn', 128, quick ? 2 : 3, model === 'resnet56' ? Math.ceil(steps / 2) : steps, false, 'bf16');
     runs.push({ label: `${model} onednn ${r.precision ?? 'bf16'}${r.precision === 'fp32' ? ' (no bf16 here)' : ''}`, ...r });
@@ -80,12 +106,34 @@ const python = argv.has('--no-torch') ? undefined : torchPython();
 if (python !== undefined) {
   for (const model of ['resnet20', 'resnet56']) {
     for (const layout of ['--channels-last', '']) {
-      const args = [path.join(here, 'torch_resnet.py'), '--model', model, '--batch', '128', '--warmup', '3', '--steps', String(quick ? 3 : 8)];
+      const args = [
+        path.join(here, 'torch_resnet.py'),
+        '--model',
+        model,
+        '--batch',
+        '128',
+        '--warmup',
+        '3',
+        '--steps',
+        String(quick ? 3 : 8),
+      ];
       if (layout) args.push(layout);
       runs.push({ label: `${model} pytorch ${layout ? 'channels-last' : 'NCHW'}`, ...runChild(python, args) });
     }
     if (argv.has('--bf16')) {
-      const args = [path.join(here, 'torch_resnet.py'), '--model', model, '--batch', '128', '--warmup', '3', '--steps', String(quick ? 3 : 8), '--channels-last', '--bf16'];
+      const args = [
+        path.join(here, 'torch_resnet.py'),
+        '--model',
+        model,
+        '--batch',
+        '128',
+        '--warmup',
+        '3',
+        '--steps',
+        String(quick ? 3 : 8),
+        '--channels-last',
+        '--bf16',
+      ];
       runs.push({ label: `${model} pytorch bf16 autocast`, ...runChild(python, args) });
     }
   }
@@ -95,11 +143,16 @@ console.log('\n(2)(3)(5) training throughput, synthetic CIFAR batches, SGD with 
 console.log('    run                            batch  images/s   step ms  peak RSS MB');
 for (const r of runs) {
   if (r.error) console.log(`    ${r.label.padEnd(32)} failed: ${r.error}`);
-  else console.log(`    ${r.label.padEnd(32)} ${String(r.batch).padStart(5)} ${fmt(r.imagesPerSecond).padStart(9)} ${fmt(r.seconds / r.steps * 1000, 0).padStart(9)} ${fmt(r.peakRssMB, 0).padStart(12)}`);
+  else
+    console.log(
+      `    ${r.label.padEnd(32)} ${String(r.batch).padStart(5)} ${fmt(r.imagesPerSecond).padStart(9)} ${fmt((r.seconds / r.steps) * 1000, 0).padStart(9)} ${fmt(r.peakRssMB, 0).padStart(12)}`,
+    );
 }
 if (python === undefined) {
-  console.log('    pytorch: skipped: torch not importable. The issue measured PyTorch 1.13 (Debian python3-torch, oneDNN 2.6.3) on this ' +
-    'machine at 508 images/s (ResNet-20) and 206 (ResNet-56), channels-last, batch 128; 389 and 135 in NCHW; 0.9 GB peak RSS for ResNet-56.');
+  console.log(
+    '    pytorch: skipped: torch not importable. The issue measured PyTorch 1.13 (Debian python3-torch, oneDNN 2.6.3) on this ' +
+      'machine at 508 images/s (ResNet-20) and 206 (ResNet-56), channels-last, batch 128; 389 and 135 in NCHW; 0.9 GB peak RSS for ResNet-56.',
+  );
 }
 
 const find = (label) => runs.find((r) => r.label === label && !r.error);
@@ -127,22 +180,35 @@ for (const model of ['resnet20', 'resnet56']) {
   const r = find(`${model} onednn`);
   if (!r) continue;
   const gflops = (r.trainingFlopsPerImage * r.imagesPerSecond) / 1e9;
-  console.log(`    ${model}: ${fmt(r.trainingFlopsPerImage / 1e6, 0)} MFLOP/image -> ${fmt(gflops)} GFLOP/s = ` +
-    `${fmt((100 * gflops) / ceiling.gflops, 0)} % of the ceiling (${fmt((100 * gflops) / plain.gflops, 0)} % of the HWIO-layout ceiling)`);
+  console.log(
+    `    ${model}: ${fmt(r.trainingFlopsPerImage / 1e6, 0)} MFLOP/image -> ${fmt(gflops)} GFLOP/s = ` +
+      `${fmt((100 * gflops) / ceiling.gflops, 0)} % of the ceiling (${fmt((100 * gflops) / plain.gflops, 0)} % of the HWIO-layout ceiling)`,
+  );
 }
 
 if (argv.has('--profile')) {
-  for (const [model, batch] of [['resnet20', 128], ['resnet56', 128], ['densenet-bc-100', 64]]) {
+  for (const [model, batch] of [
+    ['resnet20', 128],
+    ['resnet56', 128],
+    ['densenet-bc-100', 64],
+  ]) {
     const r = trainTfjs(model, 'onednn', batch, 2, 1, true);
     if (r.error || !r.profile) continue;
-    console.log(`\nper-kernel profile of one ${model} step at batch ${batch} (tf.profile; wall ${fmt(r.profile.wallMs, 0)} ms, kernels ${fmt(r.profile.kernelMs, 0)} ms;` +
-      ' deferred work is charged to the kernel that first reads it)');
+    console.log(
+      `\nper-kernel profile of one ${model} step at batch ${batch} (tf.profile; wall ${fmt(r.profile.wallMs, 0)} ms, kernels ${fmt(r.profile.kernelMs, 0)} ms;` +
+        ' deferred work is charged to the kernel that first reads it)',
+    );
     for (const k of r.profile.kernels.slice(0, 25)) {
       console.log(`    ${k.name.padEnd(32)} ${fmt(k.ms).padStart(8)} ms ${String(k.calls).padStart(5)} calls`);
     }
   }
 }
-console.log(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `\nload average at end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 // (6) the fixed classifier's head kernels: @fixclf/layers' JavaScript ones against the native ones
 if (!argv.has('--no-head')) {

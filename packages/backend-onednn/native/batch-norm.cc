@@ -111,7 +111,8 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
   float* dscale = FloatArg(info, 11, "dscale", channels, true);
   float* doffset = FloatArg(info, 12, "doffset", channels, true);
   const float* mask = FloatArg(info, 13, "reluOutput", total, true);
-  if (mask != nullptr && channels > kMaxRowChunk) throw Napi::RangeError::New(info.Env(), "reluOutput needs channels <= 4096");
+  if (mask != nullptr && channels > kMaxRowChunk)
+    throw Napi::RangeError::New(info.Env(), "reluOutput needs channels <= 4096");
 
   std::vector<float> rs(channels), gain(channels);
   for (int64_t c = 0; c < channels; ++c) {

@@ -13,9 +13,7 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double Now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 struct Timing {
   double flops = 0, fwd = 0, bwdData = 0, bwdWeights = 0;
@@ -34,7 +32,8 @@ Napi::Value ConvCeiling(const Napi::CallbackInfo& info) {
   for (uint32_t li = 0; li < layers.Length(); ++li) {
     Napi::Value layer = layers.Get(li);
     if (!layer.IsArray() || layer.As<Napi::Array>().Length() != 7) {
-      throw Napi::TypeError::New(info.Env(), "each layer must be [h, w, inChannels, outChannels, kernel, stride, count]");
+      throw Napi::TypeError::New(info.Env(),
+                                 "each layer must be [h, w, inChannels, outChannels, kernel, stride, count]");
     }
     auto l = layer.As<Napi::Array>();
     auto at = [&](uint32_t i) { return l.Get(i).As<Napi::Number>().Int64Value(); };
@@ -45,14 +44,15 @@ Napi::Value ConvCeiling(const Napi::CallbackInfo& info) {
     memory::desc src({batch, ci, h, w}, dt::f32, tag::nhwc), dst({batch, co, oh, ow}, dt::f32, tag::nhwc);
     memory::desc wei({co, ci, k, k}, dt::f32, plainWeights ? tag::hwio : tag::any);
     auto fpd = dnnl::convolution_forward::primitive_desc(
-        dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, src, wei,
-                                        dst, strides, dil, pl, pr),
+        dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, src,
+                                        wei, dst, strides, dil, pl, pr),
         eng);
     auto dpd = dnnl::convolution_backward_data::primitive_desc(
         dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, src, wei, dst, strides, dil, pl, pr),
         eng, fpd);
     auto wpd = dnnl::convolution_backward_weights::primitive_desc(
-        dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, src, wei, dst, strides, dil, pl, pr),
+        dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, src, wei, dst, strides, dil, pl,
+                                                 pr),
         eng, fpd);
     memory srcM(src, eng), dstM(dst, eng), dsrcM(src, eng), ddstM(dst, eng);
     memory weiF(fpd.weights_desc(), eng), weiD(dpd.weights_desc(), eng), dwei(wpd.diff_weights_desc(), eng);
@@ -72,7 +72,9 @@ Napi::Value ConvCeiling(const Napi::CallbackInfo& info) {
       stream.wait();
       return (Now() - t0) / static_cast<double>(reps);
     };
-    double tf = time([&] { fwd.execute(stream, {{DNNL_ARG_SRC, srcM}, {DNNL_ARG_WEIGHTS, weiF}, {DNNL_ARG_DST, dstM}}); });
+    double tf = time([&] {
+      fwd.execute(stream, {{DNNL_ARG_SRC, srcM}, {DNNL_ARG_WEIGHTS, weiF}, {DNNL_ARG_DST, dstM}});
+    });
     double td = time([&] {
       bwdD.execute(stream, {{DNNL_ARG_DIFF_SRC, dsrcM}, {DNNL_ARG_WEIGHTS, weiD}, {DNNL_ARG_DIFF_DST, ddstM}});
     });

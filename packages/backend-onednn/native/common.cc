@@ -115,13 +115,15 @@ std::vector<int64_t> DimsArg(const Napi::CallbackInfo& info, size_t index, const
   napi_env env = info.Env();
   bool isArray = false;
   uint32_t length = 0;
-  if (napi_is_array(env, value, &isArray) != napi_ok || !isArray || napi_get_array_length(env, value, &length) != napi_ok) {
+  if (napi_is_array(env, value, &isArray) != napi_ok || !isArray ||
+      napi_get_array_length(env, value, &length) != napi_ok) {
     throw Napi::TypeError::New(env, std::string("argument '") + name + "' must be an array of integers");
   }
   dims.resize(length);
   for (uint32_t i = 0; i < length; ++i) {
     napi_value element;
-    if (napi_get_element(env, value, i, &element) != napi_ok || napi_get_value_int64(env, element, &dims[i]) != napi_ok) {
+    if (napi_get_element(env, value, i, &element) != napi_ok ||
+        napi_get_value_int64(env, element, &dims[i]) != napi_ok) {
       throw Napi::TypeError::New(env, std::string("argument '") + name + "' must hold only numbers");
     }
   }
@@ -161,25 +163,13 @@ size_t CachedPrimitiveCount() {
 
 bool AppendActivation(dnnl::post_ops& ops, int activation, float alpha) {
   switch (activation) {
-    case kLinear:
-      return true;
-    case kRelu:
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
-      return true;
-    case kRelu6:
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_clip_v2, 0.f, 6.f);
-      return true;
-    case kElu:
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_elu, 1.f, 0.f);
-      return true;
-    case kSigmoid:
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_logistic, 0.f, 0.f);
-      return true;
-    case kLeakyRelu:
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, alpha, 0.f);
-      return true;
-    default:
-      return false;
+    case kLinear: return true;
+    case kRelu: ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f); return true;
+    case kRelu6: ops.append_eltwise(1.f, dnnl::algorithm::eltwise_clip_v2, 0.f, 6.f); return true;
+    case kElu: ops.append_eltwise(1.f, dnnl::algorithm::eltwise_elu, 1.f, 0.f); return true;
+    case kSigmoid: ops.append_eltwise(1.f, dnnl::algorithm::eltwise_logistic, 0.f, 0.f); return true;
+    case kLeakyRelu: ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, alpha, 0.f); return true;
+    default: return false;
   }
 }
 

@@ -4,9 +4,8 @@
 
 #include <napi.h>
 
-#include <dnnl.hpp>
-
 #include <cstdint>
+#include <dnnl.hpp>
 #include <functional>
 #include <list>
 #include <memory>
@@ -93,8 +92,7 @@ class LruCache {
  private:
   size_t capacity_;
   std::list<std::pair<std::string, std::unique_ptr<Entry>>> order_;
-  std::unordered_map<std::string, typename std::list<std::pair<std::string, std::unique_ptr<Entry>>>::iterator>
-      index_;
+  std::unordered_map<std::string, typename std::list<std::pair<std::string, std::unique_ptr<Entry>>>::iterator> index_;
 };
 
 // Every cache registers a way to empty itself, so that JS can release native memory on demand.
@@ -175,7 +173,13 @@ Pd ChoosePrecision(bool wantBf16, Make make, bool& usedBf16) {
 }
 
 // Executions per kernel family and precision, for tests that must know bf16 really ran.
-enum RunFamily : int { kConvForwardRuns = 0, kConvBackwardDataRuns, kConvBackwardWeightsRuns, kMatmulRuns, kRunFamilies };
+enum RunFamily : int {
+  kConvForwardRuns = 0,
+  kConvBackwardDataRuns,
+  kConvBackwardWeightsRuns,
+  kMatmulRuns,
+  kRunFamilies
+};
 void CountRun(RunFamily family, bool bf16);
 
 // Drops every converted weight (releaseMemory). Not part of ClearAllCaches: converted weights stay valid

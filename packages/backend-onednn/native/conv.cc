@@ -17,10 +17,10 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 struct Geometry {
-  int64_t n, h, w, c;        // input
-  int64_t oh, ow, oc;        // output
-  int64_t kh, kw;            // filter
-  int64_t groups;            // 1, or c for depthwise
+  int64_t n, h, w, c;  // input
+  int64_t oh, ow, oc;  // output
+  int64_t kh, kw;      // filter
+  int64_t groups;      // 1, or c for depthwise
   memory::dims strides, dilations, padL, padR;
 
   memory::desc Src(dt type = dt::f32) const { return memory::desc({n, c, h, w}, type, tag::nhwc); }
@@ -63,7 +63,8 @@ Geometry ReadGeometry(const Napi::CallbackInfo& info, size_t xDimsIndex, size_t 
   g.ow = y[2];
   g.oc = y[3];
   g.groups = groups;
-  if (groups != 1 && groups != g.c) throw Napi::RangeError::New(info.Env(), "groups must be 1 or the input channel count");
+  if (groups != 1 && groups != g.c)
+    throw Napi::RangeError::New(info.Env(), "groups must be 1 or the input channel count");
   if (w[2] != g.c || (groups == 1 ? w[3] != g.oc : w[3] * g.c != g.oc) || y[0] != g.n) {
     throw Napi::RangeError::New(info.Env(), "filter shape does not match x and y shapes");
   }
@@ -85,15 +86,15 @@ Key GeometryKey(const char* op, const Geometry& g) {
 }
 
 // bf16: bf16 source and filter, float32 bias and destination.
-dnnl::convolution_forward::primitive_desc ForwardDesc(const Geometry& g, bool withBias, const dnnl::primitive_attr& attr,
-                                                      dnnl::prop_kind prop, bool bf16 = false) {
+dnnl::convolution_forward::primitive_desc ForwardDesc(const Geometry& g, bool withBias,
+                                                      const dnnl::primitive_attr& attr, dnnl::prop_kind prop,
+                                                      bool bf16 = false) {
   dt in = bf16 ? dt::bf16 : dt::f32;
-  auto desc = withBias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(in),
-                                                         g.AnyWeights(in), g.Bias(), g.Dst(), g.strides, g.dilations,
-                                                         g.padL, g.padR)
-                       : dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(in),
-                                                         g.AnyWeights(in), g.Dst(), g.strides, g.dilations, g.padL,
-                                                         g.padR);
+  auto desc =
+      withBias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(in), g.AnyWeights(in),
+                                                 g.Bias(), g.Dst(), g.strides, g.dilations, g.padL, g.padR)
+               : dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(in), g.AnyWeights(in),
+                                                 g.Dst(), g.strides, g.dilations, g.padL, g.padR);
   return dnnl::convolution_forward::primitive_desc(desc, attr, CpuEngine());
 }
 
@@ -167,7 +168,9 @@ LruCache<BackwardWeightsEntry>& BackwardWeightsCache() {
 bool HasArg(const Napi::CallbackInfo& info, size_t index) {
   return info.Length() > index && !info[index].IsNull() && !info[index].IsUndefined();
 }
-int64_t WeightKeyArg(const Napi::CallbackInfo& info, size_t index) { return HasArg(info, index) ? IntArg(info, index, "filterKey") : 0; }
+int64_t WeightKeyArg(const Napi::CallbackInfo& info, size_t index) {
+  return HasArg(info, index) ? IntArg(info, index, "filterKey") : 0;
+}
 
 // convForward(x, xShape, filter, filterShape, groups, bias|null, y, yShape, params, activation, alpha,
 //             [xBf16|null, filterKey])
@@ -238,9 +241,9 @@ Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
         [&](bool bf16) {
           dt in = bf16 ? dt::bf16 : dt::f32;
           auto hint = ForwardDesc(g, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training, bf16);
-          auto desc = dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, g.Src(),
-                                                            g.AnyWeights(in), g.Dst(in), g.strides, g.dilations,
-                                                            g.padL, g.padR);
+          auto desc =
+              dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, g.Src(), g.AnyWeights(in),
+                                                    g.Dst(in), g.strides, g.dilations, g.padL, g.padR);
           return dnnl::convolution_backward_data::primitive_desc(desc, CpuEngine(), hint);
         },
         entry->bf16);
@@ -285,8 +288,8 @@ Napi::Value ConvBackwardFilter(const Napi::CallbackInfo& info) {
                                                                      g.AnyWeights(), g.Bias(), g.Dst(in), g.strides,
                                                                      g.dilations, g.padL, g.padR)
                           : dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, g.Src(in),
-                                                                     g.AnyWeights(), g.Dst(in), g.strides,
-                                                                     g.dilations, g.padL, g.padR);
+                                                                     g.AnyWeights(), g.Dst(in), g.strides, g.dilations,
+                                                                     g.padL, g.padR);
           return dnnl::convolution_backward_weights::primitive_desc(desc, CpuEngine(), hint);
         },
         entry->bf16);

@@ -146,8 +146,21 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 
 // Codes shared with src/native.ts (UnaryOp).
 enum UnaryOp : int {
-  kRelu = 0, kRelu6 = 1, kLeakyRelu = 2, kElu = 3, kSigmoid = 4, kTanh = 5, kNeg = 6, kSquare = 7, kSqrt = 8,
-  kRsqrt = 9, kExp = 10, kLog = 11, kAbs = 12, kReciprocal = 13, kStep = 14
+  kRelu = 0,
+  kRelu6 = 1,
+  kLeakyRelu = 2,
+  kElu = 3,
+  kSigmoid = 4,
+  kTanh = 5,
+  kNeg = 6,
+  kSquare = 7,
+  kSqrt = 8,
+  kRsqrt = 9,
+  kExp = 10,
+  kLog = 11,
+  kAbs = 12,
+  kReciprocal = 13,
+  kStep = 14
 };
 
 template <typename F>

@@ -113,7 +113,9 @@ void RegisterStages16(float* x, int64_t w) {
 #if defined(__AVX2__)
 // As Stage512: `signs` holds −0.0 in the lanes with bit h set, so v ^ signs = ±v and the sum is
 // self + partner or partner − self.
-inline __m256 Stage256(__m256 v, __m256 partner, __m256 signs) { return _mm256_add_ps(partner, _mm256_xor_ps(v, signs)); }
+inline __m256 Stage256(__m256 v, __m256 partner, __m256 signs) {
+  return _mm256_add_ps(partner, _mm256_xor_ps(v, signs));
+}
 
 // Stages h = 1, 2, 4 on every 8 consecutive floats of x[0, w), w ≥ 8.
 void RegisterStages8(float* x, int64_t w) {

@@ -14,7 +14,8 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
   size_t rounded = (static_cast<size_t>(bytes) + 63) / 64 * 64;
   if (rounded == 0) rounded = 64;
   void* data = std::aligned_alloc(64, rounded);
-  if (data == nullptr) throw Napi::Error::New(info.Env(), "out of memory allocating " + std::to_string(bytes) + " bytes");
+  if (data == nullptr)
+    throw Napi::Error::New(info.Env(), "out of memory allocating " + std::to_string(bytes) + " bytes");
   Napi::MemoryManagement::AdjustExternalMemory(info.Env(), static_cast<int64_t>(rounded));
   auto* size = new size_t(rounded);
   return Napi::ArrayBuffer::New(
@@ -50,7 +51,9 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
   result.Set("major", v->major);
   result.Set("minor", v->minor);
   result.Set("patch", v->patch);
-  result.Set("cpuRuntime", v->cpu_runtime == DNNL_RUNTIME_OMP ? "omp" : v->cpu_runtime == DNNL_RUNTIME_TBB ? "tbb" : "other");
+  result.Set("cpuRuntime", v->cpu_runtime == DNNL_RUNTIME_OMP   ? "omp"
+                           : v->cpu_runtime == DNNL_RUNTIME_TBB ? "tbb"
+                                                                : "other");
   return result;
 }
 

@@ -85,11 +85,13 @@ void UpdateRange(int mode, const Slot& s, int64_t begin, int64_t end, float rate
 }
 
 Napi::Array ArrayArg(const Napi::CallbackInfo& info, size_t index, const char* name, uint32_t expected) {
-  if (!info[index].IsArray()) throw Napi::TypeError::New(info.Env(), std::string("argument '") + name + "' must be an array");
+  if (!info[index].IsArray())
+    throw Napi::TypeError::New(info.Env(), std::string("argument '") + name + "' must be an array");
   auto array = info[index].As<Napi::Array>();
   if (expected != UINT32_MAX && array.Length() != expected) {
-    throw Napi::RangeError::New(info.Env(), std::string("argument '") + name + "' has " + std::to_string(array.Length()) +
-                                                " entries, expected " + std::to_string(expected));
+    throw Napi::RangeError::New(info.Env(), std::string("argument '") + name + "' has " +
+                                                std::to_string(array.Length()) + " entries, expected " +
+                                                std::to_string(expected));
   }
   return array;
 }

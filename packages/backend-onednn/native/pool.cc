@@ -23,7 +23,8 @@ PoolGeometry ReadPool(const Napi::CallbackInfo& info, size_t xIndex, size_t yInd
   auto y = DimsArg(info, yIndex, "yShape");
   auto p = DimsArg(info, paramsIndex, "poolParams");
   if (x.size() != 4 || y.size() != 4 || p.size() != 8 || x[0] != y[0] || x[3] != y[3]) {
-    throw Napi::RangeError::New(info.Env(), "pooling expects 4-D x and y shapes with equal batch and channels, and 8 parameters");
+    throw Napi::RangeError::New(info.Env(),
+                                "pooling expects 4-D x and y shapes with equal batch and channels, and 8 parameters");
   }
   PoolGeometry g;
   g.src = {x[0], x[3], x[1], x[2]};
@@ -48,7 +49,8 @@ dnnl::algorithm Algorithm(bool isMax, bool backward) {
 
 dnnl::pooling_forward::primitive_desc ForwardDesc(const PoolGeometry& g, bool isMax, dnnl::prop_kind prop,
                                                   bool forBackward = false) {
-  dnnl::pooling_forward::desc desc(prop, Algorithm(isMax, forBackward), g.Src(), g.Dst(), g.strides, g.kernel, g.padL, g.padR);
+  dnnl::pooling_forward::desc desc(prop, Algorithm(isMax, forBackward), g.Src(), g.Dst(), g.strides, g.kernel, g.padL,
+                                   g.padR);
   return dnnl::pooling_forward::primitive_desc(desc, CpuEngine());
 }
 

@@ -17,12 +17,9 @@ if (ifMissing && existsSync(addonPath)) process.exit(0);
 
 /** The Node install prefix: the directory holding include/node/node_api.h. */
 function nodeDir() {
-  const candidates = [
-    process.env.npm_config_nodedir,
-    path.resolve(path.dirname(process.execPath), '..'),
-    '/usr',
-    '/usr/local',
-  ].filter(Boolean);
+  const candidates = [process.env.npm_config_nodedir, path.resolve(path.dirname(process.execPath), '..'), '/usr', '/usr/local'].filter(
+    Boolean,
+  );
   return candidates.find((dir) => existsSync(path.join(dir, 'include', 'node', 'node_api.h')));
 }
 

@@ -38,8 +38,7 @@ export class AddonLoadError extends Error {
 export function notBuilt(looked: readonly string[]): AddonLoadError {
   return new AddonLoadError(
     'not-built',
-    `${PACKAGE}: the native addon was never built (no ${looked.join(' or ')}); ` +
-      `install oneDNN (${INSTALL_ONEDNN}), then ${REBUILD}.`,
+    `${PACKAGE}: the native addon was never built (no ${looked.join(' or ')}); ` + `install oneDNN (${INSTALL_ONEDNN}), then ${REBUILD}.`,
   );
 }
 
@@ -56,9 +55,10 @@ export function loadFailed(file: string, cause: unknown): AddonLoadError {
   // Node wraps some of its messages over several lines; one line keeps the cause in what the CLI prints.
   const loaderMessage = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim();
   // glibc: "libdnnl.so.2: cannot open shared object file: No such file or directory"; macOS: "Library not loaded: …libdnnl…"
-  const library = /(lib(?:dnnl|mkldnn)[\w.+-]*)[^:]*: cannot open shared object file|Library not loaded: \S*?(lib(?:dnnl|mkldnn)[\w.+-]*)/.exec(
-    loaderMessage,
-  );
+  const library =
+    /(lib(?:dnnl|mkldnn)[\w.+-]*)[^:]*: cannot open shared object file|Library not loaded: \S*?(lib(?:dnnl|mkldnn)[\w.+-]*)/.exec(
+      loaderMessage,
+    );
   if (library) {
     return new AddonLoadError(
       'onednn-missing',
@@ -74,8 +74,7 @@ export function loadFailed(file: string, cause: unknown): AddonLoadError {
     const versions = abi ? ` (built for ABI ${abi[1]}, this Node.js ${process.version} needs ${abi[2]})` : '';
     return new AddonLoadError(
       'node-abi',
-      `${PACKAGE}: ${file} was built for another Node.js${versions}; rebuild it with this one: ${REBUILD} ` +
-        `(loader: ${loaderMessage}).`,
+      `${PACKAGE}: ${file} was built for another Node.js${versions}; rebuild it with this one: ${REBUILD} ` + `(loader: ${loaderMessage}).`,
       { cause },
     );
   }

@@ -8,13 +8,7 @@ import { Bf16Shadows } from './bf16-shadows';
 import { BufferPool, type PoolStats } from './buffer-pool';
 import { native } from './native';
 import { type FusedSgdOptions, fusedSgdUpdateOn } from './optimizers';
-import {
-  cpuDataRecord,
-  deferRecordValues,
-  hasCpuDataRecord,
-  removeEngineDataId,
-  silenceCpuFirstUseWarning,
-} from './tfjs-internals';
+import { cpuDataRecord, deferRecordValues, hasCpuDataRecord, removeEngineDataId, silenceCpuFirstUseWarning } from './tfjs-internals';
 
 export const BACKEND_NAME = 'onednn';
 

@@ -50,7 +50,8 @@ export function setThreads(threads: number | 'auto'): void {
     enableAdaptiveThreads(true);
     return;
   }
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setThreads: threads must be a positive integer or 'auto', got ${threads}.`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`setThreads: threads must be a positive integer or 'auto', got ${threads}.`);
   enableAdaptiveThreads(false);
   native.setThreads(threads);
 }
@@ -65,7 +66,12 @@ export function convolutionCeiling(
   batch: number,
   options: { repetitions?: number; plainWeights?: boolean } = {},
 ) {
-  return native.convCeiling(layers.map((l) => [...l]), batch, options.repetitions ?? 5, options.plainWeights ?? false);
+  return native.convCeiling(
+    layers.map((l) => [...l]),
+    batch,
+    options.repetitions ?? 5,
+    options.plainWeights ?? false,
+  );
 }
 
 /**
@@ -87,7 +93,9 @@ export function fusedSgdUpdate(
 ): (Variable | null)[] {
   const backend = engine().backend;
   if (getBackend() !== BACKEND_NAME || !(backend instanceof OneDnnBackend)) {
-    throw new Error(`fusedSgdUpdate needs the '${BACKEND_NAME}' backend active (it is '${getBackend()}'): await tf.setBackend('${BACKEND_NAME}').`);
+    throw new Error(
+      `fusedSgdUpdate needs the '${BACKEND_NAME}' backend active (it is '${getBackend()}'): await tf.setBackend('${BACKEND_NAME}').`,
+    );
   }
   return backend.fusedSgdUpdate(variables, gradients, buffers, options);
 }

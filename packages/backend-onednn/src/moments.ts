@@ -44,7 +44,13 @@ export function areTapedBatchMoments(x: TensorInfo, mean: TensorInfo, variance: 
   const v = variances.get(variance.dataId);
   const tape = currentTape();
   return (
-    m !== undefined && v !== undefined && tape != null &&
-    m.x === x.dataId && v.x === x.dataId && v.mean === mean.dataId && m.tape === tape && v.tape === tape
+    m !== undefined &&
+    v !== undefined &&
+    tape != null &&
+    m.x === x.dataId &&
+    v.x === x.dataId &&
+    v.mean === mean.dataId &&
+    m.tape === tape &&
+    v.tape === tape
   );
 }

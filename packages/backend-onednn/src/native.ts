@@ -97,32 +97,88 @@ export interface NativeAddon {
   version(): { major: number; minor: number; patch: number; cpuRuntime: string };
 
   convForward(
-    x: Float32Array, xShape: Shape, filter: Float32Array, filterShape: Shape, groups: number,
-    bias: Float32Array | null, y: Float32Array, yShape: Shape, params: ConvParams, activation: number, alpha: number,
-    xBf16?: Float32Array | null, filterKey?: number,
+    x: Float32Array,
+    xShape: Shape,
+    filter: Float32Array,
+    filterShape: Shape,
+    groups: number,
+    bias: Float32Array | null,
+    y: Float32Array,
+    yShape: Shape,
+    params: ConvParams,
+    activation: number,
+    alpha: number,
+    xBf16?: Float32Array | null,
+    filterKey?: number,
   ): void;
   convBackwardData(
-    dy: Float32Array, yShape: Shape, filter: Float32Array, filterShape: Shape, groups: number,
-    dx: Float32Array, xShape: Shape, params: ConvParams, dyBf16?: Float32Array | null, filterKey?: number,
+    dy: Float32Array,
+    yShape: Shape,
+    filter: Float32Array,
+    filterShape: Shape,
+    groups: number,
+    dx: Float32Array,
+    xShape: Shape,
+    params: ConvParams,
+    dyBf16?: Float32Array | null,
+    filterKey?: number,
   ): void;
   convBackwardFilter(
-    x: Float32Array, xShape: Shape, dy: Float32Array, filterShape: Shape, groups: number,
-    dw: Float32Array, dbias: Float32Array | null, yShape: Shape, params: ConvParams,
-    xBf16?: Float32Array | null, dyBf16?: Float32Array | null,
+    x: Float32Array,
+    xShape: Shape,
+    dy: Float32Array,
+    filterShape: Shape,
+    groups: number,
+    dw: Float32Array,
+    dbias: Float32Array | null,
+    yShape: Shape,
+    params: ConvParams,
+    xBf16?: Float32Array | null,
+    dyBf16?: Float32Array | null,
   ): void;
   matmul(
-    a: Float32Array, batchA: number, b: Float32Array, batchB: number, m: number, k: number, n: number,
-    transposeA: boolean, transposeB: boolean, bias: Float32Array | null, out: Float32Array,
-    activation: number, alpha: number, aBf16?: Float32Array | null, bBf16?: Float32Array | null,
+    a: Float32Array,
+    batchA: number,
+    b: Float32Array,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    bias: Float32Array | null,
+    out: Float32Array,
+    activation: number,
+    alpha: number,
+    aBf16?: Float32Array | null,
+    bBf16?: Float32Array | null,
   ): void;
   bnForward(
-    x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
-    offset: Float32Array | null, epsilon: number, y: Float32Array, residual: Float32Array | null, relu: boolean,
+    x: Float32Array,
+    channels: number,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    offset: Float32Array | null,
+    epsilon: number,
+    y: Float32Array,
+    residual: Float32Array | null,
+    relu: boolean,
   ): void;
   bnBackward(
-    x: Float32Array, dy: Float32Array, channels: number, mean: Float32Array, variance: Float32Array,
-    scale: Float32Array | null, epsilon: number, mode: 0 | 1, dx: Float32Array | null, dmean: Float32Array | null,
-    dvariance: Float32Array | null, dscale: Float32Array | null, doffset: Float32Array | null,
+    x: Float32Array,
+    dy: Float32Array,
+    channels: number,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    epsilon: number,
+    mode: 0 | 1,
+    dx: Float32Array | null,
+    dmean: Float32Array | null,
+    dvariance: Float32Array | null,
+    dscale: Float32Array | null,
+    doffset: Float32Array | null,
     reluOutput: Float32Array | null,
   ): void;
   channelMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
@@ -134,7 +190,12 @@ export interface NativeAddon {
   reduce(op: ReduceOpCode, x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
   poolForward(isMax: boolean, x: Float32Array, xShape: Shape, y: Float32Array, yShape: Shape, params: PoolParams): void;
   poolBackward(
-    isMax: boolean, dy: Float32Array, yShape: Shape, x: Float32Array | null, dx: Float32Array, xShape: Shape,
+    isMax: boolean,
+    dy: Float32Array,
+    yShape: Shape,
+    x: Float32Array | null,
+    dx: Float32Array,
+    xShape: Shape,
     params: PoolParams,
   ): void;
   transpose(x: Float32Array, xShape: Shape, perm: Shape, y: Float32Array): void;
@@ -158,21 +219,43 @@ export interface NativeAddon {
    * Outputs may be the inputs (in place).
    */
   sgdUpdate(
-    mode: 0 | 1, weights: Float32Array[], weightsOut: Float32Array[], grads: Float32Array[],
-    buffers: (Float32Array | null)[], buffersOut: (Float32Array | null)[], weightDecays: number[], rate: number,
-    momentum: number, nesterov: boolean,
+    mode: 0 | 1,
+    weights: Float32Array[],
+    weightsOut: Float32Array[],
+    grads: Float32Array[],
+    buffers: (Float32Array | null)[],
+    buffersOut: (Float32Array | null)[],
+    weightDecays: number[],
+    rate: number,
+    momentum: number,
+    nesterov: boolean,
   ): void;
   /** y[r] = H·x[r] (Hᵀ·x[r] with transpose) for every row; H = core ⊗ Sylvester(order / m), core m×m ±1 (null: [1]). */
   hadamardRows(x: Float32Array, batch: number, order: number, core: Int8Array | null, transpose: boolean, y: Float32Array): void;
   /** The FixclfNormalizedHadamard kernel (hadamard.cc): y[r] = scale·(H·pad(x̂[r][:used]))[:outputs]. */
   headForward(
-    x: Float32Array, batch: number, features: number, order: number, core: Int8Array | null, outputs: number, scale: number,
-    epsilon: number, y: Float32Array,
+    x: Float32Array,
+    batch: number,
+    features: number,
+    order: number,
+    core: Int8Array | null,
+    outputs: number,
+    scale: number,
+    epsilon: number,
+    y: Float32Array,
   ): void;
   /** The FixclfNormalizedHadamardGrad kernel (hadamard.cc): dx from dy and x. */
   headBackward(
-    dy: Float32Array, x: Float32Array, batch: number, features: number, order: number, core: Int8Array | null, outputs: number,
-    scale: number, epsilon: number, dx: Float32Array,
+    dy: Float32Array,
+    x: Float32Array,
+    batch: number,
+    features: number,
+    order: number,
+    core: Int8Array | null,
+    outputs: number,
+    scale: number,
+    epsilon: number,
+    dx: Float32Array,
   ): void;
 }
 

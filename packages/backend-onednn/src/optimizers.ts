@@ -112,7 +112,9 @@ export function fusedSgdUpdateOn(
   if (nesterov && momentum === 0) throw new RangeError('fusedSgdUpdate: Nesterov momentum needs momentum > 0.');
   const n = variables.length;
   if (gradients.length !== n || buffers.length !== n) {
-    throw new RangeError(`fusedSgdUpdate: ${n} variables, ${gradients.length} gradients and ${buffers.length} buffers; expected as many of each.`);
+    throw new RangeError(
+      `fusedSgdUpdate: ${n} variables, ${gradients.length} gradients and ${buffers.length} buffers; expected as many of each.`,
+    );
   }
   const decay = options.weightDecay ?? 0;
   const decays = typeof decay === 'number' ? new Array<number>(n).fill(decay) : [...decay];
@@ -190,7 +192,12 @@ function entries(variableGradients: NamedTensorMap | NamedTensor[]): { names: st
       continue;
     }
     const value = registeredVariable(names[i]!);
-    if (value === undefined || value.dtype !== 'float32' || gradient.dtype !== 'float32' || !util.arraysEqual(value.shape, gradient.shape)) {
+    if (
+      value === undefined ||
+      value.dtype !== 'float32' ||
+      gradient.dtype !== 'float32' ||
+      !util.arraysEqual(value.shape, gradient.shape)
+    ) {
       return null;
     }
     list.push({ value, gradient });
@@ -199,7 +206,14 @@ function entries(variableGradients: NamedTensorMap | NamedTensor[]): { names: st
 }
 
 /** TF.js's update (mode 1) of `entries`, with accumulations (momentum) or without (sgd). */
-function tfjsUpdate(backend: OneDnnBackend, list: Entry[], accumulations: Variable[] | null, c: number, m: number, nesterov: boolean): void {
+function tfjsUpdate(
+  backend: OneDnnBackend,
+  list: Entry[],
+  accumulations: Variable[] | null,
+  c: number,
+  m: number,
+  nesterov: boolean,
+): void {
   const weights = list.map((e) => target(backend, e.value));
   const moments = accumulations?.map((a) => target(backend, a)) ?? null;
   native.sgdUpdate(

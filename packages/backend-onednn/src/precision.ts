@@ -37,7 +37,9 @@ export function setPrecision(precision: Precision): void {
     if (why !== null) {
       if (!warned) {
         warned = true;
-        console.warn(`@fixclf/backend-onednn: bf16 precision needs AVX512-BF16 or AMX; ${why}, so convolutions and matrix products stay fp32.`);
+        console.warn(
+          `@fixclf/backend-onednn: bf16 precision needs AVX512-BF16 or AMX; ${why}, so convolutions and matrix products stay fp32.`,
+        );
       }
       current = 'fp32';
       return;

@@ -19,9 +19,9 @@ describe('FusedBatchNorm matches the cpu backend', () => {
       [input(x, 1, 2), input(params, 2), positive(params, 3), input(params, 4), input(params, 5), input(x, 6)],
       (xt, mean, variance, offset, scale, dy) => {
         const f = (a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) => tf.batchNorm(a, m, v, o, s, 0.01);
-        const grads = tf.grads((a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) => tf.sum(tf.mul(f(a, m, v, o, s), dy!)))([
-          xt!, mean!, variance!, offset!, scale!,
-        ]);
+        const grads = tf.grads((a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+          tf.sum(tf.mul(f(a, m, v, o, s), dy!)),
+        )([xt!, mean!, variance!, offset!, scale!]);
         return [f(xt!, mean!, variance!, offset!, scale!), ...grads];
       },
     );
@@ -46,18 +46,33 @@ describe('training-mode batch normalisation of tf.layers matches the cpu backend
     const gamma = input([10], 21);
     const beta = input([10], 22);
     const dy = input([4, 6, 6, 10], 23);
-    await expectMatchesCpu([x, gamma, beta, dy], (xt, g, b, dyt) => {
-      const layer = tf.layers.batchNormalization({ epsilon: 1e-3 });
-      layer.build(xt!.shape);
-      layer.setWeights([g!, b!, tf.zeros([10]), tf.ones([10])]);
-      const f = (a: tf.Tensor) => tf.sum(tf.mul(layer.apply(a, { training: true }) as tf.Tensor, dyt!));
-      const { grads } = tf.variableGrads(() => f(xt!) as tf.Scalar, layer.trainableWeights.map((w) => w.read() as tf.Variable));
-      const gx = tf.grad(f)(xt!);
-      const out = layer.apply(xt!, { training: true }) as tf.Tensor;
-      const result = [out, gx, ...Object.values(grads), ...layer.getWeights().slice(2).map((w) => tf.clone(w))];
-      layer.weights.forEach((w) => w.dispose());
-      return result;
-    }, 2e-4);
+    await expectMatchesCpu(
+      [x, gamma, beta, dy],
+      (xt, g, b, dyt) => {
+        const layer = tf.layers.batchNormalization({ epsilon: 1e-3 });
+        layer.build(xt!.shape);
+        layer.setWeights([g!, b!, tf.zeros([10]), tf.ones([10])]);
+        const f = (a: tf.Tensor) => tf.sum(tf.mul(layer.apply(a, { training: true }) as tf.Tensor, dyt!));
+        const { grads } = tf.variableGrads(
+          () => f(xt!) as tf.Scalar,
+          layer.trainableWeights.map((w) => w.read() as tf.Variable),
+        );
+        const gx = tf.grad(f)(xt!);
+        const out = layer.apply(xt!, { training: true }) as tf.Tensor;
+        const result = [
+          out,
+          gx,
+          ...Object.values(grads),
+          ...layer
+            .getWeights()
+            .slice(2)
+            .map((w) => tf.clone(w)),
+        ];
+        layer.weights.forEach((w) => w.dispose());
+        return result;
+      },
+      2e-4,
+    );
   });
 });
 

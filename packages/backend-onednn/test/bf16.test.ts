@@ -42,7 +42,20 @@ test('the CPU check answers, and the precision defaults to fp32', () => {
 });
 
 test('toBf16 rounds to nearest even and keeps NaN and infinities', () => {
-  const values = new Float32Array([1, -2.5, 1 + 2 ** -8, 1 + 3 * 2 ** -8, 1 + 2 ** -7 + 2 ** -9, Infinity, -Infinity, NaN, 0, -0, 3e38, 1e-40]);
+  const values = new Float32Array([
+    1,
+    -2.5,
+    1 + 2 ** -8,
+    1 + 3 * 2 ** -8,
+    1 + 2 ** -7 + 2 ** -9,
+    Infinity,
+    -Infinity,
+    NaN,
+    0,
+    -0,
+    3e38,
+    1e-40,
+  ]);
   const packed = new Float32Array(Math.ceil(values.length / 2));
   native.toBf16(values, packed);
   const back = new Float32Array(values.length);
@@ -81,7 +94,9 @@ describeBf16('bf16 kernels match the cpu backend within bf16 precision', () => {
   test.each(convCases)('conv $id: x $x, $k×$k, $outChannels out, stride $stride, $pad', async (c) => {
     const x = input(c.x, 100 + c.id);
     const w = input([c.k, c.k, c.x[3], c.outChannels], 200 + c.id, 0.5);
-    const outShape: number[] = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(w.shape as [number, number, number, number]), c.stride, c.pad).shape);
+    const outShape: number[] = tf.tidy(
+      () => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(w.shape as [number, number, number, number]), c.stride, c.pad).shape,
+    );
     const dy = input(outShape, 300 + c.id);
     const runs = await bf16Runs(() =>
       expectMatchesCpu(
@@ -104,7 +119,8 @@ describeBf16('bf16 kernels match the cpu backend within bf16 precision', () => {
     const runs = await bf16Runs(async () => {
       await expectMatchesCpu(
         [input([2, 9, 9, 6], 1), input([3, 3, 6, 10], 2, 0.5), input([10], 3)],
-        (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }),
+        (x, w, b) =>
+          tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }),
         BF16_TOLERANCE,
       );
       await expectMatchesCpu(
@@ -194,8 +210,7 @@ describeBf16('the converted-weight cache', () => {
     const x = tf.tensor(input([2, 8, 8, 8], 23).values, [2, 8, 8, 8]) as tf.Tensor4D;
     const w1 = variable(input([3, 3, 8, 16], 24, 0.5).values as Float32Array, [3, 3, 8, 16]);
     const w2 = variable(input([3, 3, 16, 16], 25, 0.5).values as Float32Array, [3, 3, 16, 16]);
-    const loss = () =>
-      tf.sum(tf.conv2d(tf.relu(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same')), w2 as tf.Tensor4D, 1, 'same')) as tf.Scalar;
+    const loss = () => tf.sum(tf.conv2d(tf.relu(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same')), w2 as tf.Tensor4D, 1, 'same')) as tf.Scalar;
     const before = native.bf16WeightStats();
     const { value, grads } = tf.variableGrads(loss, [w1, w2]);
     const after = native.bf16WeightStats();

@@ -29,7 +29,9 @@ describe('Conv2D and its gradients match the cpu backend', () => {
     const spies = [jest.spyOn(native, 'convForward'), jest.spyOn(native, 'convBackwardData'), jest.spyOn(native, 'convBackwardFilter')];
     const x = input(c.x, 1);
     const w = input([c.k, c.k, c.x[3], c.outChannels], 2, 0.5);
-    const outShape: number[] = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(w.shape as [number, number, number, number]), c.stride, c.pad).shape);
+    const outShape: number[] = tf.tidy(
+      () => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(w.shape as [number, number, number, number]), c.stride, c.pad).shape,
+    );
     const dy = input(outShape, 3);
     await expectMatchesCpu([x, w, dy], (xt, wt, dyt) => {
       const y = tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, c.stride, c.pad);
@@ -56,7 +58,15 @@ describe('Conv2D and its gradients match the cpu backend', () => {
     const b = input([6], 8);
     for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const) {
       await expectMatchesCpu([x, w, b], (xt, wt, bt) =>
-        tf.fused.conv2d({ x: xt as tf.Tensor4D, filter: wt as tf.Tensor4D, strides: 2, pad: 'same', bias: bt, activation, leakyreluAlpha: 0.3 }),
+        tf.fused.conv2d({
+          x: xt as tf.Tensor4D,
+          filter: wt as tf.Tensor4D,
+          strides: 2,
+          pad: 'same',
+          bias: bt,
+          activation,
+          leakyreluAlpha: 0.3,
+        }),
       );
     }
   });
@@ -67,13 +77,25 @@ describe('Conv2D and its gradients match the cpu backend', () => {
       tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', 'NCHW'),
     );
     await expectMatchesCpu([input([2, 7, 7, 4], 11), input([3, 3, 4, 5], 12), input([5], 13)], (x, w, alpha) =>
-      tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', activation: 'prelu', preluActivationWeights: alpha }),
+      tf.fused.conv2d({
+        x: x as tf.Tensor4D,
+        filter: w as tf.Tensor4D,
+        strides: 1,
+        pad: 'same',
+        activation: 'prelu',
+        preluActivationWeights: alpha,
+      }),
     );
     expect(spy).not.toHaveBeenCalled();
   });
 
   test('explicit padding', async () => {
-    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 2], [0, 3], [0, 0]];
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [1, 2],
+      [0, 3],
+      [0, 0],
+    ];
     await expectMatchesCpu([input([2, 8, 9, 3], 14), input([3, 3, 3, 4], 15)], (x, w) =>
       tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, pad),
     );
@@ -89,7 +111,9 @@ describe('DepthwiseConv2dNative and its gradients match the cpu backend', () => 
     const spies = [jest.spyOn(native, 'convForward'), jest.spyOn(native, 'convBackwardData'), jest.spyOn(native, 'convBackwardFilter')];
     const x = input(c.x, 21);
     const w = input([c.k, c.k, c.x[3], c.mult], 22, 0.5);
-    const outShape: number[] = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(w.shape as [number, number, number, number]), c.stride, c.pad).shape);
+    const outShape: number[] = tf.tidy(
+      () => tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(w.shape as [number, number, number, number]), c.stride, c.pad).shape,
+    );
     const dy = input(outShape, 23);
     await expectMatchesCpu([x, w, dy], (xt, wt, dyt) => {
       const conv = (a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad);

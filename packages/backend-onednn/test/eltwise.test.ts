@@ -15,14 +15,29 @@ const binaryOps: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
 
 // Same shape, scalar on either side, channel vector, middle broadcast, both sides broadcast, rank mismatch.
 const broadcasts: [number[], number[]][] = [
-  [[3, 5, 7], [3, 5, 7]],
+  [
+    [3, 5, 7],
+    [3, 5, 7],
+  ],
   [[4, 6], []],
   [[], [4, 6]],
   [[2, 4, 4, 13], [13]],
-  [[2, 4, 4, 13], [2, 1, 1, 13]],
-  [[5, 1, 7], [1, 4, 1]],
-  [[3, 1], [1, 9]],
-  [[6, 3, 5], [3, 1]],
+  [
+    [2, 4, 4, 13],
+    [2, 1, 1, 13],
+  ],
+  [
+    [5, 1, 7],
+    [1, 4, 1],
+  ],
+  [
+    [3, 1],
+    [1, 9],
+  ],
+  [
+    [6, 3, 5],
+    [3, 1],
+  ],
   [[1], [17]],
 ];
 

@@ -44,8 +44,16 @@ const CASES: Record<string, Case[]> = {
   FusedBatchNorm: [
     // @fixclf/models' blocks: axis -1, ε = 1e-5, γ and β.
     { name: 'training, NHWC, ε = 1e-5', inputs: [image(1, 2), channel(2), channel(3)], f: (x, g, b) => trainingBatchNorm(x!, g, b, 1e-5) },
-    { name: 'training, dense [8, 6], ε = 1e-3', inputs: [input([8, C], 4, 3), channel(5), channel(6)], f: (x, g, b) => trainingBatchNorm(x!, g, b) },
-    { name: 'training, batch 1, 3 × 7, 5 channels', inputs: [input([1, 3, 7, 5], 7, 2), input([5], 8), input([5], 9)], f: (x, g, b) => trainingBatchNorm(x!, g, b) },
+    {
+      name: 'training, dense [8, 6], ε = 1e-3',
+      inputs: [input([8, C], 4, 3), channel(5), channel(6)],
+      f: (x, g, b) => trainingBatchNorm(x!, g, b),
+    },
+    {
+      name: 'training, batch 1, 3 × 7, 5 channels',
+      inputs: [input([1, 3, 7, 5], 7, 2), input([5], 8), input([5], 9)],
+      f: (x, g, b) => trainingBatchNorm(x!, g, b),
+    },
     // Not covered: without γ or β (scale/center: false) TF.js 4.22 cannot differentiate FusedBatchNorm at
     // all (its gradient saves the absent scale, its tape reads the absent offset), override or not.
     {

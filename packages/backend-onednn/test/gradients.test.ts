@@ -38,7 +38,11 @@ describe('gradient overrides compute what TF.js computes, in one native kernel',
   test('the cpu backend keeps the gradients it had', async () => {
     await tf.setBackend('cpu');
     const spy = jest.spyOn(native, 'reluGrad');
-    const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(tf.tensor([-1, 2, 0, 3])).arraySync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(tf.tensor([-1, 2, 0, 3]))
+        .arraySync(),
+    );
     expect(g).toEqual([0, 1, 0, 1]);
     expect(spy).not.toHaveBeenCalled();
   });

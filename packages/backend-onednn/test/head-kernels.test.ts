@@ -50,7 +50,17 @@ describe('the kernel-name contract with @fixclf/layers', () => {
 });
 
 /** The gradients of L = Σ probe ⊙ y for y = α·x̂·P + b, float64 (see layers' test/reference.ts). */
-function denseHead(x: Float32Array, batch: number, p: Float32Array, inputDim: number, units: number, alpha: number, bias: Float32Array, probe: Float32Array, epsilon = 1e-8) {
+function denseHead(
+  x: Float32Array,
+  batch: number,
+  p: Float32Array,
+  inputDim: number,
+  units: number,
+  alpha: number,
+  bias: Float32Array,
+  probe: Float32Array,
+  epsilon = 1e-8,
+) {
   const y = new Float64Array(batch * units);
   const dx = new Float64Array(batch * inputDim);
   const dBias = new Float64Array(units);
@@ -227,7 +237,11 @@ describe("hadamardTransformOp on 'onednn' runs the native HADAMARD_TRANSFORM", (
     const x = tf.tensor2d(values(2 * n, 1), [2, n]);
     const w = values(2 * n, 2);
     const grad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(hadamardTransformOp(v as tf.Tensor2D), tf.tensor2d(w, [2, n]))))(x);
-    const expected = tf.tidy(() => hadamardTransformOp(tf.tensor2d(w, [2, n]), { transpose: true }).dataSync().slice());
+    const expected = tf.tidy(() =>
+      hadamardTransformOp(tf.tensor2d(w, [2, n]), { transpose: true })
+        .dataSync()
+        .slice(),
+    );
     expect(relativeError(grad.dataSync(), expected)).toBeLessThan(1e-6);
     tf.dispose([x, grad]);
   });

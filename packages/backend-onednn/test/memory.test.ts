@@ -33,7 +33,15 @@ test('200 training steps leave tensor count, pooled storage and resident memory 
   const model = createModel('resnet20', { numClasses: 10, classifier: 'learned', inputShape: [16, 16, 3], seed: 5 });
   const optimizer = tf.train.momentum(0.05, 0.9);
   const x = tf.tensor4d(input([batch, 16, 16, 3], 1).values, [batch, 16, 16, 3]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10).toFloat();
+  const y = tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from({ length: batch }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+    )
+    .toFloat();
   const step = () => {
     const loss = optimizer.minimize(
       () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,

@@ -81,19 +81,22 @@ describe('fusedSgdUpdate: PyTorch’s SGD over every weight in one native call',
     { momentum: 0.9, nesterov: true, decays },
     { momentum: 0, nesterov: false, decays },
     { momentum: 0.5, nesterov: false, decays: SHAPES.map(() => 0) },
-  ])('momentum $momentum, Nesterov $nesterov: within 1e-6 of the TF.js update over 5 steps, in place', async ({ momentum, nesterov, decays }) => {
-    await use('cpu');
-    const expected = referenceSgd(momentum, nesterov, decays);
-    await use('onednn');
-    const spy = jest.spyOn(native, 'sgdUpdate');
-    const actual = fusedSgd(momentum, nesterov, decays);
-    expect(spy).toHaveBeenCalledTimes(STEPS);
-    expect(actual.inPlace).toBe(true);
-    actual.weights.forEach((w, i) => {
-      const error = relativeError(w, expected[i]!);
-      if (!(error <= 1e-6)) throw new Error(`weight ${i}: relative error ${error}`);
-    });
-  });
+  ])(
+    'momentum $momentum, Nesterov $nesterov: within 1e-6 of the TF.js update over 5 steps, in place',
+    async ({ momentum, nesterov, decays }) => {
+      await use('cpu');
+      const expected = referenceSgd(momentum, nesterov, decays);
+      await use('onednn');
+      const spy = jest.spyOn(native, 'sgdUpdate');
+      const actual = fusedSgd(momentum, nesterov, decays);
+      expect(spy).toHaveBeenCalledTimes(STEPS);
+      expect(actual.inPlace).toBe(true);
+      actual.weights.forEach((w, i) => {
+        const error = relativeError(w, expected[i]!);
+        if (!(error <= 1e-6)) throw new Error(`weight ${i}: relative error ${error}`);
+      });
+    },
+  );
 
   test('storage that another tensor shares, or that was read out, is not written in place', async () => {
     await use('onednn');
@@ -204,7 +207,8 @@ describe('tf.train.momentum and tf.train.sgd run their update in one native call
       if (!(error <= 1e-6)) throw new Error(`weight ${i}: relative error ${error}`);
     });
     // The same optimizer state: iterations, then (momentum) the accumulations named `${weight}/momentum`.
-    const rename = (run: typeof actual) => run.optimizerValues.map(({ name }, i) => (i === 0 ? name : name.replace(run.names[i - 1]!, 'w')));
+    const rename = (run: typeof actual) =>
+      run.optimizerValues.map(({ name }, i) => (i === 0 ? name : name.replace(run.names[i - 1]!, 'w')));
     expect(rename(actual)).toEqual(rename(expected));
     expect(actual.optimizerValues[0]!.name).toBe('iter');
     actual.optimizerValues.forEach((entry, i) => {
@@ -219,9 +223,9 @@ describe('tf.train.momentum and tf.train.sgd run their update in one native call
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const xs = tf.tensor(input([8, 4], 5).values, [8, 4]);
     const ys = tf.tensor(input([8, 3], 6).values, [8, 3]);
-    const before = await model.evaluate(xs, ys) as tf.Scalar;
+    const before = (await model.evaluate(xs, ys)) as tf.Scalar;
     await model.fit(xs, ys, { epochs: 3, batchSize: 8, verbose: 0 });
-    const after = await model.evaluate(xs, ys) as tf.Scalar;
+    const after = (await model.evaluate(xs, ys)) as tf.Scalar;
     expect(spy).toHaveBeenCalledTimes(3);
     expect(after.dataSync()[0]).toBeLessThan(before.dataSync()[0]!);
     tf.dispose([xs, ys, before, after]);

@@ -11,7 +11,9 @@ describe('pooling and its gradients match the cpu backend', () => {
     { x: [3, 10, 10, 4], size: 3, stride: 2, pad: 'valid' as const },
   ])('x $x, window $size, stride $stride, $pad', async ({ x, size, stride, pad }) => {
     const spies = [jest.spyOn(native, 'poolForward'), jest.spyOn(native, 'poolBackward')];
-    const outShape: number[] = tf.tidy(() => tf.maxPool(tf.zeros(x as [number, number, number, number]) as tf.Tensor4D, size, stride, pad).shape);
+    const outShape: number[] = tf.tidy(
+      () => tf.maxPool(tf.zeros(x as [number, number, number, number]) as tf.Tensor4D, size, stride, pad).shape,
+    );
     await expectMatchesCpu([input(x, 1), input(outShape, 2)], (xt, dy) => {
       const max = (t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, size, stride, pad);
       const avg = (t: tf.Tensor) => tf.avgPool(t as tf.Tensor4D, size, stride, pad);

@@ -13,13 +13,22 @@ const reductions: [string, (x: tf.Tensor, axis: number | number[] | undefined, k
 // Batch-norm moments (all but channels), global pooling (H, W), last axis, first axis, everything,
 // a long run split across threads, and axes separated by an extent-1 axis.
 const views: [number[], number | number[] | undefined][] = [
-  [[4, 9, 9, 13], [0, 1, 2]],
-  [[4, 9, 9, 13], [1, 2]],
+  [
+    [4, 9, 9, 13],
+    [0, 1, 2],
+  ],
+  [
+    [4, 9, 9, 13],
+    [1, 2],
+  ],
   [[7, 11], 1],
   [[7, 11], 0],
   [[3, 5, 7], undefined],
   [[2, 100003], 1],
-  [[5, 1, 6, 7], [0, 2]],
+  [
+    [5, 1, 6, 7],
+    [0, 2],
+  ],
   [[48, 9001], 0],
 ];
 

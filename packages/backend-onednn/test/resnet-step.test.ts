@@ -15,7 +15,13 @@ interface StepResult {
 }
 
 // One training step's loss and the gradient of every trainable weight, from the same weights and batch.
-async function trainingStep(backend: 'onednn' | 'cpu', weights: tf.NamedTensorMap | null, xs: Float32Array, labels: Float32Array, batch: number) {
+async function trainingStep(
+  backend: 'onednn' | 'cpu',
+  weights: tf.NamedTensorMap | null,
+  xs: Float32Array,
+  labels: Float32Array,
+  batch: number,
+) {
   await tf.setBackend(backend);
   silenceCpuFirstUseWarning(tf.backend() as MathBackendCPU);
   const model = createModel('resnet20', { numClasses: 10, classifier: 'learned', inputShape: [SIZE, SIZE, 3], seed: 3 });

@@ -75,17 +75,25 @@ describe('the version check', () => {
     expect(warn.mock.calls[0]![0]).toContain('@tensorflow/tfjs-core 5.1.0');
     expect(warn.mock.calls[0]![0]).toContain('FIXCLF_ONEDNN_SKIP_VERSION_CHECK=1');
     // Any other value does not skip.
-    expect(() => checkTfjsVersions({ core: '5.1.0' }, { FIXCLF_ONEDNN_SKIP_VERSION_CHECK: 'yes' }, warn)).toThrow(
-      TfjsCompatibilityError,
-    );
+    expect(() => checkTfjsVersions({ core: '5.1.0' }, { FIXCLF_ONEDNN_SKIP_VERSION_CHECK: 'yes' }, warn)).toThrow(TfjsCompatibilityError);
   });
 
   test('the whole guard runs at import and passes on the installed TF.js, leaving the engine as it was', () => {
     const state = tf.engine().state;
-    const before = { gradientDepth: state.gradientDepth, kernelDepth: state.kernelDepth, scope: state.activeScope ?? null, tape: state.activeTape };
+    const before = {
+      gradientDepth: state.gradientDepth,
+      kernelDepth: state.kernelDepth,
+      scope: state.activeScope ?? null,
+      tape: state.activeTape,
+    };
     expect(() => assertSupportedTfjs()).not.toThrow();
     expect(() => assertSupportedTfjs({ core: '6.0.0' })).toThrow(/@tensorflow\/tfjs-core 6\.0\.0/);
-    expect({ gradientDepth: state.gradientDepth, kernelDepth: state.kernelDepth, scope: state.activeScope ?? null, tape: state.activeTape }).toEqual(before);
+    expect({
+      gradientDepth: state.gradientDepth,
+      kernelDepth: state.kernelDepth,
+      scope: state.activeScope ?? null,
+      tape: state.activeTape,
+    }).toEqual(before);
   });
 });
 

@@ -4,6 +4,7 @@ import { native } from '../src/native';
 import { expectMatchesCpu, input } from './helpers';
 
 describe('data movement kernels match the cpu backend', () => {
+  // prettier-ignore
   test.each([
     [[5, 7], [1, 0]],
     [[2, 3, 4, 5], [0, 3, 1, 2]],
@@ -18,13 +19,20 @@ describe('data movement kernels match the cpu backend', () => {
 
   test.each([0, 1, 2, 3, -1])('concat along axis %d', async (axis) => {
     const spy = jest.spyOn(native, 'concat');
-    const shapes = [[2, 3, 4, 5], [2, 3, 4, 5], [2, 3, 4, 5]].map((s) => {
+    const shapes = [
+      [2, 3, 4, 5],
+      [2, 3, 4, 5],
+      [2, 3, 4, 5],
+    ].map((s) => {
       const shape = [...s];
       const a = axis < 0 ? shape.length + axis : axis;
       return shape.map((d, i) => (i === a ? d + shape.length - i : d));
     });
     const withEmpty = [...shapes];
-    await expectMatchesCpu(withEmpty.map((s, i) => input(s, 10 + i)), (...xs) => tf.concat(xs, axis));
+    await expectMatchesCpu(
+      withEmpty.map((s, i) => input(s, 10 + i)),
+      (...xs) => tf.concat(xs, axis),
+    );
     expect(spy).toHaveBeenCalled();
   });
 
@@ -34,6 +42,7 @@ describe('data movement kernels match the cpu backend', () => {
     );
   });
 
+  // prettier-ignore
   test.each([
     [[3, 4], [[1, 2], [0, 3]], 0],
     [[2, 5, 5, 3], [[0, 0], [1, 1], [2, 1], [0, 0]], 0],
@@ -47,6 +56,7 @@ describe('data movement kernels match the cpu backend', () => {
 });
 
 describe('strided slices (e.g. the gradient of ZeroPadding2D) match the cpu backend', () => {
+  // prettier-ignore
   test.each([
     [[2, 6, 6, 3], [0, 1, 1, 0], [2, 4, 4, 3]],
     [[5, 7], [1, 2], [3, 4]],
@@ -65,6 +75,7 @@ describe('strided slices (e.g. the gradient of ZeroPadding2D) match the cpu back
 });
 
 describe('SplitV (the gradient of Concat) matches the cpu backend', () => {
+  // prettier-ignore
   test.each([
     [[2, 4, 4, 12], [5, 3, 4], 3],
     [[2, 4, 4, 12], 3, -1],

@@ -41,7 +41,12 @@ function sharedData(relative) {
   return path.join(dir, '..', 'shared', 'data', relative);
 }
 
-console.log(`@fixclf/datasets benchmark — ${os.cpus()[0]?.model ?? 'cpu'} × ${cores}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+console.log(
+  `@fixclf/datasets benchmark — ${os.cpus()[0]?.model ?? 'cpu'} × ${cores}, Node ${process.version}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
 
 // 1. Synthetic generation.
 {
@@ -72,7 +77,10 @@ console.log(`@fixclf/datasets benchmark — ${os.cpus()[0]?.model ?? 'cpu'} × $
 const cifarJpeg = sharedData('cifar10-jpeg/train.tar.gz');
 const small = [];
 if (existsSync(cifarJpeg)) {
-  for (const [workers, cacheDecoded] of [...new Set([Math.max(1, cores - 1), cores])].flatMap((w) => [[w, true], [w, false]])) {
+  for (const [workers, cacheDecoded] of [...new Set([Math.max(1, cores - 1), cores])].flatMap((w) => [
+    [w, true],
+    [w, false],
+  ])) {
     const start = performance.now();
     const ds = await openDataset(cifarJpeg, { workers, cacheDecoded });
     const opened = performance.now();
@@ -87,7 +95,11 @@ if (existsSync(cifarJpeg)) {
       console.log(`  (read + index of the 16.5 MB tar.gz: ${((opened - start) / 1000).toFixed(2)} s)`);
       report(`CIFAR-10 JPEG tar.gz, decode + augment, epoch 1 incl. tar read, ${how}`, first, 5000);
     }
-    report(`CIFAR-10 JPEG tar.gz, ${cacheDecoded ? 'cached pixels' : 'decode'} + augment, epoch 2, ${how}`, await epoch(ds, { batchSize: 256, epoch: 1 }), 5000);
+    report(
+      `CIFAR-10 JPEG tar.gz, ${cacheDecoded ? 'cached pixels' : 'decode'} + augment, epoch 2, ${how}`,
+      await epoch(ds, { batchSize: 256, epoch: 1 }),
+      5000,
+    );
     await ds.close();
   }
   await readTar(cifarJpeg, (entry, data) => {
@@ -104,18 +116,27 @@ const large = [];
   const count = 300;
   for (let i = 0; i < count; i++) {
     const img = generateSynthetic({ split: 'test', size: 1, seed: i });
-    const pixels = await sharp(Buffer.from(img.store.data), { raw: { width: 32, height: 32, channels: 3 } }).resize(500, 375, { kernel: 'cubic' }).raw().toBuffer();
+    const pixels = await sharp(Buffer.from(img.store.data), { raw: { width: 32, height: 32, channels: 3 } })
+      .resize(500, 375, { kernel: 'cubic' })
+      .raw()
+      .toBuffer();
     for (let p = 0; p < pixels.length; p += 7) pixels[p] = (pixels[p] + ((p * 2654435761) >>> 27)) & 255; // texture, so the JPEG has detail
     const file = path.join(root, `class${i % 10}`, `${String(i).padStart(4, '0')}.jpg`);
     mkdirSync(path.dirname(file), { recursive: true });
-    const bytes = await sharp(pixels, { raw: { width: 500, height: 375, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const bytes = await sharp(pixels, { raw: { width: 500, height: 375, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
     writeFileSync(file, bytes);
     if (large.length < 100) large.push(bytes);
   }
   for (const workers of [...new Set([Math.max(1, cores - 1), cores])]) {
     const ds = await openDataset(root, { workers });
     await epoch(ds, { batchSize: 32, epoch: 0 }); // warm-up: threads, sharp
-    report(`${count} JPEGs 500×375, decode + RandomResizedCrop 224 + flip, ${workers} workers`, await epoch(ds, { batchSize: 32, epoch: 1 }), 300);
+    report(
+      `${count} JPEGs 500×375, decode + RandomResizedCrop 224 + flip, ${workers} workers`,
+      await epoch(ds, { batchSize: 32, epoch: 1 }),
+      300,
+    );
     const evalRate = await epoch(ds, { batchSize: 32, augment: false });
     report(`${count} JPEGs 500×375, decode + resize 256 + centre crop 224, ${workers} workers`, evalRate);
     await ds.close();
@@ -138,5 +159,10 @@ async function decoders(label, images, repeat) {
 if (small.length > 0) await decoders('32×32 CIFAR JPEGs', small, 1);
 await decoders('500×375 JPEGs', large, 2);
 
-console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `\nload average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 rmSync(temp, { recursive: true, force: true });

@@ -40,7 +40,9 @@ async function fit(name, model) {
   const start = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
     await model.fitDataset(toTfDataset(train, tf.data, { batchSize: 64, seed: 1, epoch }), { epochs: 1, verbose: 0 });
-    console.log(`${name}: epoch ${epoch + 1}/${epochs}, test accuracy ${(100 * (await evaluate(model))).toFixed(1)} %, ${((performance.now() - start) / 1000).toFixed(0)} s`);
+    console.log(
+      `${name}: epoch ${epoch + 1}/${epochs}, test accuracy ${(100 * (await evaluate(model))).toFixed(1)} %, ${((performance.now() - start) / 1000).toFixed(0)} s`,
+    );
   }
 }
 
@@ -55,7 +57,11 @@ const cnn = tf.sequential({
     tf.layers.dense({ units: 10, activation: 'softmax' }),
   ],
 });
-const linear = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [32, 32, 3] }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
-console.log(`synthetic: ${train.size} training images, ${test.size} test images, ${epochs} epochs, batch 64, Adam 2e-3, CIFAR augmentation`);
+const linear = tf.sequential({
+  layers: [tf.layers.flatten({ inputShape: [32, 32, 3] }), tf.layers.dense({ units: 10, activation: 'softmax' })],
+});
+console.log(
+  `synthetic: ${train.size} training images, ${test.size} test images, ${epochs} epochs, batch 64, Adam 2e-3, CIFAR augmentation`,
+);
 if (process.env.SKIP_LINEAR !== '1') await fit('linear (softmax regression on pixels)', linear);
 await fit(`small CNN (3 conv layers, ${cnn.countParams()} parameters)`, cnn);

@@ -37,8 +37,14 @@ function lastNormalize(transforms: readonly TransformSpec[]): { mean: number[]; 
 }
 
 /** Why the recipe fits the data, for `preprocessing.reason`. */
-function recipeGrounds(loaded: LoadedSource, native: { width: number; height: number } | undefined, small: boolean, options: PreprocessingOptions): string {
-  if (options.augmentation === 'cifar' || options.augmentation === 'imagenet') return `augmentation '${options.augmentation}' was asked for`;
+function recipeGrounds(
+  loaded: LoadedSource,
+  native: { width: number; height: number } | undefined,
+  small: boolean,
+  options: PreprocessingOptions,
+): string {
+  if (options.augmentation === 'cifar' || options.augmentation === 'imagenet')
+    return `augmentation '${options.augmentation}' was asked for`;
   if (loaded.family === 'cifar') return 'CIFAR images are 32×32';
   if (loaded.family === 'synthetic') return 'synthetic images are 32×32';
   const bound = `${SMALL_IMAGE}×${SMALL_IMAGE}`;
@@ -47,7 +53,8 @@ function recipeGrounds(loaded: LoadedSource, native: { width: number; height: nu
     : loaded.typicalSize
       ? `images are ${describeTypicalSize(loaded.typicalSize)}`
       : undefined;
-  if (sizes === undefined || native === undefined) return 'image sizes are unknown (no sampled image could be read), so not known to be small';
+  if (sizes === undefined || native === undefined)
+    return 'image sizes are unknown (no sampled image could be read), so not known to be small';
   return small ? `${sizes}, within ${bound}` : `${sizes}, larger than ${bound}`;
 }
 
@@ -66,7 +73,12 @@ function choosePreprocessing(loaded: LoadedSource, options: PreprocessingOptions
   }
   const native = loaded.uniformSize ?? loaded.typicalSize;
   const small = native !== undefined && native.width <= SMALL_IMAGE && native.height <= SMALL_IMAGE;
-  const recipe = options.augmentation === 'cifar' || options.augmentation === 'imagenet' ? options.augmentation : loaded.family !== 'folder' || small ? 'cifar' : 'imagenet';
+  const recipe =
+    options.augmentation === 'cifar' || options.augmentation === 'imagenet'
+      ? options.augmentation
+      : loaded.family !== 'folder' || small
+        ? 'cifar'
+        : 'imagenet';
   const imageSize = toSize2(options.imageSize ?? (recipe === 'cifar' && native ? [native.height, native.width] : 224), 'imageSize');
   const stats = recipe === 'cifar' ? { mean: CIFAR_MEAN, std: CIFAR_STD } : { mean: IMAGENET_MEAN, std: IMAGENET_STD };
   const norm = options.normalization ?? stats;
@@ -101,7 +113,10 @@ function choosePreprocessing(loaded: LoadedSource, options: PreprocessingOptions
 export /** Fails early when a pipeline cannot give images of the dataset's size (known for uniform sources). */
 function checkPipelines(preprocessing: Preprocessing, loaded: LoadedSource): void {
   if (loaded.uniformSize === undefined) return;
-  for (const [name, transforms] of [['train', preprocessing.train], ['eval', preprocessing.eval]] as const) {
+  for (const [name, transforms] of [
+    ['train', preprocessing.train],
+    ['eval', preprocessing.eval],
+  ] as const) {
     const out = outputSize(transforms, loaded.uniformSize.width, loaded.uniformSize.height);
     if (out.height !== preprocessing.imageSize[0] || out.width !== preprocessing.imageSize[1]) {
       throw invalidArgument(

@@ -101,7 +101,9 @@ export class Dataset {
   /** The order of positions in one epoch: a seeded permutation of (seed, epoch), or 0…size-1. */
   epochOrder(options: Pick<BatchOptions, 'shuffle' | 'seed' | 'epoch'> = {}): Int32Array {
     const o = resolveBatchOptions(options, this.split === 'train');
-    return o.shuffle ? permutation(this.size, mulberry32(mixSeed(o.seed, o.epoch, ORDER_SALT))) : Int32Array.from({ length: this.size }, (_, i) => i);
+    return o.shuffle
+      ? permutation(this.size, mulberry32(mixSeed(o.seed, o.epoch, ORDER_SALT)))
+      : Int32Array.from({ length: this.size }, (_, i) => i);
   }
 
   /**
@@ -191,14 +193,25 @@ export class Dataset {
   holdout(options: HoldoutOptions): { train: Dataset; validation: Dataset } {
     const { train, validation } = holdoutPositions(this.labels, this.numClasses, options);
     return {
-      train: new Dataset(this.core, Int32Array.from(train, (p) => this.indices[p]!), 'train', this.preprocessing),
-      validation: new Dataset(this.core, Int32Array.from(validation, (p) => this.indices[p]!), 'validation', this.preprocessing),
+      train: new Dataset(
+        this.core,
+        Int32Array.from(train, (p) => this.indices[p]!),
+        'train',
+        this.preprocessing,
+      ),
+      validation: new Dataset(
+        this.core,
+        Int32Array.from(validation, (p) => this.indices[p]!),
+        'validation',
+        this.preprocessing,
+      ),
     };
   }
 
   /** Decodes image `position` as stored, before any transform. */
   async readImage(position: number): Promise<DatasetImage> {
-    if (!Number.isInteger(position) || position < 0 || position >= this.size) throw invalidArgument(`readImage: position must be an integer in [0, ${this.size - 1}], got ${position}`);
+    if (!Number.isInteger(position) || position < 0 || position >= this.size)
+      throw invalidArgument(`readImage: position must be an integer in [0, ${this.size - 1}], got ${position}`);
     const index = this.indices[position]!;
     const store = this.core.store;
     const file = sampleName(store, index);

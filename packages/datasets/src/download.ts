@@ -54,7 +54,11 @@ async function fetchInto(options: DownloadOptions, part: string): Promise<{ resu
     timer = setTimeout(() => controller.abort(), idleMs);
   };
   try {
-    let response = await fetch(options.url, { headers: start > 0 ? { Range: `bytes=${start}-` } : {}, signal: controller.signal, redirect: 'follow' });
+    let response = await fetch(options.url, {
+      headers: start > 0 ? { Range: `bytes=${start}-` } : {},
+      signal: controller.signal,
+      redirect: 'follow',
+    });
     if (response.status === 416 && start > 0) {
       // The partial file is not a prefix the server recognises (too long, or the file changed): start over.
       await response.body?.cancel();
@@ -104,7 +108,11 @@ async function fetchInto(options: DownloadOptions, part: string): Promise<{ resu
     }
     const expected = total ?? options.size;
     if (expected !== undefined && received !== expected) {
-      throw new DatasetError('DOWNLOAD', `the download of ${options.url} stopped after ${received} of ${expected} bytes; run again to resume`, { file: options.url });
+      throw new DatasetError(
+        'DOWNLOAD',
+        `the download of ${options.url} stopped after ${received} of ${expected} bytes; run again to resume`,
+        { file: options.url },
+      );
     }
     return { resumed };
   } finally {
@@ -127,14 +135,22 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
     } catch (cause) {
       if (cause instanceof DatasetError) throw cause;
       const reason = controllerAborted(cause) ? `no data for ${(options.idleTimeoutMs ?? 60_000) / 1000} s` : describeCause(cause);
-      throw new DatasetError('DOWNLOAD', `could not download ${options.url}: ${reason}${innerCause(cause) === undefined ? '' : ` (${describeCause(innerCause(cause))})`}`, { file: options.url, cause });
+      throw new DatasetError(
+        'DOWNLOAD',
+        `could not download ${options.url}: ${reason}${innerCause(cause) === undefined ? '' : ` (${describeCause(innerCause(cause))})`}`,
+        { file: options.url, cause },
+      );
     }
     if (options.md5 !== undefined) {
       const actual = await md5OfFile(part);
       if (actual !== options.md5.toLowerCase()) {
         rmSync(part, { force: true });
         if (resumed && attempt === 0) continue;
-        throw new DatasetError('CHECKSUM', `${options.url}: MD5 ${actual} does not match the expected ${options.md5}; the file was deleted`, { file: options.destination });
+        throw new DatasetError(
+          'CHECKSUM',
+          `${options.url}: MD5 ${actual} does not match the expected ${options.md5}; the file was deleted`,
+          { file: options.destination },
+        );
       }
     }
     renameSync(part, options.destination);

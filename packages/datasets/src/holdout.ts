@@ -34,15 +34,21 @@ function apportion(sizes: readonly number[], total: number): number[] {
  * a function of the labels and the options only, so the 'train' and 'validation' views opened separately
  * are exact complements.
  */
-export function holdoutPositions(labels: Int32Array, numClasses: number, options: HoldoutOptions): { train: Int32Array; validation: Int32Array } {
+export function holdoutPositions(
+  labels: Int32Array,
+  numClasses: number,
+  options: HoldoutOptions,
+): { train: Int32Array; validation: Int32Array } {
   const n = labels.length;
   const seed = options.seed ?? 0;
   let total: number;
   if (options.count !== undefined) {
-    if (!Number.isInteger(options.count) || options.count < 1 || options.count >= n) throw invalidArgument(`validation.count must be an integer in [1, ${n - 1}], got ${options.count}`);
+    if (!Number.isInteger(options.count) || options.count < 1 || options.count >= n)
+      throw invalidArgument(`validation.count must be an integer in [1, ${n - 1}], got ${options.count}`);
     total = options.count;
   } else if (options.fraction !== undefined) {
-    if (!(options.fraction > 0 && options.fraction < 1)) throw invalidArgument(`validation.fraction must be in (0, 1), got ${options.fraction}`);
+    if (!(options.fraction > 0 && options.fraction < 1))
+      throw invalidArgument(`validation.fraction must be in (0, 1), got ${options.fraction}`);
     total = Math.round(options.fraction * n);
     if (total < 1 || total >= n) throw invalidArgument(`validation.fraction ${options.fraction} of ${n} samples leaves an empty split`);
   } else {
@@ -52,7 +58,10 @@ export function holdoutPositions(labels: Int32Array, numClasses: number, options
   if (options.stratify ?? true) {
     const byClass: number[][] = Array.from({ length: numClasses }, () => []);
     for (let i = 0; i < n; i++) byClass[labels[i]!]!.push(i);
-    const quota = apportion(byClass.map((c) => c.length), total);
+    const quota = apportion(
+      byClass.map((c) => c.length),
+      total,
+    );
     byClass.forEach((members, c) => {
       const order = permutation(Int32Array.from(members), mulberry32(mixSeed(seed, HOLDOUT_SALT, c)));
       for (let k = 0; k < quota[c]!; k++) held[order[k]!] = 1;

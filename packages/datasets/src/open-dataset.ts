@@ -30,7 +30,12 @@ function defaultWorkers(): number {
 }
 
 /** The optional full decode at open: every image once, through the workers. Returns store indices to leave out. */
-async function verifyByDecoding(executor: BatchExecutor, loaded: LoadedSource, policy: BadImagePolicy, skipped: BadImage[]): Promise<Set<number>> {
+async function verifyByDecoding(
+  executor: BatchExecutor,
+  loaded: LoadedSource,
+  policy: BadImagePolicy,
+  skipped: BadImage[],
+): Promise<Set<number>> {
   const excluded = new Set<number>();
   const chunk = 256;
   const tasks: Promise<void>[] = [];
@@ -63,11 +68,13 @@ async function verifyByDecoding(executor: BatchExecutor, loaded: LoadedSource, p
  */
 export async function openDataset(source: DatasetSource, options: OpenDatasetOptions = {}): Promise<Dataset> {
   const split = options.split ?? 'train';
-  if (split !== 'train' && split !== 'test' && split !== 'validation') throw invalidArgument(`openDataset: split must be 'train', 'test' or 'validation', got ${JSON.stringify(split)}`);
+  if (split !== 'train' && split !== 'test' && split !== 'validation')
+    throw invalidArgument(`openDataset: split must be 'train', 'test' or 'validation', got ${JSON.stringify(split)}`);
   if (split === 'validation' && options.validation === undefined) {
     throw invalidArgument("openDataset: split 'validation' is a hold-out of the training set: give validation: { fraction } or { count }");
   }
-  if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0)) throw invalidArgument(`openDataset: workers must be a non-negative integer, got ${options.workers}`);
+  if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0))
+    throw invalidArgument(`openDataset: workers must be a non-negative integer, got ${options.workers}`);
   const baseSplit = split === 'test' ? 'test' : 'train';
   const loaded = await resolveSource(source, baseSplit, split, options);
   const preprocessing = choosePreprocessing(loaded, options);
@@ -93,7 +100,12 @@ export async function openDataset(source: DatasetSource, options: OpenDatasetOpt
     const excluded = await verifyByDecoding(core.executor, loaded, onBadImage, skipped);
     for (const index of excluded) core.skippedIndices.add(index);
     indices = indices.filter((i) => !excluded.has(i));
-    checkClassesPopulated(Int32Array.from(indices, (i) => loaded.labels[i]!), loaded.classNames, skipped, loaded.description);
+    checkClassesPopulated(
+      Int32Array.from(indices, (i) => loaded.labels[i]!),
+      loaded.classNames,
+      skipped,
+      loaded.description,
+    );
   } else if (options.verify !== undefined && options.verify !== 'structure') {
     throw invalidArgument(`openDataset: verify must be 'structure' or 'decode', got ${JSON.stringify(options.verify)}`);
   }

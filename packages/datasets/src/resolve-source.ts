@@ -63,7 +63,15 @@ function cifarSource(directory: string, variant: 'cifar10' | 'cifar100', split: 
     ...(options.label ? { label: options.label } : {}),
     ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }),
   });
-  return { store: data.store, labels: data.labels, classNames: data.classNames, skipped: [], uniformSize: { width: 32, height: 32 }, description: `${variant} ${split} (${directory})`, family: 'cifar' };
+  return {
+    store: data.store,
+    labels: data.labels,
+    classNames: data.classNames,
+    skipped: [],
+    uniformSize: { width: 32, height: 32 },
+    description: `${variant} ${split} (${directory})`,
+    family: 'cifar',
+  };
 }
 
 /**
@@ -72,10 +80,21 @@ function cifarSource(directory: string, variant: 'cifar10' | 'cifar100', split: 
  * folder, or an archive of either. `split` is the source's own split; `folderSplit` the one asked for, which
  * picks train/ or val/ (test/) inside an image folder or archive. Knows nothing of preprocessing.
  */
-export async function resolveSource(source: DatasetSource, split: 'train' | 'test', folderSplit: SplitName, options: SourceOptions): Promise<LoadedSource> {
+export async function resolveSource(
+  source: DatasetSource,
+  split: 'train' | 'test',
+  folderSplit: SplitName,
+  options: SourceOptions,
+): Promise<LoadedSource> {
   if (source === 'synthetic') {
     const data = generateSynthetic({ split, ...options.synthetic });
-    return { ...data, skipped: [], uniformSize: { width: 32, height: 32 }, description: `synthetic ${split} (seed ${options.synthetic?.seed ?? 0})`, family: 'synthetic' };
+    return {
+      ...data,
+      skipped: [],
+      uniformSize: { width: 32, height: 32 },
+      description: `synthetic ${split} (seed ${options.synthetic?.seed ?? 0})`,
+      family: 'synthetic',
+    };
   }
   if (source === 'cifar10' || source === 'cifar100') {
     const variant = source as 'cifar10' | 'cifar100';
@@ -88,13 +107,18 @@ export async function resolveSource(source: DatasetSource, split: 'train' | 'tes
     });
     return cifarSource(directory, variant, split, options);
   }
-  if (typeof source !== 'string' || source === '') throw invalidArgument(`openDataset: source must be 'cifar10', 'cifar100', 'synthetic' or a path, got ${JSON.stringify(source)}`);
+  if (typeof source !== 'string' || source === '')
+    throw invalidArgument(`openDataset: source must be 'cifar10', 'cifar100', 'synthetic' or a path, got ${JSON.stringify(source)}`);
   const where = path.resolve(source);
   let stats;
   try {
     stats = statSync(where);
   } catch {
-    throw new DatasetError('NOT_FOUND', `${where} does not exist (a source is 'cifar10', 'cifar100', 'synthetic', a CIFAR binary directory, an image folder, or a .tar/.tar.gz of one)`, { file: where });
+    throw new DatasetError(
+      'NOT_FOUND',
+      `${where} does not exist (a source is 'cifar10', 'cifar100', 'synthetic', a CIFAR binary directory, an image folder, or a .tar/.tar.gz of one)`,
+      { file: where },
+    );
   }
   const onBadImage = options.onBadImage ?? 'error';
   const memoryLimit = options.memoryLimit ?? defaultMemoryLimit();
@@ -103,7 +127,9 @@ export async function resolveSource(source: DatasetSource, split: 'train' | 'tes
     // A CIFAR binary directory, or a directory holding one (such as the cache directory). Only the
     // release's own names are looked at: listing every class directory of an ImageNet tree would be slow.
     const probes = [...Object.values(CIFAR_LAYOUT).map((layout) => layout.directory), ''].flatMap((dir) =>
-      ['data_batch_1.bin', 'test_batch.bin', 'batches.meta.txt', 'train.bin', 'test.bin', 'fine_label_names.txt'].map((file) => (dir === '' ? file : `${dir}/${file}`)),
+      ['data_batch_1.bin', 'test_batch.bin', 'batches.meta.txt', 'train.bin', 'test.bin', 'fine_label_names.txt'].map((file) =>
+        dir === '' ? file : `${dir}/${file}`,
+      ),
     );
     const cifar = detectCifar(probes.filter((name) => existsSync(path.join(where, name))));
     if (cifar !== undefined) return cifarSource(path.join(where, cifar.directory), cifar.variant, split, options);
@@ -118,4 +144,3 @@ export async function resolveSource(source: DatasetSource, split: 'train' | 'tes
     ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }),
   });
 }
-

@@ -4,6 +4,7 @@ import { DatasetError, openDataset } from '../src/index';
 import { mulberry32 } from '../src/random';
 import { CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES, CIFAR10_CLASSES } from '../src/sources/cifar-format';
 import { encodeCifarRecords, writeCifarDirectory, type CifarRecords } from '../src/sources/cifar-writer';
+import { failure as openingFailure } from './support/failure';
 import { temporaryDirectory } from './support/temp';
 
 const temp = temporaryDirectory();
@@ -43,7 +44,8 @@ describe('CIFAR binary format', () => {
     expect(ds.size).toBe(50);
     expect(ds.classNames).toEqual([...CIFAR10_CLASSES]);
     expect(Array.from(ds.labels)).toEqual(train.labels);
-    for (const i of [0, 17, 49]) expect(Array.from((await ds.readImage(i)).data)).toEqual(Array.from(train.images.subarray(i * 3072, (i + 1) * 3072)));
+    for (const i of [0, 17, 49])
+      expect(Array.from((await ds.readImage(i)).data)).toEqual(Array.from(train.images.subarray(i * 3072, (i + 1) * 3072)));
     const t = await openDataset(dir, { ...loose, split: 'test' });
     expect(Array.from(t.labels)).toEqual(test.labels);
     // Five training files, split as evenly as the count allows.
@@ -74,15 +76,7 @@ describe('bad CIFAR files fail with the file named', () => {
     return writeCifarDirectory(path.join(temp.dir, name), 'cifar10', { train: records(25, 10, 7), test: records(5, 10, 8) });
   }
 
-  async function failure(dir: string, options = {}): Promise<DatasetError> {
-    try {
-      await openDataset(dir, { ...loose, ...options });
-    } catch (error) {
-      expect(error).toBeInstanceOf(DatasetError);
-      return error as DatasetError;
-    }
-    throw new Error('expected openDataset to fail');
-  }
+  const failure = (dir: string, options = {}): Promise<DatasetError> => openingFailure(() => openDataset(dir, { ...loose, ...options }));
 
   it('a truncated file (not a whole number of records)', async () => {
     const dir = writeSet('truncated');
@@ -97,7 +91,9 @@ describe('bad CIFAR files fail with the file named', () => {
   it('a file cut at a record boundary, caught by the official record count', async () => {
     const dir = writeSet('official');
     const error = await failure(dir, { checkOfficialSizes: true });
-    expect(error.message).toContain(`${path.join(dir, 'data_batch_1.bin')} holds 5 records (15365 bytes); the official file holds 10000 (30730000 bytes)`);
+    expect(error.message).toContain(
+      `${path.join(dir, 'data_batch_1.bin')} holds 5 records (15365 bytes); the official file holds 10000 (30730000 bytes)`,
+    );
   });
 
   it('a label out of range (CIFAR-10, and CIFAR-100 coarse)', async () => {

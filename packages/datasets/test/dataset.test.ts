@@ -54,13 +54,15 @@ describe('batches', () => {
       expect(ys.shape).toEqual([xs.shape[0]]);
       tf.dispose([xs, ys]);
     }
-    for (const batch of await collect(train, { seed: 9 })) expect(Array.from(batch.labels)).toEqual(Array.from(batch.positions, (p) => train.labels[p]));
+    for (const batch of await collect(train, { seed: 9 }))
+      expect(Array.from(batch.labels)).toEqual(Array.from(batch.positions, (p) => train.labels[p]));
   });
 
   it('evaluation batches (augment: false) hold the normalised images in order', async () => {
     const [first] = await collect(train, { augment: false, shuffle: false });
     const image = await train.readImage(0);
-    for (let i = 0; i < 32 * 32 * 3; i += 97) expect(first!.x[i]).toBeCloseTo((image.data[i]! / 255 - CIFAR_MEAN[i % 3]!) / CIFAR_STD[i % 3]!, 5);
+    for (let i = 0; i < 32 * 32 * 3; i += 97)
+      expect(first!.x[i]).toBeCloseTo((image.data[i]! / 255 - CIFAR_MEAN[i % 3]!) / CIFAR_STD[i % 3]!, 5);
     expect(Array.from(first!.positions.subarray(0, 5))).toEqual([0, 1, 2, 3, 4]);
   });
 
@@ -84,7 +86,9 @@ describe('batches', () => {
   it('worker threads make exactly the batches the calling thread makes', async () => {
     const threaded = await openDataset('synthetic', { synthetic: { size: 500 }, workers: 2 });
     try {
-      expect(batchesDiffer(await collect(threaded, { seed: 4, epoch: 1, prefetch: 3 }), await collect(train, { seed: 4, epoch: 1 }))).toBeUndefined();
+      expect(
+        batchesDiffer(await collect(threaded, { seed: 4, epoch: 1, prefetch: 3 }), await collect(train, { seed: 4, epoch: 1 })),
+      ).toBeUndefined();
     } finally {
       await threaded.close();
     }
@@ -107,7 +111,9 @@ describe('batches', () => {
     await expect(collect(train, { labels: 'probabilities' })).rejects.toThrow(/labels must be 'onehot' or 'int'/);
     await expect(openDataset('synthetic', { split: 'validation' })).rejects.toThrow(/give validation: \{ fraction \} or \{ count \}/);
     await expect(openDataset('/no/such/place')).rejects.toThrow(/\/no\/such\/place does not exist/);
-    await expect(openDataset('synthetic', { imageSize: 40, augmentation: [] })).rejects.toThrow(/train transforms turn 32×32 images into 32×32, but imageSize is 40×40/);
+    await expect(openDataset('synthetic', { imageSize: 40, augmentation: [] })).rejects.toThrow(
+      /train transforms turn 32×32 images into 32×32, but imageSize is 40×40/,
+    );
   });
 });
 
@@ -118,7 +124,8 @@ describe('train / validation hold-out', () => {
     const b = all.holdout({ fraction: 0.1, seed: 7 });
     expect(a.validation.size).toBe(100);
     expect(a.train.size).toBe(900);
-    const firstImages = async (ds: Dataset) => Promise.all([0, 1, 2].map(async (i) => Array.from((await ds.readImage(i)).data.subarray(0, 12))));
+    const firstImages = async (ds: Dataset) =>
+      Promise.all([0, 1, 2].map(async (i) => Array.from((await ds.readImage(i)).data.subarray(0, 12))));
     expect(await firstImages(a.validation)).toEqual(await firstImages(b.validation));
     const files = async (ds: Dataset) => Promise.all(Array.from({ length: ds.size }, async (_, i) => (await ds.readImage(i)).file));
     const trainFiles = new Set(await files(a.train));

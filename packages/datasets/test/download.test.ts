@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { dataCacheDir, DatasetError, ensureCifar, openDataset, progressBar, type DownloadProgress } from '../src/index';
+import { dataCacheDir, ensureCifar, openDataset, progressBar, type DownloadProgress } from '../src/index';
 import { downloadFile } from '../src/internals';
 import { mulberry32 } from '../src/random';
 import { writeCifarDirectory } from '../src/sources/cifar-writer';
 import { TestServer } from './support/http-server';
 import { systemTar } from './support/tar';
+import { failure } from './support/failure';
 import { temporaryDirectory } from './support/temp';
 
 const temp = temporaryDirectory();
@@ -26,16 +27,6 @@ afterAll(async () => {
 
 function requestsFor(file: string) {
   return server.requests.filter((r) => r.path === file);
-}
-
-async function failure(run: () => Promise<unknown>): Promise<DatasetError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetError);
-    return error as DatasetError;
-  }
-  throw new Error('expected a DatasetError');
 }
 
 describe('downloadFile', () => {
@@ -118,7 +109,10 @@ describe('CIFAR download into the cache', () => {
     labels = Array.from({ length: 20 }, () => Math.floor(r() * 10));
     const images = Uint8Array.from({ length: 20 * 3072 }, () => Math.floor(r() * 256));
     const stage = path.join(temp.dir, 'stage');
-    writeCifarDirectory(path.join(stage, 'cifar-10-batches-bin'), 'cifar10', { train: { images, labels }, test: { images: images.subarray(0, 5 * 3072), labels: labels.slice(0, 5) } });
+    writeCifarDirectory(path.join(stage, 'cifar-10-batches-bin'), 'cifar10', {
+      train: { images, labels },
+      test: { images: images.subarray(0, 5 * 3072), labels: labels.slice(0, 5) },
+    });
     const file = path.join(temp.dir, 'cifar-10-binary.tar.gz');
     systemTar(file, stage, ['cifar-10-batches-bin'], { gzip: true });
     archive = readFileSync(file);
@@ -129,7 +123,12 @@ describe('CIFAR download into the cache', () => {
     const cacheDir = path.join(temp.dir, 'cache');
     const archiveMd5 = createHash('md5').update(archive).digest('hex');
     const seen: DownloadProgress[] = [];
-    const options = { cacheDir, download: { url: `${base}/cifar-10-binary.tar.gz`, md5: archiveMd5 }, checkOfficialSizes: false, progress: (p: DownloadProgress) => seen.push(p) };
+    const options = {
+      cacheDir,
+      download: { url: `${base}/cifar-10-binary.tar.gz`, md5: archiveMd5 },
+      checkOfficialSizes: false,
+      progress: (p: DownloadProgress) => seen.push(p),
+    };
     const ds = await openDataset('cifar10', options);
     expect(ds.size).toBe(20);
     expect(Array.from(ds.labels)).toEqual(labels);
@@ -146,7 +145,9 @@ describe('CIFAR download into the cache', () => {
     mkdirSync(cacheDir);
     writeFileSync(path.join(cacheDir, 'cifar-10-binary.tar.gz'), archive);
     const md5Of = createHash('md5').update(archive).digest('hex');
-    expect(await ensureCifar('cifar10', { cacheDir, download: { url: 'http://127.0.0.1:9/never', md5: md5Of } })).toBe(path.join(cacheDir, 'cifar-10-batches-bin'));
+    expect(await ensureCifar('cifar10', { cacheDir, download: { url: 'http://127.0.0.1:9/never', md5: md5Of } })).toBe(
+      path.join(cacheDir, 'cifar-10-batches-bin'),
+    );
     const corrupt = path.join(temp.dir, 'manual-bad');
     mkdirSync(corrupt);
     writeFileSync(path.join(corrupt, 'cifar-10-binary.tar.gz'), archive.subarray(0, 1000));
@@ -158,10 +159,14 @@ describe('CIFAR download into the cache', () => {
   it('offline: one clear error saying where to put the files', async () => {
     const cacheDir = path.join(temp.dir, 'offline');
     // Port 9 (discard) on the loopback: nothing listens, the connection is refused.
-    const error = await failure(() => openDataset('cifar10', { cacheDir, download: { url: 'http://127.0.0.1:9/cifar-10-binary.tar.gz' }, progress: false }));
+    const error = await failure(() =>
+      openDataset('cifar10', { cacheDir, download: { url: 'http://127.0.0.1:9/cifar-10-binary.tar.gz' }, progress: false }),
+    );
     expect(error.code).toBe('OFFLINE');
     expect(error.message).toContain(`could not be downloaded`);
-    expect(error.message).toContain(`Put cifar-10-binary.tar.gz (from https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz, md5 c32a1d4ab5d03f1284b67883e8d87530) at ${path.join(cacheDir, 'cifar-10-binary.tar.gz')}`);
+    expect(error.message).toContain(
+      `Put cifar-10-binary.tar.gz (from https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz, md5 c32a1d4ab5d03f1284b67883e8d87530) at ${path.join(cacheDir, 'cifar-10-binary.tar.gz')}`,
+    );
     expect(error.message).toContain(path.join(cacheDir, 'cifar-10-batches-bin', 'data_batch_1.bin'));
     expect(error.message).toContain('FIXCLF_DATA');
     const off = await failure(() => openDataset('cifar100', { cacheDir, download: false }));

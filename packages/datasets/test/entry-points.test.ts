@@ -4,11 +4,36 @@ import { DatasetError } from '../src/errors';
 
 describe('entry points', () => {
   it("keeps the building blocks out of '@fixclf/datasets' and in '@fixclf/datasets/internals'", () => {
-    for (const name of ['mulberry32', 'mixSeed', 'permutation', 'chooseDecoder', 'decodeImage', 'indexTar', 'readTar', 'downloadFile', 'writeCifarDirectory', 'generateSynthetic', 'planSample', 'renderSample']) {
+    for (const name of [
+      'mulberry32',
+      'mixSeed',
+      'permutation',
+      'chooseDecoder',
+      'decodeImage',
+      'indexTar',
+      'readTar',
+      'downloadFile',
+      'writeCifarDirectory',
+      'generateSynthetic',
+      'planSample',
+      'renderSample',
+    ]) {
       expect(main).not.toHaveProperty(name);
       expect(internals).toHaveProperty(name);
     }
-    for (const name of ['openDataset', 'Dataset', 'toTfDataset', 'DatasetError', 'compose', 'randomCrop', 'cifarTrain', 'imagenetEval', 'CIFAR10_CLASSES', 'ensureCifar', 'dataCacheDir']) {
+    for (const name of [
+      'openDataset',
+      'Dataset',
+      'toTfDataset',
+      'DatasetError',
+      'compose',
+      'randomCrop',
+      'cifarTrain',
+      'imagenetEval',
+      'CIFAR10_CLASSES',
+      'ensureCifar',
+      'dataCacheDir',
+    ]) {
       expect(main).toHaveProperty(name);
     }
   });

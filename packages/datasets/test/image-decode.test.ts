@@ -11,9 +11,17 @@ describe('inspectImage: format, size and completeness from the bytes alone', () 
     const pixels = testPixels(37, 21, 1);
     expect(inspectImage(encodeJpeg(pixels, 37, 21))).toEqual({ format: 'jpeg', width: 37, height: 21 });
     const raw = { raw: { width: 37, height: 21, channels: 3 as const } };
-    expect(inspectImage(await sharp(Buffer.from(pixels), raw).jpeg({ progressive: true }).toBuffer())).toEqual({ format: 'jpeg', width: 37, height: 21 });
+    expect(inspectImage(await sharp(Buffer.from(pixels), raw).jpeg({ progressive: true }).toBuffer())).toEqual({
+      format: 'jpeg',
+      width: 37,
+      height: 21,
+    });
     expect(inspectImage(await encodePng(pixels, 37, 21))).toEqual({ format: 'png', width: 37, height: 21 });
-    expect(inspectImage(await sharp(Buffer.from(pixels), raw).greyscale().png().toBuffer())).toEqual({ format: 'png', width: 37, height: 21 });
+    expect(inspectImage(await sharp(Buffer.from(pixels), raw).greyscale().png().toBuffer())).toEqual({
+      format: 'png',
+      width: 37,
+      height: 21,
+    });
   });
 
   it('a truncated JPEG or PNG, an empty file and a text file are rejected with the reason', async () => {
@@ -50,7 +58,10 @@ describe('decoding', () => {
     const pixels = testPixels(20, 10, 4);
     const png = await encodePng(pixels, 20, 10);
     expect(Array.from((await decodeImage(png, inspectImage(png))).data)).toEqual(Array.from(pixels));
-    const grey = await sharp(Buffer.from(pixels), { raw: { width: 20, height: 10, channels: 3 } }).greyscale().png().toBuffer();
+    const grey = await sharp(Buffer.from(pixels), { raw: { width: 20, height: 10, channels: 3 } })
+      .greyscale()
+      .png()
+      .toBuffer();
     const decoded = await decodeImage(grey, inspectImage(grey));
     expect(decoded.data.length).toBe(20 * 10 * 3);
     expect(decoded.data[0]).toBe(decoded.data[1]);

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DatasetError, openDataset, type ArrayBatch, type Dataset } from '../src/index';
+import { openDataset, type ArrayBatch, type Dataset } from '../src/index';
 import { batchesDiffer, encodeJpeg, encodeJpegWithSharp, encodePng, meanAbsDiff, testPixels } from './support/images';
 import { systemTar } from './support/tar';
+import { failure } from './support/failure';
 import { temporaryDirectory } from './support/temp';
 
 const temp = temporaryDirectory();
@@ -39,16 +40,6 @@ async function allBatches(ds: Dataset, options = {}): Promise<ArrayBatch[]> {
   const out: ArrayBatch[] = [];
   for await (const b of ds.arrays({ batchSize: 3, seed: 5, ...options })) out.push(b);
   return out;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<DatasetError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetError);
-    return error as DatasetError;
-  }
-  throw new Error('expected a DatasetError');
 }
 
 describe('ImageFolder directories and archives', () => {

@@ -33,7 +33,8 @@ describe('seeded randomness', () => {
 
   it('mixSeed depends on every part and their order, also beyond 32 bits', () => {
     const seen = new Set<number>();
-    for (let seed = 0; seed < 20; seed++) for (let epoch = 0; epoch < 20; epoch++) for (let index = 0; index < 20; index++) seen.add(mixSeed(seed, epoch, index));
+    for (let seed = 0; seed < 20; seed++)
+      for (let epoch = 0; epoch < 20; epoch++) for (let index = 0; index < 20; index++) seen.add(mixSeed(seed, epoch, index));
     expect(seen.size).toBe(8000);
     expect(mixSeed(1, 2)).not.toBe(mixSeed(2, 1));
     expect(mixSeed(2 ** 32 + 5)).not.toBe(mixSeed(5));

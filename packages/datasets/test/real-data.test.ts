@@ -10,7 +10,9 @@ const CIFAR_STD = [0.247, 0.2435, 0.2616];
 
 if (!data.present && process.env.CI === 'true') {
   it('finds the shared CIFAR-10 JPEG archive', () => {
-    throw new Error(`the real-data archive is missing: expected ${data.file} (../shared/data beside the checkout, or set FIXCLF_SHARED_DATA). CI must provide it.`);
+    throw new Error(
+      `the real-data archive is missing: expected ${data.file} (../shared/data beside the checkout, or set FIXCLF_SHARED_DATA). CI must provide it.`,
+    );
   });
 } else if (!data.present) {
   console.warn(`SKIPPED real-data tests: ${data.file} is missing (set FIXCLF_SHARED_DATA to its directory)`);

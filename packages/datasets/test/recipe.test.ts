@@ -47,7 +47,12 @@ describe('recipe choice from the typical image size', () => {
 
   it('large images, uniform or of varied sizes, get the ImageNet recipe with the size that decided it', async () => {
     const files: Record<string, Uint8Array> = {};
-    const sizes: [number, number][] = [[120, 90], [90, 130], [100, 100], [150, 80]];
+    const sizes: [number, number][] = [
+      [120, 90],
+      [90, 130],
+      [100, 100],
+      [150, 80],
+    ];
     for (const [i, [w, h]] of sizes.entries()) files[`c${i % 2}/${i}.jpg`] = await encodeJpegWithSharp(testPixels(w, h, i), w, h);
     const ds = await openDataset(writeTree(path.join(temp.dir, 'varied'), files), { workers: 0 });
     expect(ds.preprocessing.recipe).toBe('imagenet');
@@ -81,7 +86,14 @@ describe('summarizeSizes', () => {
   const size = (width: number, height: number) => ({ width, height });
 
   it('takes the most common size when at least half share it', () => {
-    expect(summarizeSizes([size(32, 32), size(33, 32), size(32, 32)], 'all')).toEqual({ width: 32, height: 32, basis: 'common', count: 2, examined: 3, scope: 'all' });
+    expect(summarizeSizes([size(32, 32), size(33, 32), size(32, 32)], 'all')).toEqual({
+      width: 32,
+      height: 32,
+      basis: 'common',
+      count: 2,
+      examined: 3,
+      scope: 'all',
+    });
     expect(summarizeSizes([size(10, 10), size(20, 20)], 'sampled')).toMatchObject({ width: 10, height: 10, basis: 'common', count: 1 });
   });
 

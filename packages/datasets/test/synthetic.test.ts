@@ -12,8 +12,11 @@ describe('the synthetic dataset', () => {
     const test = generateSynthetic({ split: 'test', size: 200, seed: 3 });
     expect(Buffer.from(a.store.data).equals(Buffer.from(b.store.data))).toBe(true);
     expect(Buffer.from(a.store.data).equals(Buffer.from(c.store.data))).toBe(false);
-    const trainImages = new Set(Array.from({ length: 200 }, (_, i) => Buffer.from(a.store.data.subarray(i * PIXELS, (i + 1) * PIXELS)).toString('base64')));
-    for (let i = 0; i < 200; i++) expect(trainImages.has(Buffer.from(test.store.data.subarray(i * PIXELS, (i + 1) * PIXELS)).toString('base64'))).toBe(false);
+    const trainImages = new Set(
+      Array.from({ length: 200 }, (_, i) => Buffer.from(a.store.data.subarray(i * PIXELS, (i + 1) * PIXELS)).toString('base64')),
+    );
+    for (let i = 0; i < 200; i++)
+      expect(trainImages.has(Buffer.from(test.store.data.subarray(i * PIXELS, (i + 1) * PIXELS)).toString('base64'))).toBe(false);
   });
 
   it('any image can be regenerated alone from (seed, split, index)', () => {

@@ -73,8 +73,12 @@ describe('tar reading', () => {
     const bytes = readFileSync(archive);
     const random = mulberry32(4);
     const got: Record<string, Buffer> = {};
-    const parser = new TarParser(archive, (e, d) => (got[e.name] = Buffer.from(d!)), () => true);
-    for (let pos = 0; pos < bytes.length; ) {
+    const parser = new TarParser(
+      archive,
+      (e, d) => (got[e.name] = Buffer.from(d!)),
+      () => true,
+    );
+    for (let pos = 0; pos < bytes.length;) {
       const step = 1 + Math.floor(random() * 700);
       parser.push(bytes.subarray(pos, pos + step));
       pos += step;

@@ -26,7 +26,13 @@ function image(width: number, height: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: width * height * 3 }, () => Math.floor(random() * 256));
 }
 
-function render(pixels: Uint8Array, width: number, height: number, transforms: TransformSpec[], seed: number): { out: Float32Array; w: number; h: number } {
+function render(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  transforms: TransformSpec[],
+  seed: number,
+): { out: Float32Array; w: number; h: number } {
   const plan = planSample(transforms, width, height, mulberry32(seed));
   const out = new Float32Array(plan.outWidth * plan.outHeight * 3);
   renderSample({ data: pixels, width, height, channels: 3 }, plan, out, 0);
@@ -37,12 +43,15 @@ function render(pixels: Uint8Array, width: number, height: number, transforms: T
 function referenceCifar(pixels: Uint8Array, side: number, pad: number, top: number, left: number, flip: boolean): Float32Array {
   const paddedSide = side + 2 * pad;
   const padded = new Uint8Array(paddedSide * paddedSide * 3);
-  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) for (let c = 0; c < 3; c++) padded[((y + pad) * paddedSide + x + pad) * 3 + c] = pixels[(y * side + x) * 3 + c]!;
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++)
+      for (let c = 0; c < 3; c++) padded[((y + pad) * paddedSide + x + pad) * 3 + c] = pixels[(y * side + x) * 3 + c]!;
   const out = new Float32Array(side * side * 3);
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < side; x++) {
       const sx = left + (flip ? side - 1 - x : x);
-      for (let c = 0; c < 3; c++) out[(y * side + x) * 3 + c] = (padded[((top + y) * paddedSide + sx) * 3 + c]! / 255 - CIFAR_MEAN[c]!) / CIFAR_STD[c]!;
+      for (let c = 0; c < 3; c++)
+        out[(y * side + x) * 3 + c] = (padded[((top + y) * paddedSide + sx) * 3 + c]! / 255 - CIFAR_MEAN[c]!) / CIFAR_STD[c]!;
     }
   }
   return out;
@@ -175,7 +184,8 @@ describe('resampling', () => {
       for (let ox = 1; ox < 7; ox++) {
         for (let c = 0; c < 3; c++) {
           let want = 0;
-          for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) want += k[i]! * k[j]! * pixels[((2 * oy - 1 + i) * w + 2 * ox - 1 + j) * 3 + c]!;
+          for (let i = 0; i < 4; i++)
+            for (let j = 0; j < 4; j++) want += k[i]! * k[j]! * pixels[((2 * oy - 1 + i) * w + 2 * ox - 1 + j) * 3 + c]!;
           expect(out[(oy * 8 + ox) * 3 + c]! * 255).toBeCloseTo(want, 3);
         }
       }
@@ -198,11 +208,21 @@ describe('resampling', () => {
   it('grey and RGBA sources become RGB (alpha dropped)', () => {
     const grey = Uint8Array.from([10, 20, 30, 40]);
     const outGrey = new Float32Array(12);
-    renderSample({ data: grey, width: 2, height: 2, channels: 1 }, planSample([], 2, 2, () => 0), outGrey, 0);
+    renderSample(
+      { data: grey, width: 2, height: 2, channels: 1 },
+      planSample([], 2, 2, () => 0),
+      outGrey,
+      0,
+    );
     expect(Array.from(outGrey, (v) => Math.round(v * 255))).toEqual([10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40]);
     const rgba = Uint8Array.from([1, 2, 3, 255, 4, 5, 6, 0]);
     const outRgba = new Float32Array(6);
-    renderSample({ data: rgba, width: 2, height: 1, channels: 4 }, planSample([], 2, 1, () => 0), outRgba, 0);
+    renderSample(
+      { data: rgba, width: 2, height: 1, channels: 4 },
+      planSample([], 2, 1, () => 0),
+      outRgba,
+      0,
+    );
     expect(Array.from(outRgba, (v) => Math.round(v * 255))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

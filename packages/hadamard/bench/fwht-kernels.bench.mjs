@@ -30,6 +30,7 @@ function radix2Batch(x, n) {
   }
 }
 
+// prettier-ignore
 function radix4Stages(x, lo, hi, h, n) {
   for (; h < n; h *= 4) {
     const h2 = 2 * h;
@@ -73,6 +74,7 @@ function radix4PerVector(x, n) {
 }
 
 // Radix-8 passes, one vector at a time, directly on the Float32 data.
+// prettier-ignore
 function radix8PerVector(x, n) {
   for (let off = 0; off < x.length; off += n) {
     const end = off + n;
@@ -142,10 +144,19 @@ const kernels = {
   'library fwht': (x, n) => fwht(x, n),
 };
 
-console.log(`fwht kernel choices — node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `fwht kernel choices — node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log('ns per element, Float32, batch 256 (alternatives run on Float32 only, so they are monomorphic here;');
 console.log('the library kernel also serves Float64 and widens Float32 into a Float64 scratch vector)\n');
-console.log(`${'n'.padStart(6)}  ${Object.keys(kernels).map((k) => k.padStart(15)).join('')}`);
+console.log(
+  `${'n'.padStart(6)}  ${Object.keys(kernels)
+    .map((k) => k.padStart(15))
+    .join('')}`,
+);
 for (const n of [256, 1024, 4096, 8192]) {
   const base = randomFloat32(n * BATCH, n);
   const expected = Float32Array.from(base);
@@ -178,6 +189,7 @@ function mixOneRowAtATime(x, out, s, m, width) {
 }
 
 // Eight input rows folded into each pass over the output row, multiplying by ±1.0.
+// prettier-ignore
 function mixEightRowsFused(x, out, s, m, width) {
   for (let i = 0; i < m; i++) {
     const dst = i * width;
@@ -198,6 +210,7 @@ function mixEightRowsFused(x, out, s, m, width) {
 
 // Four Russians (as the library does it): groups of g rows (g = 4 below m = 256, else 5);
 // tabulate the 2^g signed sums per group, then add four table rows per pass over each output row.
+// prettier-ignore
 function makePatternMix(s, m, width) {
   const g = m < 256 ? 4 : 5;
   const size = 1 << g;
@@ -242,7 +255,13 @@ function makePatternMix(s, m, width) {
 
 console.log('\n±1 core mix of one vector (m rows of `width`), ns per element');
 console.log(`${'m·width'.padStart(10)}${'one row/pass'.padStart(15)}${'8 rows fused'.padStart(15)}${'4 Russians'.padStart(15)}`);
-for (const [m, width] of [[12, 128], [20, 16], [52, 32], [100, 2], [500, 2]]) {
+for (const [m, width] of [
+  [12, 128],
+  [20, 16],
+  [52, 32],
+  [100, 2],
+  [500, 2],
+]) {
   const n = m * width;
   const s = new Float64Array(m * m);
   let seed = 12345;

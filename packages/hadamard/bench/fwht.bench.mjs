@@ -77,7 +77,12 @@ function fmt(x, digits = 2) {
   return x.toFixed(digits).padStart(9);
 }
 
-console.log(`@fixclf/hadamard benchmark — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `@fixclf/hadamard benchmark — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`Float32, batch ${BATCH}; ns per element = time / (batch · n); dense = row-major Float32 matrix-vector products\n`);
 
 console.log('fwht vs dense');
@@ -104,7 +109,9 @@ const orders2000 = hadamardOrders(2000).filter((n) => n >= 4);
 const known = 500 - OPEN_HADAMARD_ORDERS.length;
 const orders1208 = orders2000.filter((n) => n <= 1208);
 const known1208 = 302 - OPEN_HADAMARD_ORDERS.filter((n) => n <= 1208).length;
-console.log(`\ncoverage: ${orders2000.length} of the ${known} known orders 4…2000 (multiples of 4); hadamardOrders(2000).length = ${orders2000.length + 2} with 1 and 2`);
+console.log(
+  `\ncoverage: ${orders2000.length} of the ${known} known orders 4…2000 (multiples of 4); hadamardOrders(2000).length = ${orders2000.length + 2} with 1 and 2`,
+);
 console.log(`coverage ≤ 1208: ${orders1208.length} of ${known1208} known (SageMath builds all ${known1208})`);
 const built = new Set(orders2000);
 const missing = [];

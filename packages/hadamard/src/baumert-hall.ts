@@ -14,7 +14,9 @@ import { goethalsSeidelArray } from './goethals-seidel';
 import { circulant, negate, type SignSequence } from './sequences';
 
 /** The four Baumert–Hall units of order 4t from the first rows of T-matrices of order t. */
-export function baumertHallUnits(x: readonly [SignSequence, SignSequence, SignSequence, SignSequence]): [Int8Array, Int8Array, Int8Array, Int8Array] {
+export function baumertHallUnits(
+  x: readonly [SignSequence, SignSequence, SignSequence, SignSequence],
+): [Int8Array, Int8Array, Int8Array, Int8Array] {
   const [x1, x2, x3, x4] = x;
   return [
     goethalsSeidelArray(x1, x2, x3, x4),

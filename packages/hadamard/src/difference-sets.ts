@@ -35,7 +35,10 @@ export function supplementaryDifferenceSets(v: number): [number[], number[], num
   const cosets: number[][] = [];
   for (const rep of entry.cosetRepresentatives) {
     const even = typeof rep === 'number' ? entry.subgroup.map((h) => (h * rep) % v) : rep.map((x) => ((x % v) + v) % v);
-    cosets.push(even, even.map((x) => (v - x) % v));
+    cosets.push(
+      even,
+      even.map((x) => (v - x) % v),
+    );
   }
   return entry.blocks.map((indices) => {
     const set = new Set<number>();

@@ -53,6 +53,7 @@ export function scratchVector(length: number): Float64Array {
  * radix-4 pass takes the stages left over modulo 3, and radix-8 passes do three stages per
  * read of the vector (10–25% faster than radix-4 passes, bench/fwht-kernels.bench.mjs).
  */
+// prettier-ignore
 export function fwhtKernel(x: Float64Array, offset: number, n: number): void {
   const end = offset + n;
   if (n < 8) {
@@ -157,9 +158,7 @@ export function fwht<T extends FloatArray>(data: T, n: number, options: FwhtOpti
     throw new RangeError(`fwht: n must be at most 2^30 = ${2 ** 30}, got 2^${Math.log2(n)} = ${n}`);
   }
   if (!isPowerOfTwo(n)) {
-    throw new RangeError(
-      `fwht: n must be a power of two, got ${describeValue(n)}; use hadamardTransform(n) for the other orders m·2^k`,
-    );
+    throw new RangeError(`fwht: n must be a power of two, got ${describeValue(n)}; use hadamardTransform(n) for the other orders m·2^k`);
   }
   checkBatch(data, n, 'fwht');
   const scale = options.normalize ? 1 / Math.sqrt(n) : 1;

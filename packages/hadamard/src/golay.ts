@@ -37,7 +37,10 @@ function doubled([a, b]: readonly [SignSequence, SignSequence]): [SignSequence, 
  * E[k·n + j] = A[k]·P[j] + B[k]·Q[j] and F[k·n + j] = B[m−1−k]·P[j] − A[m−1−k]·Q[j].
  * On the unit circle |E|² + |F|² = (|A|² + |B|²)(|P|² + |Q|²) = 2m·n, the Golay property.
  */
-function product([a, b]: readonly [SignSequence, SignSequence], [c, d]: readonly [SignSequence, SignSequence]): [SignSequence, SignSequence] {
+function product(
+  [a, b]: readonly [SignSequence, SignSequence],
+  [c, d]: readonly [SignSequence, SignSequence],
+): [SignSequence, SignSequence] {
   const m = a.length;
   const n = c.length;
   const e = new Int8Array(m * n);

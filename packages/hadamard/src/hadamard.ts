@@ -1,13 +1,7 @@
 /** `hadamard(n)`: a Hadamard matrix of any order this library can build, or an error saying why not. */
 import { buildConstruction } from './build';
 import { formatConstruction } from './construction';
-import {
-  OPEN_HADAMARD_ORDERS,
-  OPEN_HADAMARD_ORDERS_BOUND,
-  hadamardConstruction,
-  isConstructibleOrder,
-  splitHadamardOrder,
-} from './orders';
+import { OPEN_HADAMARD_ORDERS, OPEN_HADAMARD_ORDERS_BOUND, hadamardConstruction, isConstructibleOrder, splitHadamardOrder } from './orders';
 import { HADAMARD_MAX_MATRIX_ORDER, HADAMARD_MAX_ORDER, describeValue } from './limits';
 
 /**

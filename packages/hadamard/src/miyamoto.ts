@@ -16,16 +16,7 @@ import { primePower } from './galois-field';
 import { paleyConferenceMatrix } from './paley';
 
 /** Signs of the 8×8 block pattern: rows/columns alternate a 1-wide border and a 2m-wide T block. */
-const SIGNS = [
-  '+-++++++',
-  '-+++++++',
-  '--+-++--',
-  '---+++--',
-  '----+-++',
-  '-----+++',
-  '--++--+-',
-  '--++---+',
-] as const;
+const SIGNS = ['+-++++++', '-+++++++', '--+-++--', '---+++--', '----+-++', '-----+++', '--++--+-', '--++---+'] as const;
 
 /** True when Miyamoto's construction applies to q (given a Hadamard matrix of order q − 1). */
 export function isMiyamotoParameter(q: number): boolean {
@@ -49,7 +40,7 @@ export function miyamoto(q: number, k: Int8Array): Int8Array {
 
   // U_ab and V_ab entry (r, s), r, s in [0, m), for block indices a, b in [0, 4).
   const u = (a: number, b: number, r: number, s: number): number => {
-    if ((a < 2) !== (b < 2)) return 0;
+    if (a < 2 !== b < 2) return 0;
     const top = a % 2 === 0;
     const left = b % 2 === 0;
     if (top && left) return -conf(r, s); // C1
@@ -59,14 +50,18 @@ export function miyamoto(q: number, k: Int8Array): Int8Array {
   };
   const vv = (a: number, b: number, r: number, s: number): number => {
     if (a === b) return r === s ? 1 : 0;
-    if ((a < 2) === (b < 2)) return 0;
+    if (a < 2 === b < 2) return 0;
     // K blocks: K1 = K[0‥m, 0‥m], K2 = K[0‥m, m‥], K3 = −K[m‥, 0‥m], K4 = K[m‥, m‥].
     const kBlock = (which: number, i: number, j: number): number => {
       switch (which) {
-        case 1: return kk(i, j);
-        case 2: return kk(i, m + j);
-        case 3: return -kk(m + i, j);
-        default: return kk(m + i, m + j);
+        case 1:
+          return kk(i, j);
+        case 2:
+          return kk(i, m + j);
+        case 3:
+          return -kk(m + i, j);
+        default:
+          return kk(m + i, m + j);
       }
     };
     if (a < 2) return kBlock(a === 0 ? (b === 2 ? 1 : 2) : b === 2 ? 3 : 4, r, s);

@@ -22,9 +22,7 @@ import { hasWilliamsonMatrices, williamsonOrders } from './williamson';
  * Combinatorica 28 (2008), removed 764; the twelve are still open in Đoković, Golubitsky &
  * Kotsireas, "Some new orders of Hadamard and skew-Hadamard matrices", J. Combin. Des. 22 (2014).
  */
-export const OPEN_HADAMARD_ORDERS: readonly number[] = Object.freeze([
-  668, 716, 892, 1132, 1244, 1388, 1436, 1676, 1772, 1916, 1948, 1964,
-]);
+export const OPEN_HADAMARD_ORDERS: readonly number[] = Object.freeze([668, 716, 892, 1132, 1244, 1388, 1436, 1676, 1772, 1916, 1948, 1964]);
 
 /** The bound up to which {@link OPEN_HADAMARD_ORDERS} is complete. */
 export const OPEN_HADAMARD_ORDERS_BOUND = 2000;

@@ -133,7 +133,10 @@ export function tSequences(t: number): TSequences {
       a.set(z);
       b.set(z);
       a.set(w, source.n);
-      b.set(w.map((e) => -e), source.n);
+      b.set(
+        w.map((e) => -e),
+        source.n,
+      );
       return tSequencesFromBaseSequences(a, b, x, y);
     }
   }

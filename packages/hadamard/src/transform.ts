@@ -157,6 +157,7 @@ class PatternMixer {
     this.table = new Float64Array(tableRows * this.chunk);
   }
 
+  // prettier-ignore
   mix(x: Float64Array, out: Float64Array, scale: number): void {
     const { width, chunk } = this;
     for (let c0 = 0; c0 < width; c0 += chunk) this.mixColumns(x, out, scale, c0, Math.min(chunk, width - c0));
@@ -192,8 +193,10 @@ class PatternMixer {
       for (let c = 0; c < cw; c++) out[o + c] = table[e0 + c]!;
       let group = 1;
       for (; group + 4 <= groups; group += 4) {
-        const a = entry[r + group]! * cw, b = entry[r + group + 1]! * cw;
-        const d = entry[r + group + 2]! * cw, e = entry[r + group + 3]! * cw;
+        const a = entry[r + group]! * cw,
+          b = entry[r + group + 1]! * cw;
+        const d = entry[r + group + 2]! * cw,
+          e = entry[r + group + 3]! * cw;
         for (let c = 0; c < cw; c++) out[o + c]! += table[a + c]! + table[b + c]! + table[d + c]! + table[e + c]!;
       }
       for (; group < groups; group++) {
@@ -211,6 +214,7 @@ class PatternMixer {
  * than branching), which measured 3× faster than one ± row update per input row and 2× faster
  * than per-column dot products (bench/fwht-kernels.bench.mjs).
  */
+// prettier-ignore
 function mixRows(x: Float64Array, out: Float64Array, signs: Int8Array, m: number, width: number, scale: number): void {
   for (let i = 0; i < m; i++) {
     const dst = i * width;

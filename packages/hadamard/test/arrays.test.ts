@@ -122,7 +122,8 @@ describe('products', () => {
     const a = hadamard(12);
     const b = hadamard(4);
     const k = kronecker(a, 12, b, 4);
-    for (let i = 0; i < 48; i++) for (let j = 0; j < 48; j++) expect(k[i * 48 + j]).toBe(a[Math.floor(i / 4) * 12 + Math.floor(j / 4)]! * b[(i % 4) * 4 + (j % 4)]!);
+    for (let i = 0; i < 48; i++)
+      for (let j = 0; j < 48; j++) expect(k[i * 48 + j]).toBe(a[Math.floor(i / 4) * 12 + Math.floor(j / 4)]! * b[(i % 4) * 4 + (j % 4)]!);
     expect(isHadamard(k, 48)).toBe(true);
   });
 

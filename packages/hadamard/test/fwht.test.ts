@@ -33,7 +33,12 @@ describe('fwht', () => {
     const input = randomVector(n * 4, 5);
     const plain = fwht(Float64Array.from(input), n);
     const normalized = fwht(Float64Array.from(input), n, { normalize: true });
-    expect(relativeError(normalized, plain.map((x) => x / 16))).toBeLessThan(1e-14);
+    expect(
+      relativeError(
+        normalized,
+        plain.map((x) => x / 16),
+      ),
+    ).toBeLessThan(1e-14);
     const norm = (v: Float64Array) => Math.hypot(...v);
     expect(norm(normalized)).toBeCloseTo(norm(input), 10);
     expect(relativeError(fwht(normalized, n, { normalize: true }), input)).toBeLessThan(1e-14);

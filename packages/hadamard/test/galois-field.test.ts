@@ -1,10 +1,4 @@
-import {
-  GaloisField,
-  irreduciblePolynomial,
-  isPrime,
-  isPrimePower,
-  primePower,
-} from '@fixclf/hadamard/constructions';
+import { GaloisField, irreduciblePolynomial, isPrime, isPrimePower, primePower } from '@fixclf/hadamard/constructions';
 
 /** Coefficients (lowest first) of the element encoded as `value` in base p. */
 function coefficients(value: number, p: number, k: number): number[] {

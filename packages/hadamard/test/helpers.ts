@@ -83,7 +83,11 @@ export function paf(a: ArrayLike<number>, s: number): number {
 }
 
 /** Shifts s ≥ 1 where Σ weight_i · f(seq_i, s) is not zero (empty when complementary). */
-export function nonZeroShifts(seqs: readonly ArrayLike<number>[], f: (a: ArrayLike<number>, s: number) => number, weights?: readonly number[]): number[] {
+export function nonZeroShifts(
+  seqs: readonly ArrayLike<number>[],
+  f: (a: ArrayLike<number>, s: number) => number,
+  weights?: readonly number[],
+): number[] {
   const length = Math.max(...seqs.map((q) => q.length));
   const bad: number[] = [];
   for (let s = 1; s < length; s++) {

@@ -27,7 +27,7 @@ function paleyKroneckerClosure(max: number): Set<number> {
     if (isPrimePowerRef(n - 1)) orders.add(n);
     if (n % 8 === 4 && isPrimePowerRef(n / 2 - 1) && (n / 2 - 1) % 4 === 1) orders.add(n);
   }
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const a of [...orders]) {
       for (const b of [...orders]) {
@@ -113,7 +113,7 @@ describe('hadamard(n) for every constructed order', () => {
       const w = 2 ** split.k;
       for (let i = 0; i < n; i += 7) {
         for (let j = 0; j < n; j += 5) {
-          const sylv = h.length > 0 ? (popcountParity(i % w & j % w) ? -1 : 1) : 0;
+          const sylv = h.length > 0 ? (popcountParity((i % w) & (j % w)) ? -1 : 1) : 0;
           expect(h[i * n + j]).toBe(core[Math.floor(i / w) * split.m + Math.floor(j / w)]! * sylv);
         }
       }
@@ -146,7 +146,9 @@ describe('orders that cannot be built', () => {
   });
 
   it('refuses to allocate matrices beyond typed-array limits, pointing to the transform', () => {
-    expect(() => hadamard(65536)).toThrow(/hadamard\(65536\): a 65536×65536 matrix is too large to allocate; use hadamardTransform\(65536\)/);
+    expect(() => hadamard(65536)).toThrow(
+      /hadamard\(65536\): a 65536×65536 matrix is too large to allocate; use hadamardTransform\(65536\)/,
+    );
   });
 
   it.each([...OPEN_HADAMARD_ORDERS])('explains that order %i is an open problem', (n) => {

@@ -14,15 +14,30 @@ import { parseSigns } from '../src/sequences';
 import { nonZeroShifts, npaf, paf } from './helpers';
 
 describe('Golay pairs', () => {
-  it.each([1, 2, 4, 8, 10, 16, 20, 32, 40, 80, 100, 160, 200, 1000])('length %i: ±1 entries and zero aperiodic autocorrelation sum', (g) => {
-    const [a, b] = golayPair(g);
-    expect([a.length, b.length]).toEqual([g, g]);
-    expect([...a, ...b].every((x) => x === 1 || x === -1)).toBe(true);
-    expect(nonZeroShifts([a, b], npaf)).toEqual([]);
-  });
+  it.each([1, 2, 4, 8, 10, 16, 20, 32, 40, 80, 100, 160, 200, 1000])(
+    'length %i: ±1 entries and zero aperiodic autocorrelation sum',
+    (g) => {
+      const [a, b] = golayPair(g);
+      expect([a.length, b.length]).toEqual([g, g]);
+      expect([...a, ...b].every((x) => x === 1 || x === -1)).toBe(true);
+      expect(nonZeroShifts([a, b], npaf)).toEqual([]);
+    },
+  );
 
   it('supports exactly the lengths 2^a·10^b', () => {
-    expect([1, 2, 5, 10, 12, 20, 26, 40, 50, 64, 100].map(isGolayLength)).toEqual([true, true, false, true, false, true, false, true, false, true, true]);
+    expect([1, 2, 5, 10, 12, 20, 26, 40, 50, 64, 100].map(isGolayLength)).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
     expect(() => golayPair(26)).toThrow(/2\^a·10\^b, got 26/);
   });
 });

@@ -2,26 +2,34 @@ import { fwht, hadamard, hadamardTransform, isHadamard } from '@fixclf/hadamard'
 import { countMismatches, denseApply, randomVector, relativeError } from './helpers';
 
 describe('hadamardTransform', () => {
-  it.each([12, 24, 40, 72, 96, 144, 200, 320, 340, 1000, 764, 1536])('n = %i: apply = matrix()·v, matrix() = hadamard(n), Hadamard', (n) => {
-    const t = hadamardTransform(n);
-    expect(t.n).toBe(n);
-    expect(t.m * 2 ** t.k).toBe(n);
-    const h = t.matrix();
-    expect(countMismatches(h, hadamard(n))).toBe(0);
-    if (n <= 340) expect(isHadamard(h, n)).toBe(true);
-    const input = randomVector(2 * n, n);
-    const got = t.apply(Float64Array.from(input));
-    expect(relativeError(got, denseApply(h, n, input))).toBeLessThan(1e-13);
-    const gotT = t.apply(Float64Array.from(input), { transpose: true });
-    expect(relativeError(gotT, denseApply(h, n, input, true))).toBeLessThan(1e-13);
-  });
+  it.each([12, 24, 40, 72, 96, 144, 200, 320, 340, 1000, 764, 1536])(
+    'n = %i: apply = matrix()·v, matrix() = hadamard(n), Hadamard',
+    (n) => {
+      const t = hadamardTransform(n);
+      expect(t.n).toBe(n);
+      expect(t.m * 2 ** t.k).toBe(n);
+      const h = t.matrix();
+      expect(countMismatches(h, hadamard(n))).toBe(0);
+      if (n <= 340) expect(isHadamard(h, n)).toBe(true);
+      const input = randomVector(2 * n, n);
+      const got = t.apply(Float64Array.from(input));
+      expect(relativeError(got, denseApply(h, n, input))).toBeLessThan(1e-13);
+      const gotT = t.apply(Float64Array.from(input), { transpose: true });
+      expect(relativeError(gotT, denseApply(h, n, input, true))).toBeLessThan(1e-13);
+    },
+  );
 
   it('transpose is the inverse up to n: Hᵀ·H·v = n·v, and normalize makes it orthonormal', () => {
     for (const n of [12, 28, 48, 104]) {
       const t = hadamardTransform(n);
       const v = randomVector(3 * n, 17 + n);
       const roundTrip = t.apply(t.apply(Float64Array.from(v)), { transpose: true });
-      expect(relativeError(roundTrip, v.map((x) => x * n))).toBeLessThan(1e-13);
+      expect(
+        relativeError(
+          roundTrip,
+          v.map((x) => x * n),
+        ),
+      ).toBeLessThan(1e-13);
       const ortho = t.apply(t.apply(Float64Array.from(v), { normalize: true }), { normalize: true, transpose: true });
       expect(relativeError(ortho, v)).toBeLessThan(1e-13);
     }

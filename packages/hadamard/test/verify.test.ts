@@ -38,8 +38,18 @@ describe('isHadamard', () => {
   it('rejects entries other than ±1, odd orders and non-orthogonal rows', () => {
     const h = Array.from(hadamard(4));
     expect(isHadamard(h, 4)).toBe(true);
-    expect(isHadamard(h.map((x, i) => (i === 5 ? 0 : x)), 4)).toBe(false);
-    expect(isHadamard(h.map((x) => x * 2), 4)).toBe(false);
+    expect(
+      isHadamard(
+        h.map((x, i) => (i === 5 ? 0 : x)),
+        4,
+      ),
+    ).toBe(false);
+    expect(
+      isHadamard(
+        h.map((x) => x * 2),
+        4,
+      ),
+    ).toBe(false);
     expect(isHadamard(new Array(9).fill(1), 3)).toBe(false);
     expect(isHadamard([1, 1, 1, 1], 2)).toBe(false);
     expect(isHadamard([1], 1)).toBe(true);

@@ -41,5 +41,7 @@ const orthogonal = timeHead(fixedClassifier({ units, matrix: 'orthogonal', seed:
 
 console.log(`backend ${tf.getBackend()}, batch ${batch}, inputDim ${inputDim}, units ${units}, forward + backward, median of ${repeats}`);
 console.log(`  tf.layers.dense                       ${dense.toFixed(1).padStart(9)} ms`);
-console.log(`  fixedClassifier hadamard (fast FWHT)  ${fixed.toFixed(1).padStart(9)} ms   ${(dense / fixed).toFixed(1)}× faster than dense`);
+console.log(
+  `  fixedClassifier hadamard (fast FWHT)  ${fixed.toFixed(1).padStart(9)} ms   ${(dense / fixed).toFixed(1)}× faster than dense`,
+);
 console.log(`  fixedClassifier orthogonal (dense P)  ${orthogonal.toFixed(1).padStart(9)} ms   ${(dense / orthogonal).toFixed(2)}× dense`);

@@ -1,15 +1,4 @@
-import {
-  type Tensor,
-  type Tensor2D,
-  add,
-  matMul,
-  mul,
-  serialization,
-  softmax,
-  tensor2d,
-  tidy,
-  keep,
-} from '@tensorflow/tfjs-core';
+import { type Tensor, type Tensor2D, add, matMul, mul, serialization, softmax, tensor2d, tidy, keep } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { DisposeResult, Initializer, Kwargs, LayerArgs, Regularizer } from './tfjs-types';
 import { normalizedHadamard } from './ops/normalized-hadamard';

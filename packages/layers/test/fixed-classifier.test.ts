@@ -116,7 +116,9 @@ describe('FixedClassifier weights and gradients', () => {
       const loss = (x: tf.Tensor) => tf.sum(tf.mul(tf.square(layer.apply(x) as tf.Tensor), probe)) as tf.Scalar;
 
       const { grads } = tf.variableGrads(() => loss(tf.tensor2d(x0, [batch, n])), [scale!, bias!]);
-      const gx = tf.grad(loss)(tf.tensor2d(x0, [batch, n])).dataSync();
+      const gx = tf
+        .grad(loss)(tf.tensor2d(x0, [batch, n]))
+        .dataSync();
       const at = (x: Float32Array) => loss(tf.tensor2d(x, [batch, n])).dataSync()[0]!;
 
       const h = 1e-2;
@@ -225,12 +227,14 @@ describe('FixedClassifier errors', () => {
   });
 
   it('refuses a polytope that does not fit, when the model is built', () => {
-    expect(() =>
-      tf.sequential({ layers: [fixedClassifier({ inputShape: [8], units: 10, matrix: 'simplex' })] }),
-    ).toThrow(/simplex of 10 classes needs 9 dimensions/);
+    expect(() => tf.sequential({ layers: [fixedClassifier({ inputShape: [8], units: 10, matrix: 'simplex' })] })).toThrow(
+      /simplex of 10 classes needs 9 dimensions/,
+    );
   });
 
   it('says getProjection needs a built layer', () => {
-    expect(() => fixedClassifier({ units: 3, name: 'h2' }).getProjection()).toThrow("FixedClassifier 'h2': getProjection() needs a built layer.");
+    expect(() => fixedClassifier({ units: 3, name: 'h2' }).getProjection()).toThrow(
+      "FixedClassifier 'h2': getProjection() needs a built layer.",
+    );
   });
 });

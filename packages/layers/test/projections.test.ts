@@ -75,7 +75,8 @@ describe('hadamard projection', () => {
 
   it('matches the Sylvester formula entry by entry for a small case', () => {
     const p = buildProjection('hadamard', 8, 8);
-    for (let k = 0; k < 8; k++) for (let c = 0; c < 8; c++) expect(p.matrix[k * 8 + c]).toBeCloseTo(sylvesterEntry(c, k) / Math.sqrt(8), 15);
+    for (let k = 0; k < 8; k++)
+      for (let c = 0; c < 8; c++) expect(p.matrix[k * 8 + c]).toBeCloseTo(sylvesterEntry(c, k) / Math.sqrt(8), 15);
   });
 });
 

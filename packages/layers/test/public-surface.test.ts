@@ -1,13 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import {
-  FixedClassifier,
-  findFixedClassifier,
-  findFixedClassifiers,
-  fixedClassifier,
-  isMatrixKind,
-  MATRIX_KINDS,
-  scaleOf,
-} from '../src';
+import { FixedClassifier, findFixedClassifier, findFixedClassifiers, fixedClassifier, isMatrixKind, MATRIX_KINDS, scaleOf } from '../src';
 import {
   INITIALIZER_IDENTIFIERS,
   REGULARIZER_IDENTIFIERS,
@@ -63,7 +55,9 @@ describe('α through the public API', () => {
   });
 
   it('says scaleVariable needs a built layer', () => {
-    expect(() => fixedClassifier({ units: 3, name: 'h3' }).scaleVariable).toThrow("FixedClassifier 'h3': scaleVariable needs a built layer.");
+    expect(() => fixedClassifier({ units: 3, name: 'h3' }).scaleVariable).toThrow(
+      "FixedClassifier 'h3': scaleVariable needs a built layer.",
+    );
   });
 
   it('finds the layer of a loaded model', async () => {
@@ -94,7 +88,9 @@ describe('FixedClassifier.isFixedClassifier', () => {
     // What a second copy's prototype carries: the global brand symbol, not this copy's class.
     const brand = Object.getOwnPropertySymbols(FixedClassifier.prototype).find((s) => s.description === '@fixclf/layers:FixedClassifier')!;
     expect(Symbol.keyFor(brand)).toBe('@fixclf/layers:FixedClassifier');
-    const foreign = Object.create(Object.prototype, { [brand]: { value: (FixedClassifier.prototype as unknown as Record<symbol, unknown>)[brand] } });
+    const foreign = Object.create(Object.prototype, {
+      [brand]: { value: (FixedClassifier.prototype as unknown as Record<symbol, unknown>)[brand] },
+    });
     expect(FixedClassifier.isFixedClassifier(foreign)).toBe(true);
     expect(foreign instanceof FixedClassifier).toBe(true);
     expect(findFixedClassifier({ layers: [{}, foreign] })).toBe(foreign);
@@ -150,7 +146,9 @@ describe('initializer and regularizer identifiers, as tfjs-layers layers take th
     expect(() => fixedClassifier({ units: 3, scaleRegularizer: 'l3' as 'l2' })).toThrow(
       "FixedClassifier scaleRegularizer: unknown identifier 'l3'; expected a regularizer, or one of l1, l2, l1l2.",
     );
-    expect(() => fixedClassifier({ units: 3, biasInitializer: 'zero' as 'zeros' })).toThrow(/FixedClassifier biasInitializer: unknown identifier 'zero'; expected an initializer, or one of zeros, ones,/);
+    expect(() => fixedClassifier({ units: 3, biasInitializer: 'zero' as 'zeros' })).toThrow(
+      /FixedClassifier biasInitializer: unknown identifier 'zero'; expected an initializer, or one of zeros, ones,/,
+    );
     expect(() => fixedClassifier({ units: 3, biasInitializer: 42 as unknown as 'zeros' })).toThrow(
       'FixedClassifier biasInitializer: expected an instance or a saved { className, config }, got 42 (type number).',
     );

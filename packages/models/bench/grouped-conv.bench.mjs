@@ -35,7 +35,12 @@ function blockDiagonal(kernel, groups) {
   const outG = out / groups;
   return tf.tidy(() => {
     const blocks = tf.split(kernel, groups, 3).map((k, g) =>
-      tf.pad(k, [[0, 0], [0, 0], [g * inG, (groups - g - 1) * inG], [0, 0]]),
+      tf.pad(k, [
+        [0, 0],
+        [0, 0],
+        [g * inG, (groups - g - 1) * inG],
+        [0, 0],
+      ]),
     );
     return tf.concat(blocks, 3).reshape([1, 1, inG * groups, outG * groups]);
   });
@@ -44,7 +49,10 @@ function blockDiagonal(kernel, groups) {
 function splitGrouped(x, kernel, groups) {
   const xs = tf.split(x, groups, 3);
   const ks = tf.split(kernel, groups, 3);
-  return tf.concat(xs.map((xi, i) => tf.conv2d(xi, ks[i], 1, 'valid')), 3);
+  return tf.concat(
+    xs.map((xi, i) => tf.conv2d(xi, ks[i], 1, 'valid')),
+    3,
+  );
 }
 
 const layersToTime = [

@@ -113,14 +113,10 @@ export function maxPool(
 }
 
 /** PyTorch's `AvgPool2d(k, stride, padding)` with its default count_include_pad=True: zeros count. */
-export function avgPool(
-  x: SymbolicTensor,
-  spec: { name: string; poolSize: number; strides: number; padding?: number },
-): SymbolicTensor {
+export function avgPool(x: SymbolicTensor, spec: { name: string; poolSize: number; strides: number; padding?: number }): SymbolicTensor {
   const { name, poolSize, strides } = spec;
   const padding = spec.padding ?? 0;
-  const input =
-    padding > 0 ? (tfl.layers.zeroPadding2d({ name: `${name}.pad`, padding }).apply(x) as SymbolicTensor) : x;
+  const input = padding > 0 ? (tfl.layers.zeroPadding2d({ name: `${name}.pad`, padding }).apply(x) as SymbolicTensor) : x;
   return tfl.layers.averagePooling2d({ name, poolSize, strides, padding: 'valid' }).apply(input) as SymbolicTensor;
 }
 

@@ -18,16 +18,16 @@ export interface CreateModelOptions {
 }
 
 function checkInputShape(shape: unknown, name: string, minSize: number): InputShape {
-  if (
-    !Array.isArray(shape) ||
-    shape.length !== 3 ||
-    !shape.every((d) => Number.isInteger(d) && (d as number) > 0)
-  ) {
-    throw new Error(`createModel('${name}'): inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
+    throw new Error(
+      `createModel('${name}'): inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`,
+    );
   }
   const [h, w] = shape as InputShape;
   if (h < minSize || w < minSize) {
-    throw new Error(`createModel('${name}'): inputShape ${JSON.stringify(shape)} is too small; height and width must be at least ${minSize}`);
+    throw new Error(
+      `createModel('${name}'): inputShape ${JSON.stringify(shape)} is too small; height and width must be at least ${minSize}`,
+    );
   }
   return shape as InputShape;
 }

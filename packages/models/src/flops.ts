@@ -29,7 +29,9 @@ function leafLayers(layer: Layer): Layer[] {
 function concreteShape(tensor: tfl.SymbolicTensor, layer: Layer): number[] {
   const dims = tensor.shape.slice(1);
   if (!dims.every((d): d is number => typeof d === 'number')) {
-    throw new Error(`countFlops: layer '${layer.name}' has an unknown dimension in [${tensor.shape.join(', ')}]; build the model with a concrete inputShape`);
+    throw new Error(
+      `countFlops: layer '${layer.name}' has an unknown dimension in [${tensor.shape.join(', ')}]; build the model with a concrete inputShape`,
+    );
   }
   return dims;
 }
@@ -44,7 +46,9 @@ function macKind(layer: Layer): 'Conv2D' | 'DepthwiseConv2D' | 'GroupedConv2D' |
   // A fixed classifier is counted as the [inputDim] × [inputDim, units] product of the Dense layer it replaces.
   if (FixedClassifier.isFixedClassifier(layer)) return 'Dense';
   const className = layer.getClassName();
-  return className === 'Conv2D' || className === 'DepthwiseConv2D' || className === 'GroupedConv2D' || className === 'Dense' ? className : null;
+  return className === 'Conv2D' || className === 'DepthwiseConv2D' || className === 'GroupedConv2D' || className === 'Dense'
+    ? className
+    : null;
 }
 
 function layerMacs(layer: Layer): number {

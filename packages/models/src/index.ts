@@ -1,13 +1,7 @@
 export { createModel, type CreateModelOptions } from './create-model';
 export { listModels, getModelDefinition, registerModel } from './registry';
 export type { ModelDefinition, TargetDataset, Dataset, InputShape } from './model-definition';
-export {
-  classifierKinds,
-  isClassifierKind,
-  type ClassifierKind,
-  type ClassifierSpec,
-  type FixedClassifierConfig,
-} from './classifier-head';
+export { classifierKinds, isClassifierKind, type ClassifierKind, type ClassifierSpec, type FixedClassifierConfig } from './classifier-head';
 export { paramCounts, type ParamCounts } from './param-counts';
 export { countFlops, type FlopCount } from './flops';
 export { BuildContext } from './build-context';

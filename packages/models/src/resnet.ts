@@ -10,14 +10,7 @@ type SymbolicTensor = tfl.SymbolicTensor;
  * The bottleneck block as torchvision (v1.5) and convNet.pytorch build it: the stride sits on the
  * 3×3 convolution, not on the first 1×1.
  */
-function bottleneck(
-  ctx: BuildContext,
-  x: SymbolicTensor,
-  name: string,
-  inPlanes: number,
-  planes: number,
-  stride: number,
-): SymbolicTensor {
+function bottleneck(ctx: BuildContext, x: SymbolicTensor, name: string, inPlanes: number, planes: number, stride: number): SymbolicTensor {
   const outPlanes = planes * 4;
   let out = conv(ctx, x, { name: `${name}.conv1`, filters: planes, kernelSize: 1 });
   out = relu(batchNorm(out, `${name}.bn1`), `${name}.relu1`);
@@ -46,10 +39,7 @@ function buildResNet(kind: BlockKind, blocks: readonly number[]) {
       for (let block = 0; block < (blocks[stage] ?? 0); block++) {
         const stride = stage > 0 && block === 0 ? 2 : 1;
         const name = `layer${stage + 1}.${block}`;
-        x =
-          kind === 'basic'
-            ? basicBlock(ctx, x, name, inPlanes, planes, stride)
-            : bottleneck(ctx, x, name, inPlanes, planes, stride);
+        x = kind === 'basic' ? basicBlock(ctx, x, name, inPlanes, planes, stride) : bottleneck(ctx, x, name, inPlanes, planes, stride);
         inPlanes = planes * expansion;
       }
     });

@@ -93,7 +93,8 @@ export const shufflenetDefinitions: ModelDefinition[] = [
     headName: 'fc',
     learnedHeadInit: 'normal-0.001',
     description: 'ShuffleNet 1×, g = 3 (stages 240-480-960, units 4-8-4) for ImageNet',
-    reference: 'Zhang et al. 2018; jaxony/ShuffleNet model.py from 72ed24d (2017-07-17) to 44814ac (2017-11-14), whose layout gives the paper count',
+    reference:
+      'Zhang et al. 2018; jaxony/ShuffleNet model.py from 72ed24d (2017-07-17) to 44814ac (2017-11-14), whose layout gives the paper count',
     buildFeatures: buildShuffleNet,
   },
 ];

@@ -18,8 +18,18 @@ beforeAll(async () => {
 describe('registry', () => {
   test('CIFAR networks first, then ImageNet, each with its own input shape and class count', () => {
     expect(listModels()).toEqual([
-      'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110', 'densenet-bc-100',
-      'resnet18', 'resnet34', 'resnet50', 'densenet121', 'densenet169', 'shufflenet',
+      'resnet20',
+      'resnet32',
+      'resnet44',
+      'resnet56',
+      'resnet110',
+      'densenet-bc-100',
+      'resnet18',
+      'resnet34',
+      'resnet50',
+      'densenet121',
+      'densenet169',
+      'shufflenet',
     ]);
     expect(getModelDefinition('resnet56')).toMatchObject({ dataset: 'cifar', defaultInputShape: [32, 32, 3], defaultNumClasses: 10 });
     expect(getModelDefinition('densenet-bc-100')).toMatchObject({ dataset: 'cifar', defaultNumClasses: 100 });
@@ -27,7 +37,16 @@ describe('registry', () => {
   });
 
   test('glob and predicate filters', () => {
-    expect(listModels('resnet*')).toEqual(['resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110', 'resnet18', 'resnet34', 'resnet50']);
+    expect(listModels('resnet*')).toEqual([
+      'resnet20',
+      'resnet32',
+      'resnet44',
+      'resnet56',
+      'resnet110',
+      'resnet18',
+      'resnet34',
+      'resnet50',
+    ]);
     expect(listModels('densenet1??')).toEqual(['densenet121', 'densenet169']);
     expect(listModels((d) => d.dataset === 'cifar')).toHaveLength(6);
     expect(listModels('vgg*')).toEqual([]);
@@ -72,7 +91,11 @@ describe('createModel options', () => {
       if (kind !== 'learned') expect(head.getConfig().matrix).toBe(kind);
       model.dispose();
     }
-    const densenet = createModel('densenet-bc-100', { numClasses: 100, classifier: { matrix: 'simplex', scale: 3 }, inputShape: [8, 8, 3] });
+    const densenet = createModel('densenet-bc-100', {
+      numClasses: 100,
+      classifier: { matrix: 'simplex', scale: 3 },
+      inputShape: [8, 8, 3],
+    });
     expect(densenet.getLayer('classifier').getConfig()).toMatchObject({ matrix: 'simplex', scale: 3, units: 100 });
     densenet.dispose();
   });
@@ -132,7 +155,10 @@ describe('initialisation as the reference implementations', () => {
           expect(layer.getConfig()).toMatchObject({ momentum: 0.9, epsilon: 1e-5 });
         }
       }
-      const [kernel, bias] = model.getLayer('fc').getWeights().map((w) => w.dataSync() as Float32Array);
+      const [kernel, bias] = model
+        .getLayer('fc')
+        .getWeights()
+        .map((w) => w.dataSync() as Float32Array);
       const bound = 1 / Math.sqrt(64);
       for (const v of [kernel!, bias!]) expect(v.every((a) => Math.abs(a) <= bound)).toBe(true);
       // U(−b, b) has standard deviation b/√3.
@@ -176,7 +202,11 @@ describe('PyTorch geometry and module names', () => {
       expect(shape('conv1')).toEqual([size, size, 64]);
       size = out(size, 3, 2, 1);
       expect(shape('maxpool')).toEqual([size, size, 64]);
-      for (const [stage, channels] of [[2, 128], [3, 256], [4, 512]] as const) {
+      for (const [stage, channels] of [
+        [2, 128],
+        [3, 256],
+        [4, 512],
+      ] as const) {
         const convSize = out(size, 3, 2, 1);
         expect(shape(`layer${stage}.0.conv1`)).toEqual([convSize, convSize, channels]);
         expect(shape(`layer${stage}.0.downsample.0`)).toEqual([out(size, 1, 2, 0), out(size, 1, 2, 0), channels]);
@@ -199,7 +229,14 @@ describe('PyTorch geometry and module names', () => {
       expect(resnet50).toContain(n);
     }
     const densenet = names('densenet121');
-    for (const n of ['features.conv0', 'features.norm0', 'features.denseblock4.denselayer16.conv2', 'features.transition3.conv', 'features.norm5', 'classifier']) {
+    for (const n of [
+      'features.conv0',
+      'features.norm0',
+      'features.denseblock4.denselayer16.conv2',
+      'features.transition3.conv',
+      'features.norm5',
+      'classifier',
+    ]) {
       expect(densenet).toContain(n);
     }
     expect(names('densenet-bc-100')).toContain('features.norm4');

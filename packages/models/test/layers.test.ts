@@ -7,8 +7,13 @@ beforeAll(async () => {
 
 /** Grouped convolution by definition, in plain loops: NHWC input, kernel [k, k, C/g, F], 'valid'. */
 function groupedConvReference(
-  x: Float32Array, [n, h, w, c]: [number, number, number, number],
-  kernel: Float32Array, k: number, filters: number, groups: number, stride: number,
+  x: Float32Array,
+  [n, h, w, c]: [number, number, number, number],
+  kernel: Float32Array,
+  k: number,
+  filters: number,
+  groups: number,
+  stride: number,
 ): { values: Float32Array; shape: number[] } {
   const oh = Math.floor((h - k) / stride) + 1;
   const ow = Math.floor((w - k) / stride) + 1;
@@ -44,10 +49,12 @@ async function roundTrip(layer: tf.layers.Layer, inputShape: number[]): Promise<
   const input = tf.input({ shape: inputShape });
   const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return [model, await tf.loadLayersModel(tf.io.fromMemory(artifacts!))];
 }
 
@@ -62,8 +69,15 @@ describe('GroupedConv2D', () => {
   ])('k=%i stride=%i g=%i, %i→%i channels equals the loop definition', (k, stride, groups, c, filters) => {
     const shape: [number, number, number, number] = [2, 7, 6, c];
     const x = tf.randomNormal(shape, 0, 1, 'float32', 1);
-    const layer = new GroupedConv2D({ filters, kernelSize: k, groups, strides: stride, padding: 'valid', useBias: true,
-      biasInitializer: tf.initializers.randomNormal({ seed: 3 }) });
+    const layer = new GroupedConv2D({
+      filters,
+      kernelSize: k,
+      groups,
+      strides: stride,
+      padding: 'valid',
+      useBias: true,
+      biasInitializer: tf.initializers.randomNormal({ seed: 3 }),
+    });
     const y = layer.apply(x) as tf.Tensor;
     const [kernel, bias] = layer.getWeights();
     expect(kernel!.shape).toEqual([k, k, c / groups, filters]);
@@ -80,7 +94,15 @@ describe('GroupedConv2D', () => {
     const x = tf.randomNormal([1, 5, 5, 6], 0, 1, 'float32', 2);
     const layer = new GroupedConv2D({ filters: 3, kernelSize: 1, groups: 3, strides: 2, padding: 'same', useBias: false });
     const y = layer.apply(x) as tf.Tensor;
-    const ref = groupedConvReference(x.dataSync() as Float32Array, [1, 5, 5, 6], layer.getWeights()[0]!.dataSync() as Float32Array, 1, 3, 3, 2);
+    const ref = groupedConvReference(
+      x.dataSync() as Float32Array,
+      [1, 5, 5, 6],
+      layer.getWeights()[0]!.dataSync() as Float32Array,
+      1,
+      3,
+      3,
+      2,
+    );
     expect(y.shape).toEqual([1, 3, 3, 3]);
     expectClose(y.dataSync(), ref.values);
     tf.dispose([x, y]);
@@ -107,7 +129,9 @@ describe('GroupedConv2D', () => {
     const { grads } = tf.variableGrads(() => loss(layer.apply(xVar) as tf.Tensor) as tf.Scalar, [xVar, kernelVar]);
     const [gxLayer, gkLayer] = [grads[xVar.name], grads[kernelVar.name]];
     // Reference through tfjs's own conv2d: its kernel gradient, read on the diagonal blocks only.
-    const [gxDense, gkDense] = tf.grads((xi: tf.Tensor, ki: tf.Tensor) => loss(tf.conv2d(xi as tf.Tensor4D, ki as tf.Tensor4D, 1, 'valid')))([x, denseKernel]);
+    const [gxDense, gkDense] = tf.grads((xi: tf.Tensor, ki: tf.Tensor) =>
+      loss(tf.conv2d(xi as tf.Tensor4D, ki as tf.Tensor4D, 1, 'valid')),
+    )([x, denseKernel]);
     expectClose(gxLayer!.dataSync(), gxDense!.dataSync());
     const gd = gkDense!.dataSync();
     const onBlocks = new Float32Array(kv.length);

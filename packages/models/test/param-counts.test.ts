@@ -58,42 +58,45 @@ describe('learned classifier: every model at its own input size (build only)', (
     expect(listModels().sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  test.each(Object.keys(EXPECTED))('%s: NHWC input, logits out, trainable count as the formula (ImageNet: FLOPs as torchvision)', (name) => {
-    const { classes, params } = EXPECTED[name]!;
-    const definition = getModelDefinition(name);
-    const model = createModel(name, { numClasses: classes, classifier: 'learned' });
-    try {
-      expect(model.inputs[0]!.shape).toEqual([null, ...definition.defaultInputShape]);
-      expect(model.outputs[0]!.shape).toEqual([null, classes]);
-      for (const layer of model.layers) {
-        const format = layer.getConfig().dataFormat;
-        if (format !== undefined) expect(format).toBe('channelsLast');
+  test.each(Object.keys(EXPECTED))(
+    '%s: NHWC input, logits out, trainable count as the formula (ImageNet: FLOPs as torchvision)',
+    (name) => {
+      const { classes, params } = EXPECTED[name]!;
+      const definition = getModelDefinition(name);
+      const model = createModel(name, { numClasses: classes, classifier: 'learned' });
+      try {
+        expect(model.inputs[0]!.shape).toEqual([null, ...definition.defaultInputShape]);
+        expect(model.outputs[0]!.shape).toEqual([null, classes]);
+        for (const layer of model.layers) {
+          const format = layer.getConfig().dataFormat;
+          if (format !== undefined) expect(format).toBe('channelsLast');
+        }
+        const counts = paramCounts(model);
+        learned.set(name, counts);
+        expect(counts.trainable).toBe(params);
+        if (PUBLISHED[name] !== undefined) expect(counts.trainable).toBe(PUBLISHED[name]);
+        // Nothing is frozen or fixed in the baseline; tfjs additionally stores BN running statistics.
+        expect(counts.fixed).toBe(0);
+        expect(counts.frozen).toBe(0);
+        expect(counts.total).toBe(counts.trainable);
+        expect(counts.weights).toBe(model.countParams());
+        expect(counts.weights).toBe(counts.trainable + counts.statistics);
+        // γ and β are as many as the running mean and variance.
+        const bnTrainable = model.layers
+          .filter((l) => l.getClassName() === 'BatchNormalization')
+          .reduce((sum, l) => sum + l.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a! * b!, 1)!, 0), 0);
+        expect(counts.statistics).toBe(bnTrainable);
+        if (TORCHVISION_GMACS[name] !== undefined) {
+          const { macs, flops, trainingFlops } = countFlops(model);
+          expect(Math.abs(macs / 1e9 - TORCHVISION_GMACS[name])).toBeLessThan(0.006);
+          expect(flops).toBe(2 * macs);
+          expect(trainingFlops).toBe(3 * flops);
+        }
+      } finally {
+        model.dispose();
       }
-      const counts = paramCounts(model);
-      learned.set(name, counts);
-      expect(counts.trainable).toBe(params);
-      if (PUBLISHED[name] !== undefined) expect(counts.trainable).toBe(PUBLISHED[name]);
-      // Nothing is frozen or fixed in the baseline; tfjs additionally stores BN running statistics.
-      expect(counts.fixed).toBe(0);
-      expect(counts.frozen).toBe(0);
-      expect(counts.total).toBe(counts.trainable);
-      expect(counts.weights).toBe(model.countParams());
-      expect(counts.weights).toBe(counts.trainable + counts.statistics);
-      // γ and β are as many as the running mean and variance.
-      const bnTrainable = model.layers
-        .filter((l) => l.getClassName() === 'BatchNormalization')
-        .reduce((sum, l) => sum + l.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a! * b!, 1)!, 0), 0);
-      expect(counts.statistics).toBe(bnTrainable);
-      if (TORCHVISION_GMACS[name] !== undefined) {
-        const { macs, flops, trainingFlops } = countFlops(model);
-        expect(Math.abs(macs / 1e9 - TORCHVISION_GMACS[name])).toBeLessThan(0.006);
-        expect(flops).toBe(2 * macs);
-        expect(trainingFlops).toBe(3 * flops);
-      }
-    } finally {
-      model.dispose();
-    }
-  });
+    },
+  );
 
   test.each(TABLE_1.filter((r) => r.model !== 'shufflenet'))('$model matches Table 1 exactly: $params', ({ model, params }) => {
     expect(learned.get(model)?.trainable).toBe(params);

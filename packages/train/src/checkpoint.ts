@@ -125,7 +125,9 @@ export async function recoverCheckpoint(runDir: string, log?: (line: string) => 
     // Renamed away, not deleted in place: a half-deleted checkpoint/ must never be what a kill leaves.
     if (await exists(target)) await fs.rename(target, `${target}.old-${process.pid}-${Date.now()}`);
     await fs.rename(found.dir, target);
-    log?.(`fixclf: recovered the checkpoint at ${describePosition(found.state)} from ${path.basename(found.dir)}, left by an interrupted save.`);
+    log?.(
+      `fixclf: recovered the checkpoint at ${describePosition(found.state)} from ${path.basename(found.dir)}, left by an interrupted save.`,
+    );
   }
   for (const name of await checkpointCandidates(runDir)) {
     if (name !== CHECKPOINT_DIR) await removeCheckpointDir(path.join(runDir, name));
@@ -152,7 +154,9 @@ export async function loadCheckpointModel(runDir: string): Promise<LayersModel> 
   for (let attempt = 0; ; attempt++) {
     const found = await findCheckpoint(runDir);
     if (found == null) {
-      throw new Error(`${runDir} has no complete checkpoint yet (no ${CHECKPOINT_DIR}/ with its '${COMPLETE_MARKER}' marker): train at least one epoch, or --resume the run.`);
+      throw new Error(
+        `${runDir} has no complete checkpoint yet (no ${CHECKPOINT_DIR}/ with its '${COMPLETE_MARKER}' marker): train at least one epoch, or --resume the run.`,
+      );
     }
     try {
       return await loadLayersModel(fileSystemHandler(path.join(found.dir, 'model')));
@@ -166,7 +170,10 @@ export async function loadCheckpointModel(runDir: string): Promise<LayersModel> 
 /** Loads runDir's newest complete checkpoint (findCheckpoint) into `model` (weights by position, shapes checked) and `sgd`. */
 export async function loadCheckpoint(runDir: string, model: LayersModel, sgd: SGD): Promise<Checkpoint> {
   const found = await findCheckpoint(runDir);
-  if (found == null) throw new Error(`No checkpoint to resume from in ${runDir} (expected ${path.join(runDir, CHECKPOINT_DIR)}/ with its '${COMPLETE_MARKER}' marker).`);
+  if (found == null)
+    throw new Error(
+      `No checkpoint to resume from in ${runDir} (expected ${path.join(runDir, CHECKPOINT_DIR)}/ with its '${COMPLETE_MARKER}' marker).`,
+    );
   const dir = found.dir;
   const artifacts = await fileSystemHandler(path.join(dir, 'model')).load!();
   const specs = artifacts.weightSpecs ?? [];

@@ -53,7 +53,9 @@ export async function evaluateRun(
       // The run's own hold-out: the same fraction and seed of the same training split.
       const v = config.validation;
       if (v.kind !== 'holdout') {
-        throw new Error(`${runDir} was validated on ${v.kind === 'test' ? "its source's test split: use --split test" : 'nothing (--validation none)'}; it has no hold-out to evaluate.`);
+        throw new Error(
+          `${runDir} was validated on ${v.kind === 'test' ? "its source's test split: use --split test" : 'nothing (--validation none)'}; it has no hold-out to evaluate.`,
+        );
       }
       const full = await openDataset(source, { split: 'train', ...common, ...synthetic });
       const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
@@ -68,7 +70,9 @@ export async function evaluateRun(
     }
     const differing = dataset.classNames.findIndex((name, i) => name !== config.classNames[i]);
     if (differing >= 0) {
-      throw new Error(`${source}: class ${differing} is '${dataset.classNames[differing]}', the run's is '${config.classNames[differing]}'; labels would not match.`);
+      throw new Error(
+        `${source}: class ${differing} is '${dataset.classNames[differing]}', the run's is '${config.classNames[differing]}'; labels would not match.`,
+      );
     }
     return await evaluate(model, dataset, options.batchSize ?? 256);
   } finally {

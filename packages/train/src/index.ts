@@ -4,12 +4,25 @@ export { evaluateRun, type EvalResult } from './evaluate-run';
 export { compareRuns, type Comparison } from './compare';
 export { SGD, type SgdOptions } from './optim/sgd';
 export {
-  regime, stepSchedule, cosineSchedule, oneCycleSchedule, REGIME_NAMES,
-  type Regime, type RegimeName, type Schedule, type Progress,
+  regime,
+  stepSchedule,
+  cosineSchedule,
+  oneCycleSchedule,
+  REGIME_NAMES,
+  type Regime,
+  type RegimeName,
+  type Schedule,
+  type Progress,
 } from './optim/schedules';
 export {
-  saveCheckpoint, loadCheckpoint, hasCheckpoint, findCheckpoint, recoverCheckpoint, loadCheckpointModel,
-  type Checkpoint, type FoundCheckpoint,
+  saveCheckpoint,
+  loadCheckpoint,
+  hasCheckpoint,
+  findCheckpoint,
+  recoverCheckpoint,
+  loadCheckpointModel,
+  type Checkpoint,
+  type FoundCheckpoint,
 } from './checkpoint';
 export { fileSystemHandler } from './io/file-handler';
 export { selectBackend, BACKEND_CHOICES, type BackendChoice, type SelectedBackend } from './select-backend';

@@ -13,7 +13,9 @@ export async function applyPrecision(precision: Precision, options: { strict: bo
   const backend = tf.getBackend();
   if (backend !== 'onednn') {
     if (precision === 'bf16' && options.strict) {
-      throw new Error(`--precision bf16 runs on the onednn backend, but the backend is ${backend}: use --backend onednn, or --precision fp32.`);
+      throw new Error(
+        `--precision bf16 runs on the onednn backend, but the backend is ${backend}: use --backend onednn, or --precision fp32.`,
+      );
     }
     return 'fp32';
   }

@@ -39,7 +39,16 @@ export interface RunConfig {
   /** Initial α of a fixed classifier when set explicitly. */
   scale: number | null;
   inputShape: [number, number, number];
-  regime: { name: string; epochs: number; batchSize: number; lr: number | null; weightDecay: number; momentum: number; nesterov: boolean; description: string };
+  regime: {
+    name: string;
+    epochs: number;
+    batchSize: number;
+    lr: number | null;
+    weightDecay: number;
+    momentum: number;
+    nesterov: boolean;
+    description: string;
+  };
   /** Seed of the weights, data order and augmentation. */
   seed: number;
   /** 'test' (the dataset's test split), or a seeded hold-out of the training set, or none. */
@@ -79,7 +88,10 @@ export const LOCK_FILE = '.fixclf.lock';
  * released when the process exits); releasing removes a directory that this call created and that
  * stayed empty.
  */
-export async function lockRunDir(dir: string, log: (line: string) => void = (line) => process.stderr.write(line + '\n')): Promise<HeldLock> {
+export async function lockRunDir(
+  dir: string,
+  log: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+): Promise<HeldLock> {
   const created = (await fs.mkdir(dir, { recursive: true })) != null;
   let lock: HeldLock;
   try {
@@ -147,7 +159,9 @@ export async function prepareRunDir(
     await fs.mkdir(dir, { recursive: true });
     const leftovers = (await fs.readdir(dir)).filter((f) => !f.startsWith('.'));
     if (leftovers.length > 0) {
-      throw new Error(`${dir} is not empty (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', …' : ''}); choose an empty or new --out.`);
+      throw new Error(
+        `${dir} is not empty (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', …' : ''}); choose an empty or new --out.`,
+      );
     }
   }
   await writeFileAtomic(path.join(dir, RUN_JSON), JSON.stringify(config, null, 2) + '\n');
@@ -158,8 +172,12 @@ export async function prepareRunDir(
 async function clearRun(dir: string): Promise<void> {
   for (const name of await fs.readdir(dir)) {
     const leftover =
-      name === METRICS_JSONL || name === METRICS_CSV || name === CHECKPOINT_DIR ||
-      name.startsWith(`${CHECKPOINT_DIR}.old-`) || name.startsWith(`.${CHECKPOINT_DIR}.tmp-`) || /^\.(metrics\.(jsonl|csv)|run\.json)\..*\.tmp$/.test(name);
+      name === METRICS_JSONL ||
+      name === METRICS_CSV ||
+      name === CHECKPOINT_DIR ||
+      name.startsWith(`${CHECKPOINT_DIR}.old-`) ||
+      name.startsWith(`.${CHECKPOINT_DIR}.tmp-`) ||
+      /^\.(metrics\.(jsonl|csv)|run\.json)\..*\.tmp$/.test(name);
     if (leftover) await fs.rm(path.join(dir, name), { recursive: true, force: true });
   }
 }

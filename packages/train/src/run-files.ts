@@ -62,7 +62,9 @@ export async function checkOutPath(out: string): Promise<void> {
       } catch (error) {
         if (errno(error) === 'EEXIST' && (await statOrNull(dir))?.isDirectory()) continue; // made meanwhile
         const code = errno(error) ?? 'error';
-        throw new Error(`--out ${out}: cannot create the directory ${dir} (${MKDIR_PROBLEMS[code] ?? (error as Error).message}; ${code}); choose a directory on a writable file system.`);
+        throw new Error(
+          `--out ${out}: cannot create the directory ${dir} (${MKDIR_PROBLEMS[code] ?? (error as Error).message}; ${code}); choose a directory on a writable file system.`,
+        );
       }
     }
   } finally {
@@ -82,7 +84,9 @@ export async function checkOutEmpty(out: string): Promise<void> {
   }
   const leftovers = names.filter((f) => !f.startsWith('.'));
   if (leftovers.length > 0) {
-    throw new Error(`${out} is not empty (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', …' : ''}); choose an empty or new --out.`);
+    throw new Error(
+      `${out} is not empty (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', …' : ''}); choose an empty or new --out.`,
+    );
   }
 }
 
@@ -92,7 +96,9 @@ export async function readJsonFile<T>(file: string, whatToDo: string): Promise<T
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new Error(`${file} is damaged (${(error as Error).message}; ${text.length === 0 ? 'it is empty' : `${text.length} bytes`}): ${whatToDo}`);
+    throw new Error(
+      `${file} is damaged (${(error as Error).message}; ${text.length === 0 ? 'it is empty' : `${text.length} bytes`}): ${whatToDo}`,
+    );
   }
 }
 
@@ -119,7 +125,11 @@ export async function checkCheckpointJson(dir: string): Promise<void> {
   const advice =
     `the checkpoint in ${checkpoint} cannot be resumed. Restore ${checkpoint} from a backup, or train again into a new --out ` +
     '(the metrics already logged stay readable).';
-  for (const file of [path.join(checkpoint, 'state.json'), path.join(checkpoint, 'optimizer.json'), path.join(checkpoint, 'model', 'model.json')]) {
+  for (const file of [
+    path.join(checkpoint, 'state.json'),
+    path.join(checkpoint, 'optimizer.json'),
+    path.join(checkpoint, 'model', 'model.json'),
+  ]) {
     if (await statOrNull(file)) await readJsonFile(file, advice);
   }
 }

@@ -125,17 +125,23 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const resumed = options.resume ? saved : null;
   const onBadImage = options.onBadImage ?? resumed?.onBadImage ?? 'error';
   if (resumed && onBadImage !== (resumed.onBadImage ?? 'error')) {
-    throw new Error(`Cannot resume ${out} with --on-bad-image ${onBadImage}: the run was trained with --on-bad-image ${resumed.onBadImage ?? 'error'}, and changing it changes the training set. Leave --on-bad-image out.`);
+    throw new Error(
+      `Cannot resume ${out} with --on-bad-image ${onBadImage}: the run was trained with --on-bad-image ${resumed.onBadImage ?? 'error'}, and changing it changes the training set. Leave --on-bad-image out.`,
+    );
   }
   if (resumed && options.precision != null && options.precision !== runPrecision(resumed)) {
-    throw new Error(`Cannot resume ${out} with --precision ${options.precision}: the run was trained with --precision ${runPrecision(resumed)}. Leave --precision out.`);
+    throw new Error(
+      `Cannot resume ${out} with --precision ${options.precision}: the run was trained with --precision ${runPrecision(resumed)}. Leave --precision out.`,
+    );
   }
   const deterministic = options.deterministic ?? resumed?.deterministic ?? false;
   const backend = await selectBackend(options.backend ?? 'auto', { deterministic });
   const threads = deterministic ? await fixThreads(backend.name, resumed?.deterministic ? resumed.threads : undefined) : null;
   // What runs: fp32 where the CPU has no bf16 (the backend warns).
   const precision = await applyPrecision(options.precision ?? (resumed ? runPrecision(resumed) : 'fp32'), { strict: true });
-  log(`backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 convolutions and matmuls' : ''}`);
+  log(
+    `backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 convolutions and matmuls' : ''}`,
+  );
 
   const validation = options.validation ?? (HAS_TEST_SPLIT.has(options.dataset) ? 'test' : 0.1);
   const common = {
@@ -155,7 +161,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     trainSet = await openDataset(options.dataset, { split: 'train', ...common });
     opened.push(trainSet);
     if (validation === 'test') {
-      valSet = await openDataset(options.dataset, { split: 'test', preprocessing: trainSet.preprocessing, onBadImage, workers: options.workers });
+      valSet = await openDataset(options.dataset, {
+        split: 'test',
+        preprocessing: trainSet.preprocessing,
+        onBadImage,
+        workers: options.workers,
+      });
       opened.push(valSet);
     }
   }
@@ -173,22 +184,34 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     if (resumed) checkResumedRegime(resumed, options, out!);
     const epochs = options.epochs ?? resumed?.regime.epochs;
     if (resumed && epochs != null && epochs < completed) {
-      throw new Error(`--epochs ${epochs}: the run in ${out} has already completed ${completed} epochs; give --epochs ${completed} or more (or leave it out) to resume it.`);
+      throw new Error(
+        `--epochs ${epochs}: the run in ${out} has already completed ${completed} epochs; give --epochs ${completed} or more (or leave it out) to resume it.`,
+      );
     }
     const lr = options.lr ?? resumed?.regime.lr ?? undefined;
     // The paper's regimes: CIFAR's for small images, ImageNet's otherwise.
-    const regimeName = options.regime ?? (resumed?.regime.name as RegimeName | undefined) ?? (trainSet.shape[0] <= 64 ? 'cifar' : 'imagenet');
+    const regimeName =
+      options.regime ?? (resumed?.regime.name as RegimeName | undefined) ?? (trainSet.shape[0] <= 64 ? 'cifar' : 'imagenet');
     const r = makeRegime(regimeName, {
-      epochs, lr, batchSize: options.batchSize ?? resumed?.regime.batchSize, weightDecay: options.weightDecay ?? resumed?.regime.weightDecay,
+      epochs,
+      lr,
+      batchSize: options.batchSize ?? resumed?.regime.batchSize,
+      weightDecay: options.weightDecay ?? resumed?.regime.weightDecay,
     });
     // Which recipe (and so which image size and regime) the data got, and why: a folder switched to 224×224 silently once.
     if (trainSet.preprocessing.reason) log(`data: ${trainSet.preprocessing.reason}`);
-    log(`data: ${trainSet.description}: ${trainSet.size} training images, ${valSet ? `${valSet.size} validation images` : 'no validation'}, ${trainSet.numClasses} classes`);
+    log(
+      `data: ${trainSet.description}: ${trainSet.size} training images, ${valSet ? `${valSet.size} validation images` : 'no validation'}, ${trainSet.numClasses} classes`,
+    );
     const skipped = [...trainSet.skipped, ...(valSet && validation === 'test' ? valSet.skipped : [])];
-    if (skipped.length > 0) log(`data: left out ${skipped.length} unreadable file${skipped.length === 1 ? '' : 's'} (--on-bad-image skip), first ${skipped[0]!.file}: ${skipped[0]!.reason}`);
+    if (skipped.length > 0)
+      log(
+        `data: left out ${skipped.length} unreadable file${skipped.length === 1 ? '' : 's'} (--on-bad-image skip), first ${skipped[0]!.file}: ${skipped[0]!.reason}`,
+      );
 
     const inputShape = [...trainSet.shape] as [number, number, number];
-    const classifier = options.classifier === 'learned' || options.scale == null ? options.classifier : { matrix: options.classifier, scale: options.scale };
+    const classifier =
+      options.classifier === 'learned' || options.scale == null ? options.classifier : { matrix: options.classifier, scale: options.scale };
     const model = createModel(options.model, {
       numClasses: trainSet.numClasses,
       classifier: classifier as Parameters<typeof createModel>[1]['classifier'],
@@ -196,7 +219,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       seed,
     });
     const params = paramCounts(model);
-    log(`model: ${options.model}, ${options.classifier} classifier, ${params.trainable.toLocaleString('en-US')} trainable parameters; ${r.description}, batch ${r.batchSize}`);
+    log(
+      `model: ${options.model}, ${options.classifier} classifier, ${params.trainable.toLocaleString('en-US')} trainable parameters; ${r.description}, batch ${r.batchSize}`,
+    );
 
     let config: RunConfig = {
       format: 'fixclf-run/1',
@@ -213,8 +238,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       scale: options.scale ?? null,
       inputShape,
       regime: {
-        name: r.name, epochs: r.epochs, batchSize: r.batchSize, lr: lr ?? null, weightDecay: r.weightDecay,
-        momentum: r.momentum, nesterov: r.nesterov, description: r.description,
+        name: r.name,
+        epochs: r.epochs,
+        batchSize: r.batchSize,
+        lr: lr ?? null,
+        weightDecay: r.weightDecay,
+        momentum: r.momentum,
+        nesterov: r.nesterov,
+        description: r.description,
       },
       seed,
       validation: typeof validation === 'number' ? { kind: 'holdout', fraction: validation, seed } : { kind: validation },
@@ -267,10 +298,14 @@ function checkResumedRegime(saved: RunConfig, options: TrainRunOptions, out: str
     options.regime != null && options.regime !== s.name ? `--regime ${options.regime} (the run's: ${s.name})` : null,
     options.batchSize != null && options.batchSize !== s.batchSize ? `--batch-size ${options.batchSize} (the run's: ${s.batchSize})` : null,
     options.lr != null && options.lr !== s.lr ? `--lr ${options.lr} (the run's: ${s.lr ?? "its regime's default"})` : null,
-    options.weightDecay != null && options.weightDecay !== s.weightDecay ? `--weight-decay ${options.weightDecay} (the run's: ${s.weightDecay})` : null,
+    options.weightDecay != null && options.weightDecay !== s.weightDecay
+      ? `--weight-decay ${options.weightDecay} (the run's: ${s.weightDecay})`
+      : null,
   ].filter((c): c is string => c != null);
   if (clashes.length > 0) {
-    throw new Error(`Cannot resume ${out} with ${clashes.join(', ')}: of the regime, only --epochs may change when a run is resumed. Leave these out to keep the run's values.`);
+    throw new Error(
+      `Cannot resume ${out} with ${clashes.join(', ')}: of the regime, only --epochs may change when a run is resumed. Leave these out to keep the run's values.`,
+    );
   }
 }
 
@@ -278,10 +313,17 @@ function checkResumedRegime(saved: RunConfig, options: TrainRunOptions, out: str
  * Writes what a resume changed (the epochs of an extended run, determinism switched on) into the
  * run's run.json, with a history entry, so run.json always describes the run as it was trained.
  */
-async function recordResumeChanges(out: string, saved: RunConfig, config: RunConfig, completed: number, log: (line: string) => void): Promise<RunConfig> {
+async function recordResumeChanges(
+  out: string,
+  saved: RunConfig,
+  config: RunConfig,
+  completed: number,
+  log: (line: string) => void,
+): Promise<RunConfig> {
   const changes: string[] = [];
   if (config.regime.epochs !== saved.regime.epochs) changes.push(`epochs ${saved.regime.epochs} → ${config.regime.epochs}`);
-  if ((saved.deterministic ?? false) !== config.deterministic) changes.push(config.deterministic ? 'deterministic from here on' : 'no longer deterministic');
+  if ((saved.deterministic ?? false) !== config.deterministic)
+    changes.push(config.deterministic ? 'deterministic from here on' : 'no longer deterministic');
   else if (config.deterministic && saved.threads !== config.threads) changes.push(`threads ${saved.threads} → ${config.threads}`);
   if (changes.length === 0) return saved;
   const updated: RunConfig = {

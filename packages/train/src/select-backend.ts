@@ -24,7 +24,13 @@ interface Candidate {
 }
 
 const CANDIDATES: Candidate[] = [
-  { choice: 'tensorflow-gpu', backend: 'tensorflow', module: '@tensorflow/tfjs-node-gpu', precondition: () => (gpuCount() > 0 ? null : 'no NVIDIA GPU visible'), deterministic: false },
+  {
+    choice: 'tensorflow-gpu',
+    backend: 'tensorflow',
+    module: '@tensorflow/tfjs-node-gpu',
+    precondition: () => (gpuCount() > 0 ? null : 'no NVIDIA GPU visible'),
+    deterministic: false,
+  },
   { choice: 'tensorflow', backend: 'tensorflow', module: '@tensorflow/tfjs-node', deterministic: false },
   { choice: 'onednn', backend: 'onednn', module: '@fixclf/backend-onednn', deterministic: true },
   { choice: 'cpu', backend: 'cpu', module: null, deterministic: true },
@@ -56,7 +62,8 @@ export async function selectBackend(choice: BackendChoice = 'auto', options: { d
   for (const c of choice === 'auto' ? CANDIDATES : CANDIDATES.filter((x) => x.choice === choice)) {
     if (deterministic && !c.deterministic) {
       const why = 'its thread pool sets the order of sums, which --deterministic cannot fix';
-      if (choice !== 'auto') throw new Error(`--backend ${choice} cannot run --deterministic: ${why}; use --backend onednn or cpu, or drop --deterministic.`);
+      if (choice !== 'auto')
+        throw new Error(`--backend ${choice} cannot run --deterministic: ${why}; use --backend onednn or cpu, or drop --deterministic.`);
       tried.push(`${c.module ?? c.backend}: ${why}`);
       continue;
     }
@@ -96,7 +103,9 @@ async function tryImport(module: string): Promise<string | null> {
 function gpuCount(): number {
   try {
     if (existsSync('/proc/driver/nvidia/gpus')) return readdirSync('/proc/driver/nvidia/gpus').length;
-    return execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 5000 }).split('\n').filter((l) => l.startsWith('GPU')).length;
+    return execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 5000 })
+      .split('\n')
+      .filter((l) => l.startsWith('GPU')).length;
   } catch {
     return 0;
   }

@@ -139,15 +139,29 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
       // Resuming mid-epoch starts at the first batch not yet trained on, in the same order.
       let step = firstStep;
       const batches = options.train.batches({
-        batchSize: regime.batchSize, shuffle: true, seed, epoch, augment: true, dropRemainder: true, startBatch: firstStep,
+        batchSize: regime.batchSize,
+        shuffle: true,
+        seed,
+        epoch,
+        augment: true,
+        dropRemainder: true,
+        startBatch: firstStep,
       });
       for await (const batch of batches) {
         lr = regime.schedule({ epoch, step, stepsPerEpoch });
-        const { loss, top1, top5, size } = trainStep(model, variables, sgd, batch, lr, () => new DivergenceError(
-          `Training diverged: the loss is not finite at epoch ${epoch + 1}, step ${step + 1} (lr ${lr}). ${whatIsKept()} Try a lower learning rate.`,
-          epoch,
-          step,
-        ));
+        const { loss, top1, top5, size } = trainStep(
+          model,
+          variables,
+          sgd,
+          batch,
+          lr,
+          () =>
+            new DivergenceError(
+              `Training diverged: the loss is not finite at epoch ${epoch + 1}, step ${step + 1} (lr ${lr}). ${whatIsKept()} Try a lower learning rate.`,
+              epoch,
+              step,
+            ),
+        );
         meter.add(loss, size, top1, top5);
         step++;
         progress?.step(step, meter.summary().loss, meter.images / Math.max(1e-9, elapsed()));
@@ -199,7 +213,11 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
       } else {
         const bad = nonFiniteWeight(model);
         if (bad != null) {
-          throw new DivergenceError(`Training diverged: weight '${bad}' is not finite after epoch ${epoch + 1} (lr ${lr}). Nothing was saved. Try a lower learning rate.`, epoch + 1, 0);
+          throw new DivergenceError(
+            `Training diverged: weight '${bad}' is not finite after epoch ${epoch + 1} (lr ${lr}). Nothing was saved. Try a lower learning rate.`,
+            epoch + 1,
+            0,
+          );
         }
       }
       progress?.endEpoch(record);

@@ -1,6 +1,6 @@
 import { scaleOf } from '@fixclf/layers';
 import { LineProgress, selectBackend, trainRun } from '../src';
-import { registerTinyModel } from './fixtures/tiny-model.mjs';
+import { registerTinyModel } from './fixtures/tiny-model';
 
 beforeAll(async () => {
   await selectBackend('auto');

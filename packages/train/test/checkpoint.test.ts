@@ -43,7 +43,9 @@ describe('fileSystemHandler', () => {
   it('refuses a damaged weights file, naming the directory', async () => {
     await smallModel(1).save(fileSystemHandler(path.join(dir, 'm')));
     await fs.truncate(path.join(dir, 'm', 'weights.bin'), 10);
-    await expect(tf.loadLayersModel(fileSystemHandler(path.join(dir, 'm')))).rejects.toThrow(/weights hold 10 bytes, the manifest describes \d+; the files are damaged/);
+    await expect(tf.loadLayersModel(fileSystemHandler(path.join(dir, 'm')))).rejects.toThrow(
+      /weights hold 10 bytes, the manifest describes \d+; the files are damaged/,
+    );
   });
 
   it('leaves no temporary files next to the saved model', async () => {
@@ -60,22 +62,34 @@ describe('checkpoints', () => {
     const steps = (model: tf.LayersModel, sgd: SGD, n: number) => {
       const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
       for (let i = 0; i < n; i++) {
-        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(data, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+        const { value, grads } = tf.variableGrads(
+          () => tf.losses.softmaxCrossEntropy(labels, model.apply(data, { training: true }) as tf.Tensor) as tf.Scalar,
+          vars,
+        );
         sgd.step(grads, 0.1);
         tf.dispose([value, grads]);
       }
     };
     const straight = smallModel(7);
-    const sgd1 = new SGD(straight.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 1e-3 });
+    const sgd1 = new SGD(
+      straight.trainableWeights.map((w) => w.read() as tf.Variable),
+      { momentum: 0.9, weightDecay: 1e-3 },
+    );
     steps(straight, sgd1, 6);
 
     const first = smallModel(7);
-    const sgd2 = new SGD(first.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 1e-3 });
+    const sgd2 = new SGD(
+      first.trainableWeights.map((w) => w.read() as tf.Variable),
+      { momentum: 0.9, weightDecay: 1e-3 },
+    );
     steps(first, sgd2, 3);
     await saveCheckpoint(dir, first, sgd2, { epoch: 1, step: 3, meter: { lossSum: 1, count: 2, top1: 1, top5: 2 }, seconds: 4 });
 
     const resumed = smallModel(99); // different initial weights: all must come from the checkpoint
-    const sgd3 = new SGD(resumed.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 1e-3 });
+    const sgd3 = new SGD(
+      resumed.trainableWeights.map((w) => w.read() as tf.Variable),
+      { momentum: 0.9, weightDecay: 1e-3 },
+    );
     const state = await loadCheckpoint(dir, resumed, sgd3);
     expect(state).toEqual({ epoch: 1, step: 3, meter: { lossSum: 1, count: 2, top1: 1, top5: 2 }, seconds: 4 });
     steps(resumed, sgd3, 3);

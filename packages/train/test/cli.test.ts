@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../src/cli/main';
 import { readMetrics } from '../src';
-import { registerTinyModel } from './fixtures/tiny-model.mjs';
+import { fixclfChild, fixclfHere as fixclf } from './fixtures/cli-child';
+import { registerTinyModel } from './fixtures/tiny-model';
 
 let dir: string;
 beforeAll(() => registerTinyModel());
@@ -15,26 +14,27 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI in this process and captures what it prints. */
-async function fixclf(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    process.exitCode = undefined;
-    const code = await main(['node', 'fixclf', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
-
 const tinyTrain = (out: string, ...extra: string[]) =>
-  fixclf('train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '256', '--batch-size', '32',
-    '--regime', 'onecycle', '--epochs', '2', '--lr', '0.05', '--out', out, ...extra);
+  fixclf(
+    'train',
+    '--model',
+    'tiny',
+    '--dataset',
+    'synthetic',
+    '--synthetic-size',
+    '256',
+    '--batch-size',
+    '32',
+    '--regime',
+    'onecycle',
+    '--epochs',
+    '2',
+    '--lr',
+    '0.05',
+    '--out',
+    out,
+    ...extra,
+  );
 
 describe('fixclf', () => {
   it('prints help for every command', async () => {
@@ -78,7 +78,9 @@ describe('fixclf', () => {
     const before = await fs.readFile(path.join(fixed, 'metrics.jsonl'), 'utf8');
     const again = await tinyTrain(fixed);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/already holds a run \(tiny on synthetic, hadamard classifier, started .*\)\. Pass --resume to continue it, or choose another --out\./);
+    expect(again.stderr).toMatch(
+      /already holds a run \(tiny on synthetic, hadamard classifier, started .*\)\. Pass --resume to continue it, or choose another --out\./,
+    );
     expect(await fs.readFile(path.join(fixed, 'metrics.jsonl'), 'utf8')).toBe(before);
 
     const other = await tinyTrain(fixed, '--classifier', 'learned', '--resume');
@@ -125,7 +127,9 @@ describe('fixclf', () => {
     expect((await tinyTrain(testValidated, '--epochs', '1')).code).toBe(0);
     const refused = await fixclf('eval', '--run', testValidated, '--split', 'validation');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`${testValidated} was validated on its source's test split: use --split test; it has no hold-out to evaluate.`);
+    expect(refused.stderr).toContain(
+      `${testValidated} was validated on its source's test split: use --split test; it has no hold-out to evaluate.`,
+    );
   });
 
   it('compare and eval name a directory that holds no run', async () => {
@@ -139,23 +143,33 @@ describe('fixclf', () => {
 
   it('on Ctrl-C saves a checkpoint and exits cleanly, and --resume finishes the run', async () => {
     const run = path.join(dir, 'interrupted');
-    const script = path.join(__dirname, 'fixtures', 'fixclf-with-tiny.mjs');
-    const args = ['train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '2048', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '50', '--out', run];
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
+    const args = [
+      'train',
+      '--model',
+      'tiny',
+      '--dataset',
+      'synthetic',
+      '--synthetic-size',
+      '2048',
+      '--batch-size',
+      '32',
+      '--regime',
+      'onecycle',
+      '--epochs',
+      '50',
+      '--out',
+      run,
+    ];
     let interrupted = false;
-    child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => {
-      child.stdout.on('data', (d) => {
-        stdout += d;
+    const { code, stderr } = await fixclfChild(args, {
+      killAfterMs: 300_000,
+      onStdout: (stdout, kill) => {
         // One Ctrl-C only: a second one means "quit without saving".
         if (!interrupted && /epoch {3}1 \|/.test(stdout)) {
           interrupted = true;
-          child.kill('SIGINT');
+          kill('SIGINT');
         }
-      });
-      child.on('exit', (c) => resolve(c));
+      },
     });
     expect(stderr).toContain('stopping after this step and saving a checkpoint');
     expect(stderr).toContain(`interrupted; checkpoint saved in ${run}. Continue with the same command and --resume.`);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { readMetrics, regime } from '../src';
 import { recordDataset, runDataset } from '../src/run-files';
 import { fixclfChild, fixclfHere, learningFigures, makeImageFolder } from './fixtures/cli-child';
-import { registerTinyModel } from './fixtures/tiny-model.mjs';
+import { registerTinyModel } from './fixtures/tiny-model';
 
 let dir: string;
 beforeAll(() => registerTinyModel());
@@ -18,8 +18,24 @@ afterEach(async () => {
 });
 
 /** A tiny synthetic run: 64 images, 2 steps an epoch, no validation; a second or two. */
-const tiny = (out: string, ...extra: string[]) =>
-  ['train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '64', '--batch-size', '32', '--regime', 'onecycle', '--validation', 'none', '--out', out, ...extra];
+const tiny = (out: string, ...extra: string[]) => [
+  'train',
+  '--model',
+  'tiny',
+  '--dataset',
+  'synthetic',
+  '--synthetic-size',
+  '64',
+  '--batch-size',
+  '32',
+  '--regime',
+  'onecycle',
+  '--validation',
+  'none',
+  '--out',
+  out,
+  ...extra,
+];
 
 const readRunJson = async (run: string) => JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8'));
 
@@ -50,10 +66,13 @@ describe('item 9: --out that cannot be a directory', () => {
     const cases: [string, string][] = [
       ['/proc/x', '--out /proc/x: cannot create the directory /proc/x (this file system does not allow new directories here; ENOENT)'],
       [file, `--out ${file} is a file, not a directory: give a new or empty directory`],
-      [path.join(file, 'run'), `--out ${path.join(file, 'run')}: ${file} is a file, so no directory can be made under it; choose another --out.`],
+      [
+        path.join(file, 'run'),
+        `--out ${path.join(file, 'run')}: ${file} is a file, so no directory can be made under it; choose another --out.`,
+      ],
       // Not a run, not empty: refused before a dataset (perhaps a download) is loaded.
       [dir, `${dir} is not empty (a-file); choose an empty or new --out.`],
-      ['', '--out is empty: give the run\'s directory.'],
+      ['', "--out is empty: give the run's directory."],
     ];
     for (const [out, message] of cases) {
       const result = await fixclfHere(...tiny(out, '--epochs', '1'));
@@ -113,7 +132,21 @@ describe('item 12: clear messages', () => {
     const images = path.join(dir, 'images');
     await makeImageFolder(images, ['a', 'b'], 8, { 'a/broken.png': 'not an image at all' });
     const run = path.join(dir, 'run');
-    const args = ['train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--validation', '0.25', '--out', run];
+    const args = [
+      'train',
+      '--model',
+      'tiny',
+      '--dataset',
+      images,
+      '--batch-size',
+      '4',
+      '--epochs',
+      '1',
+      '--validation',
+      '0.25',
+      '--out',
+      run,
+    ];
 
     const refused = await fixclfHere(...args);
     expect(refused.code).toBe(1);
@@ -127,7 +160,9 @@ describe('item 12: clear messages', () => {
 
     const skipped = await fixclfHere(...args, '--on-bad-image', 'skip');
     expect(skipped.code).toBe(0);
-    expect(skipped.stdout).toContain(`data: left out 1 unreadable file (--on-bad-image skip), first ${path.join(images, 'a', 'broken.png')}`);
+    expect(skipped.stdout).toContain(
+      `data: left out 1 unreadable file (--on-bad-image skip), first ${path.join(images, 'a', 'broken.png')}`,
+    );
     // 16 good images, a quarter held out.
     expect(skipped.stdout).toContain('12 training images, 4 validation images, 2 classes');
     expect((await readRunJson(run)).onBadImage).toBe('skip');
@@ -173,7 +208,9 @@ describe('item 13: small silent mistakes', () => {
     const run = path.join(dir, 'run');
     const result = await fixclfHere(...tiny(run, '--classifier', 'learned', '--alpha', '3'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--alpha 3 (scale) sets the α of a fixed classifier, but --classifier learned has none: drop --alpha, or choose a fixed classifier (hadamard,');
+    expect(result.stderr).toContain(
+      '--alpha 3 (scale) sets the α of a fixed classifier, but --classifier learned has none: drop --alpha, or choose a fixed classifier (hadamard,',
+    );
     expect(await fs.readdir(dir)).toEqual([]);
   });
 
@@ -191,11 +228,15 @@ describe('item 13: small silent mistakes', () => {
 
     const shorter = await fixclfHere(...tiny(run, '--epochs', '1', '--resume'));
     expect(shorter.code).toBe(1);
-    expect(shorter.stderr).toContain(`--epochs 1: the run in ${run} has already completed 2 epochs; give --epochs 2 or more (or leave it out) to resume it.`);
+    expect(shorter.stderr).toContain(
+      `--epochs 1: the run in ${run} has already completed 2 epochs; give --epochs 2 or more (or leave it out) to resume it.`,
+    );
 
     const otherLr = await fixclfHere(...tiny(run, '--lr', '0.5', '--resume'));
     expect(otherLr.code).toBe(1);
-    expect(otherLr.stderr).toContain(`Cannot resume ${run} with --lr 0.5 (the run's: its regime's default): of the regime, only --epochs may change`);
+    expect(otherLr.stderr).toContain(
+      `Cannot resume ${run} with --lr 0.5 (the run's: its regime's default): of the regime, only --epochs may change`,
+    );
 
     // Left out, the regime's settings are the run's own: nothing left to train, nothing changed.
     const same = await fixclfHere('train', '--model', 'tiny', '--synthetic-size', '64', '--validation', 'none', '--out', run, '--resume');
@@ -206,7 +247,27 @@ describe('item 13: small silent mistakes', () => {
 
   it('eval --split train of a synthetic run uses the run’s --synthetic-size', async () => {
     const run = path.join(dir, 'run');
-    expect((await fixclfHere('train', '--model', 'tiny', '--synthetic-size', '96', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '1', '--validation', 'none', '--out', run)).code).toBe(0);
+    expect(
+      (
+        await fixclfHere(
+          'train',
+          '--model',
+          'tiny',
+          '--synthetic-size',
+          '96',
+          '--batch-size',
+          '32',
+          '--regime',
+          'onecycle',
+          '--epochs',
+          '1',
+          '--validation',
+          'none',
+          '--out',
+          run,
+        )
+      ).code,
+    ).toBe(0);
     const result = await fixclfHere('eval', '--run', run, '--split', 'train');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!).count).toBe(96);
@@ -217,7 +278,25 @@ describe('item 13: small silent mistakes', () => {
     const images = path.join(project, 'images');
     await makeImageFolder(images, ['a', 'b'], 8);
     const run = path.join(project, 'run');
-    expect((await fixclfHere('train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--validation', '0.25', '--out', run)).code).toBe(0);
+    expect(
+      (
+        await fixclfHere(
+          'train',
+          '--model',
+          'tiny',
+          '--dataset',
+          images,
+          '--batch-size',
+          '4',
+          '--epochs',
+          '1',
+          '--validation',
+          '0.25',
+          '--out',
+          run,
+        )
+      ).code,
+    ).toBe(0);
     const config = await readRunJson(run);
     expect(config).toMatchObject({ dataset: '../images', datasetRelativeTo: 'run' });
     expect(JSON.stringify(config)).not.toContain(`"dataset":"${images}"`);
@@ -238,7 +317,22 @@ describe('item 13: small silent mistakes', () => {
     expect(fromOld.code).toBe(0);
     expect(JSON.parse(fromOld.stdout.trim().split('\n').at(-1)!).count).toBe(4);
     // …and resuming it with the same data keeps its recorded form (the run's identity).
-    const resumed = await fixclfHere('train', '--model', 'tiny', '--dataset', path.join(moved, 'images'), '--batch-size', '4', '--epochs', '1', '--validation', '0.25', '--out', movedRun, '--resume');
+    const resumed = await fixclfHere(
+      'train',
+      '--model',
+      'tiny',
+      '--dataset',
+      path.join(moved, 'images'),
+      '--batch-size',
+      '4',
+      '--epochs',
+      '1',
+      '--validation',
+      '0.25',
+      '--out',
+      movedRun,
+      '--resume',
+    );
     expect(resumed.code).toBe(0);
     expect((await readRunJson(movedRun)).dataset).toBe(path.join(moved, 'images'));
   });
@@ -250,7 +344,9 @@ describe('item 13: small silent mistakes', () => {
     expect(recordDataset('/data/runs/r1/own-data', run)).toEqual({ dataset: 'own-data', datasetRelativeTo: 'run' });
     expect(recordDataset('/data/cifar.tar', run)).toEqual({ dataset: path.resolve('/data/cifar.tar') });
     expect(recordDataset('relative/images', undefined)).toEqual({ dataset: path.resolve('relative/images') });
-    expect(runDataset({ dataset: '../images', datasetRelativeTo: 'run' }, '/elsewhere/runs/r1')).toBe(path.resolve('/elsewhere/runs/images'));
+    expect(runDataset({ dataset: '../images', datasetRelativeTo: 'run' }, '/elsewhere/runs/r1')).toBe(
+      path.resolve('/elsewhere/runs/images'),
+    );
     expect(runDataset({ dataset: '/old/absolute' }, '/elsewhere/runs/r1')).toBe('/old/absolute');
     expect(runDataset({ dataset: 'synthetic' }, '/elsewhere/runs/r1')).toBe('synthetic');
   });
@@ -261,7 +357,24 @@ describe('item 14: --deterministic', () => {
 
   it('two runs give bit-identical metrics, recorded in run.json (onednn when built, else cpu)', async () => {
     const runs = [path.join(dir, 'a'), path.join(dir, 'b')];
-    const args = (out: string) => ['train', '--model', 'tiny', '--synthetic-size', '256', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '2', '--validation', '0.25', '--deterministic', '--out', out];
+    const args = (out: string) => [
+      'train',
+      '--model',
+      'tiny',
+      '--synthetic-size',
+      '256',
+      '--batch-size',
+      '32',
+      '--regime',
+      'onecycle',
+      '--epochs',
+      '2',
+      '--validation',
+      '0.25',
+      '--deterministic',
+      '--out',
+      out,
+    ];
     const results = [];
     // One after the other, in fresh processes, as a user would repeat a run.
     for (const run of runs) results.push(await fixclfChild(args(run)));
@@ -277,7 +390,24 @@ describe('item 14: --deterministic', () => {
   });
 
   it('an interrupted and resumed run ends bit-identical to an uninterrupted one', async () => {
-    const args = (out: string) => ['train', '--model', 'tiny', '--synthetic-size', '2048', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '4', '--validation', 'none', '--deterministic', '--out', out];
+    const args = (out: string) => [
+      'train',
+      '--model',
+      'tiny',
+      '--synthetic-size',
+      '2048',
+      '--batch-size',
+      '32',
+      '--regime',
+      'onecycle',
+      '--epochs',
+      '4',
+      '--validation',
+      'none',
+      '--deterministic',
+      '--out',
+      out,
+    ];
     const whole = path.join(dir, 'whole');
     expect((await fixclfChild(args(whole))).code).toBe(0);
 
@@ -304,6 +434,8 @@ describe('item 14: --deterministic', () => {
   it('refuses a tfjs-node backend, whose thread pool it cannot fix', async () => {
     const result = await fixclfHere(...tiny(path.join(dir, 'run'), '--backend', 'tensorflow', '--deterministic'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--backend tensorflow cannot run --deterministic: its thread pool sets the order of sums, which --deterministic cannot fix; use --backend onednn or cpu, or drop --deterministic.');
+    expect(result.stderr).toContain(
+      '--backend tensorflow cannot run --deterministic: its thread pool sets the order of sums, which --deterministic cannot fix; use --backend onednn or cpu, or drop --deterministic.',
+    );
   });
 });

@@ -1,24 +1,41 @@
 // A run directory survives a kill at any point, Ctrl-C, two processes and a first epoch that
 // fails. Kills land exactly where they are meant to through the test-only interruption points
-// (src/io/test-hooks.ts), in a child process running the built CLI with the tiny network: rebuild
-// (pnpm build) before running this file after changing src.
+// (src/io/test-hooks.ts), in a child process running the CLI from its sources with the tiny network.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../src/cli/main';
 import { findCheckpoint, LOCK_FILE, readMetrics, type EpochRecord } from '../src';
-import { registerTinyModel } from './fixtures/tiny-model.mjs';
+import { FIXCLF_SCRIPT, fixclfHere as fixclf } from './fixtures/cli-child';
+import { registerTinyModel } from './fixtures/tiny-model';
 
-const SCRIPT = path.join(__dirname, 'fixtures', 'fixclf-with-tiny.mjs');
 // 256 synthetic images, a quarter held out: 192 training images, 6 steps of 32 per epoch.
 // --deterministic: a fixed oneDNN thread count, so an interrupted and resumed run repeats the
 // uninterrupted one's numbers exactly, whatever the load of the machine running the tests.
 const STEPS = 6;
 const BATCH = 32;
 const trainArgs = (out: string, epochs = 3, ...extra: string[]) => [
-  'train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '256', '--validation', '0.25',
-  '--batch-size', String(BATCH), '--regime', 'onecycle', '--epochs', String(epochs), '--lr', '0.05', '--deterministic', '--out', out, ...extra,
+  'train',
+  '--model',
+  'tiny',
+  '--dataset',
+  'synthetic',
+  '--synthetic-size',
+  '256',
+  '--validation',
+  '0.25',
+  '--batch-size',
+  String(BATCH),
+  '--regime',
+  'onecycle',
+  '--epochs',
+  String(epochs),
+  '--lr',
+  '0.05',
+  '--deterministic',
+  '--out',
+  out,
+  ...extra,
 ];
 
 let dir: string;
@@ -41,23 +58,6 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI in this process and captures what it prints. */
-async function fixclf(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    process.exitCode = undefined;
-    const code = await main(['node', 'fixclf', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
-
 interface ChildResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -67,8 +67,11 @@ interface ChildResult {
 }
 
 /** Runs the CLI in a child process with the given interruption points. */
-function child(args: string[], env: Record<string, string> = {}): { pid: number; done: Promise<ChildResult>; kill: (s: NodeJS.Signals) => void } {
-  const proc = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+function child(
+  args: string[],
+  env: Record<string, string> = {},
+): { pid: number; done: Promise<ChildResult>; kill: (s: NodeJS.Signals) => void } {
+  const proc = spawn(process.execPath, [FIXCLF_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d) => (stdout += d));
@@ -105,20 +108,18 @@ async function expectLogsComplete(run: string, n = 3): Promise<void> {
 const entries = async (run: string) => (await fs.readdir(run)).sort();
 
 describe('a kill -9 at any point loses no epoch (metrics and checkpoint consistent)', () => {
-  it.each([
-    ['after-checkpoint-before-metrics:2'],
-    ['between-metrics-files:2'],
-    ['before-checkpoint-marker:2'],
-    ['after-step:8'],
-  ])('killed at %s: --resume ends with every epoch in both logs exactly once', async (point) => {
-    const run = path.join(dir, 'run');
-    await killedAt(run, point);
-    const resumed = await fixclf(...trainArgs(run), '--resume');
-    expect(resumed.stderr).toBe('');
-    expect(resumed.code).toBe(0);
-    await expectLogsComplete(run);
-    expect(await entries(run)).toEqual(['checkpoint', 'metrics.csv', 'metrics.jsonl', 'run.json']);
-  });
+  it.each([['after-checkpoint-before-metrics:2'], ['between-metrics-files:2'], ['before-checkpoint-marker:2'], ['after-step:8']])(
+    'killed at %s: --resume ends with every epoch in both logs exactly once',
+    async (point) => {
+      const run = path.join(dir, 'run');
+      await killedAt(run, point);
+      const resumed = await fixclf(...trainArgs(run), '--resume');
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
+      await expectLogsComplete(run);
+      expect(await entries(run)).toEqual(['checkpoint', 'metrics.csv', 'metrics.jsonl', 'run.json']);
+    },
+  );
 
   it('a kill while resume repairs the logs leaves them repairable, never empty', async () => {
     const run = path.join(dir, 'run');
@@ -155,7 +156,9 @@ describe('a kill between the two renames of a checkpoint save', () => {
 
     const resumed = await fixclf(...trainArgs(run), '--resume');
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toMatch(/recovered the checkpoint at the end of epoch 2 from \.checkpoint\.tmp-\w+, left by an interrupted save/);
+    expect(resumed.stderr).toMatch(
+      /recovered the checkpoint at the end of epoch 2 from \.checkpoint\.tmp-\w+, left by an interrupted save/,
+    );
     await expectLogsComplete(run);
     expect(await entries(run)).toEqual(['checkpoint', 'metrics.csv', 'metrics.jsonl', 'run.json']);
   });
@@ -178,7 +181,9 @@ describe('one training process per run directory', () => {
 
     const second = await fixclf(...trainArgs(run, 4), '--resume');
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`run directory ${run} is in use by another fixclf process (pid ${first.pid} on ${os.hostname()}, since `);
+    expect(second.stderr).toContain(
+      `run directory ${run} is in use by another fixclf process (pid ${first.pid} on ${os.hostname()}, since `,
+    );
     expect(second.stderr).toContain(`if no such process is running any more, delete ${lock}.`);
 
     first.kill('SIGINT');
@@ -199,7 +204,9 @@ describe('one training process per run directory', () => {
 
     const refused = await fixclf(...trainArgs(run, 3, '--classifier', 'learned'), '--resume');
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain(`taking over the lock of run directory ${run} left by pid ${stale.pid} (since ${stale.startedAt}), which is no longer running.`);
+    expect(refused.stdout).toContain(
+      `taking over the lock of run directory ${run} left by pid ${stale.pid} (since ${stale.startedAt}), which is no longer running.`,
+    );
     expect(refused.stderr).toMatch(/Cannot resume .*: it holds a different run \(classifier "hadamard" ≠ "learned"\)/);
     await expect(fs.access(lock)).rejects.toThrow();
   });
@@ -211,7 +218,9 @@ describe('one training process per run directory', () => {
     await fs.writeFile(path.join(run, LOCK_FILE), JSON.stringify(owner));
     const refused = await fixclf(...trainArgs(run));
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`is in use by another fixclf process (pid ${process.pid} on ${os.hostname()}, since 2026-01-01T00:00:00.000Z`);
+    expect(refused.stderr).toContain(
+      `is in use by another fixclf process (pid ${process.pid} on ${os.hostname()}, since 2026-01-01T00:00:00.000Z`,
+    );
     expect(await fs.readdir(run)).toEqual([LOCK_FILE]);
   });
 });
@@ -224,7 +233,9 @@ describe('a run that stops before its first checkpoint', () => {
 
     const other = await fixclf(...trainArgs(run, 3, '--classifier', 'learned'));
     expect(other.code).toBe(1);
-    expect(other.stderr).toContain(`${run} holds a run that stopped before its first checkpoint, with other options (classifier "hadamard" ≠ "learned")`);
+    expect(other.stderr).toContain(
+      `${run} holds a run that stopped before its first checkpoint, with other options (classifier "hadamard" ≠ "learned")`,
+    );
 
     const again = await fixclf(...trainArgs(run));
     expect(again.code).toBe(0);
@@ -243,7 +254,9 @@ describe('a run that stops before its first checkpoint', () => {
     const run = path.join(dir, 'run');
     const diverged = await fixclf(...trainArgs(run).map((a) => (a === '0.05' ? '1e30' : a)));
     expect(diverged.code).toBe(1);
-    expect(diverged.stderr).toMatch(/Training diverged: .*epoch 1.*No checkpoint was saved \(this happened before the first one\), so the same command starts .* again from scratch\./);
+    expect(diverged.stderr).toMatch(
+      /Training diverged: .*epoch 1.*No checkpoint was saved \(this happened before the first one\), so the same command starts .* again from scratch\./,
+    );
     expect(diverged.stderr).not.toContain('last good checkpoint');
     expect((await fixclf(...trainArgs(run))).code).toBe(0);
     await expectLogsComplete(run);

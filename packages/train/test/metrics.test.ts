@@ -3,9 +3,18 @@ import { EpochMeter, topKHits } from '../src/metrics';
 describe('topKHits', () => {
   it('counts rows whose label ranks among the k largest scores', () => {
     const logits = [
-      0.1, 0.9, 0.0, 0.5, // label 1: rank 1
-      0.9, 0.1, 0.8, 0.7, // label 3: rank 3
-      0.2, 0.3, 0.4, 0.1, // label 3: rank 4
+      0.1,
+      0.9,
+      0.0,
+      0.5, // label 1: rank 1
+      0.9,
+      0.1,
+      0.8,
+      0.7, // label 3: rank 3
+      0.2,
+      0.3,
+      0.4,
+      0.1, // label 3: rank 4
     ];
     const labels = [1, 3, 3];
     expect(topKHits(logits, labels, 4, 1)).toBe(1);

@@ -7,7 +7,7 @@ import { openDataset, type Dataset } from '@fixclf/datasets';
 import { createModel } from '@fixclf/models';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DivergenceError, evaluate, findCheckpoint, LineProgress, readMetrics, regime, selectBackend, train, type Regime } from '../src';
-import { registerTinyModel } from './fixtures/tiny-model.mjs';
+import { registerTinyModel } from './fixtures/tiny-model';
 
 let trainSet: Dataset;
 let testSet: Dataset;
@@ -50,7 +50,9 @@ describe('the NaN guard', () => {
     await expect(run).rejects.toThrow(DivergenceError);
     const error = (await run.catch((e: unknown) => e)) as DivergenceError;
     expect(error.message).toMatch(/^Training diverged: .* after epoch 1 .*\(lr 1e\+30\)/);
-    expect(error.message).toContain(`No checkpoint was saved (this happened before the first one), so the same command starts ${dir} again from scratch.`);
+    expect(error.message).toContain(
+      `No checkpoint was saved (this happened before the first one), so the same command starts ${dir} again from scratch.`,
+    );
     expect(error.message).not.toContain('last good checkpoint');
     expect(await poisoned(model)).toBe(true); // the guard was right to refuse these weights
     expect(await findCheckpoint(dir)).toBeNull();
@@ -68,7 +70,16 @@ describe('the NaN guard', () => {
     expect((await findCheckpoint(dir))?.state).toMatchObject({ epoch: 1, step: 0 });
     expect((await readMetrics(dir)).map((r) => r.epoch)).toEqual([1]);
 
-    const resumed = await train({ model: tinyModel(), train: trainSet, validation: testSet, regime: base, seed: 1, runDir: dir, resume: true, progress: quiet });
+    const resumed = await train({
+      model: tinyModel(),
+      train: trainSet,
+      validation: testSet,
+      regime: base,
+      seed: 1,
+      runDir: dir,
+      resume: true,
+      progress: quiet,
+    });
     expect(resumed.records.map((r) => r.epoch)).toEqual([1, 2, 3]);
     for (const r of resumed.records) expect(Number.isFinite(r.valLoss)).toBe(true);
     expect((await readMetrics(dir)).map((r) => r.epoch)).toEqual([1, 2, 3]);

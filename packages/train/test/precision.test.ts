@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { main } from '../src/cli/main';
-import { registerTinyModel } from './fixtures/tiny-model.mjs';
+import { registerTinyModel } from './fixtures/tiny-model';
 
 type OneDnn = typeof import('@fixclf/backend-onednn');
 let onednn: OneDnn | null = null;
@@ -16,12 +16,14 @@ try {
   onednn = null;
 }
 // bf16 runs (and is recorded) only where the CPU has it; elsewhere fp32 is what runs and is recorded.
-const bf16Here = onednn !== null && (() => {
-  onednn.setPrecision('bf16');
-  const here = onednn.getPrecision() === 'bf16';
-  onednn.setPrecision('fp32');
-  return here;
-})();
+const bf16Here =
+  onednn !== null &&
+  (() => {
+    onednn.setPrecision('bf16');
+    const here = onednn.getPrecision() === 'bf16';
+    onednn.setPrecision('fp32');
+    return here;
+  })();
 
 let dir: string;
 beforeAll(() => registerTinyModel());
@@ -50,10 +52,29 @@ async function fixclf(...args: string[]): Promise<{ code: number; stdout: string
 }
 
 const tinyTrain = (out: string, ...extra: string[]) =>
-  fixclf('train', '--model', 'tiny', '--dataset', 'synthetic', '--synthetic-size', '64', '--batch-size', '32',
-    '--regime', 'onecycle', '--epochs', '1', '--lr', '0.05', '--out', out, ...extra);
+  fixclf(
+    'train',
+    '--model',
+    'tiny',
+    '--dataset',
+    'synthetic',
+    '--synthetic-size',
+    '64',
+    '--batch-size',
+    '32',
+    '--regime',
+    'onecycle',
+    '--epochs',
+    '1',
+    '--lr',
+    '0.05',
+    '--out',
+    out,
+    ...extra,
+  );
 
-const runJson = async (run: string) => JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')) as { precision?: string; regime: { epochs: number } };
+const runJson = async (run: string) =>
+  JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')) as { precision?: string; regime: { epochs: number } };
 
 (onednn ? describe : describe.skip)('--precision on onednn', () => {
   it('records the precision, keeps it on --resume, refuses another, and eval uses it', async () => {
@@ -64,9 +85,20 @@ const runJson = async (run: string) => JSON.parse(await fs.readFile(path.join(ru
     expect((await runJson(run)).precision).toBe(expected);
     if (bf16Here) expect(trained.stdout).toMatch(/precision: bf16 convolutions and matmuls/);
 
-    const clash = await tinyTrain(run, '--backend', 'onednn', '--precision', expected === 'bf16' ? 'fp32' : 'bf16', '--epochs', '2', '--resume');
+    const clash = await tinyTrain(
+      run,
+      '--backend',
+      'onednn',
+      '--precision',
+      expected === 'bf16' ? 'fp32' : 'bf16',
+      '--epochs',
+      '2',
+      '--resume',
+    );
     expect(clash.code).not.toBe(0);
-    expect(clash.stderr).toMatch(new RegExp(`Cannot resume .* with --precision \\w+: the run was trained with --precision ${expected}\\. Leave --precision out\\.`));
+    expect(clash.stderr).toMatch(
+      new RegExp(`Cannot resume .* with --precision \\w+: the run was trained with --precision ${expected}\\. Leave --precision out\\.`),
+    );
 
     onednn!.setPrecision('fp32');
     const resumed = await tinyTrain(run, '--backend', 'onednn', '--epochs', '2', '--resume');
@@ -93,7 +125,9 @@ describe('--precision elsewhere', () => {
   it('bf16 is refused on the cpu backend, naming the fix', async () => {
     const result = await tinyTrain(path.join(dir, 'cpu'), '--backend', 'cpu', '--precision', 'bf16');
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/--precision bf16 runs on the onednn backend, but the backend is cpu: use --backend onednn, or --precision fp32\./);
+    expect(result.stderr).toMatch(
+      /--precision bf16 runs on the onednn backend, but the backend is cpu: use --backend onednn, or --precision fp32\./,
+    );
   });
 
   it('an unknown precision is refused by the parser', async () => {

@@ -3,7 +3,15 @@ import { errorPlotSvg } from '../src/report/plot';
 import type { EpochRecord } from '../src/logging/metrics-log';
 
 const run = (over: Partial<RunSummary>): RunSummary => ({
-  dir: 'runs/x', model: 'resnet56', dataset: 'cifar10', classifier: 'learned', trainable: 855770, fixed: 0, top1: 93.03, epochs: 164, ...over,
+  dir: 'runs/x',
+  model: 'resnet56',
+  dataset: 'cifar10',
+  classifier: 'learned',
+  trainable: 855770,
+  fixed: 0,
+  top1: 93.03,
+  epochs: 164,
+  ...over,
 });
 
 describe('comparisonTable', () => {
@@ -12,7 +20,14 @@ describe('comparisonTable', () => {
       run({}),
       run({ classifier: 'hadamard', trainable: 855770 - 640 + 1, fixed: 640, top1: 93.14 }),
       run({ model: 'densenet-bc-100', dataset: 'cifar100', trainable: 800032, top1: 77.73 }),
-      run({ model: 'densenet-bc-100', dataset: 'cifar100', classifier: 'hadamard', trainable: 800032 - 34200 + 1, fixed: 34200, top1: 77.67 }),
+      run({
+        model: 'densenet-bc-100',
+        dataset: 'cifar100',
+        classifier: 'hadamard',
+        trainable: 800032 - 34200 + 1,
+        fixed: 34200,
+        top1: 77.67,
+      }),
     ]).split('\n');
     expect(table[0]).toBe('| network | dataset | learned | fixed | params | % params fixed |');
     expect(table[2]).toBe(`| resnet56 | cifar10 | 93.03 % | 93.14 % | 855,770 | ${((100 * 640) / 855770).toFixed(2)} % |`);
@@ -28,7 +43,16 @@ describe('comparisonTable', () => {
 describe('errorPlotSvg', () => {
   const records = (n: number, start: number): EpochRecord[] =>
     Array.from({ length: n }, (_, i) => ({
-      epoch: i + 1, lr: 0.1, trainLoss: 1, trainError: start - i, valLoss: 1, valTop1: 100 - (start - i + 2), valTop5: 99, alpha: null, imagesPerSecond: 1, seconds: 1,
+      epoch: i + 1,
+      lr: 0.1,
+      trainLoss: 1,
+      trainError: start - i,
+      valLoss: 1,
+      valTop1: 100 - (start - i + 2),
+      valTop5: 99,
+      alpha: null,
+      imagesPerSecond: 1,
+      seconds: 1,
     }));
 
   it('draws a dashed training and a solid validation line per run, with a legend', () => {
@@ -46,7 +70,10 @@ describe('errorPlotSvg', () => {
 
   it('places points left to right by epoch, and a higher error higher on the page', () => {
     const svg = errorPlotSvg([{ label: 'a', records: records(3, 30) }]);
-    const train = svg.match(/stroke-dasharray="6 4" points="([^"]*)"/)![1]!.split(' ').map((p) => p.split(',').map(Number));
+    const train = svg
+      .match(/stroke-dasharray="6 4" points="([^"]*)"/)![1]!
+      .split(' ')
+      .map((p) => p.split(',').map(Number));
     expect(train[0]![0]).toBeLessThan(train[2]![0]!);
     expect(train[0]![1]).toBeLessThan(train[2]![1]!);
   });

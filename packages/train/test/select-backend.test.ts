@@ -21,6 +21,8 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown choice, naming the choices', async () => {
-    await expect(selectBackend('webgl' as 'cpu')).rejects.toThrow("Unknown backend 'webgl'; expected one of auto, onednn, cpu, tensorflow, tensorflow-gpu.");
+    await expect(selectBackend('webgl' as 'cpu')).rejects.toThrow(
+      "Unknown backend 'webgl'; expected one of auto, onednn, cpu, tensorflow, tensorflow-gpu.",
+    );
   });
 });

@@ -34,7 +34,13 @@ async function run(backend: 'onednn' | 'cpu', options: SgdOptions): Promise<{ we
   await tf.setBackend(backend);
   Object.assign(tf.backend(), { firstUse: false });
   const weights = SHAPES.map((shape, i) => {
-    const t = tf.tensor(values(shape.reduce((a, b) => a * b, 1), 10 + i), shape);
+    const t = tf.tensor(
+      values(
+        shape.reduce((a, b) => a * b, 1),
+        10 + i,
+      ),
+      shape,
+    );
     const v = tf.variable(t, true, `w${i}-${backend}-${Math.random()}`);
     t.dispose();
     return v;

@@ -28,7 +28,12 @@ describe('SGD in PyTorch semantics', () => {
   ])('momentum %p, weight decay %p, nesterov %p: weights follow torch.optim.SGD', (mu, wd, nesterov) => {
     const w = tf.variable(tf.tensor1d([0.5, -2, 3]));
     const sgd = new SGD([w], { momentum: mu, weightDecay: wd, nesterov });
-    const grads = [[0.1, 0.2, -0.3], [0.4, -0.1, 0.2], [-0.2, 0.3, 0.1], [0.05, 0.05, 0.05]];
+    const grads = [
+      [0.1, 0.2, -0.3],
+      [0.4, -0.1, 0.2],
+      [-0.2, 0.3, 0.1],
+      [0.05, 0.05, 0.05],
+    ];
     const lrs = [0.1, 0.1, 0.05, 0.2];
     grads.forEach((g, i) => {
       const t = tf.tensor1d(g);
@@ -37,7 +42,14 @@ describe('SGD in PyTorch semantics', () => {
     });
     const got = Array.from(w.dataSync());
     [0.5, -2, 3].forEach((w0, j) => {
-      const expected = pytorchSgd(w0, grads.map((g) => g[j]!), lrs, mu, wd, nesterov).at(-1)!;
+      const expected = pytorchSgd(
+        w0,
+        grads.map((g) => g[j]!),
+        lrs,
+        mu,
+        wd,
+        nesterov,
+      ).at(-1)!;
       expect(got[j]).toBeCloseTo(expected, 5);
     });
     sgd.dispose();

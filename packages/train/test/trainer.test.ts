@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { openDataset, type Dataset } from '@fixclf/datasets';
 import { createModel } from '@fixclf/models';
 import { DivergenceError, LineProgress, readMetrics, regime, selectBackend, train, type Regime } from '../src';
-import { registerTinyModel } from './fixtures/tiny-model.mjs';
+import { registerTinyModel } from './fixtures/tiny-model';
 
 let trainSet: Dataset;
 let testSet: Dataset;
@@ -38,7 +38,15 @@ const tinyModel = (classifier: 'learned' | 'hadamard' = 'hadamard') =>
 describe('train', () => {
   it('learns, logs an epoch record per epoch to JSONL and CSV, and keeps a checkpoint', async () => {
     const model = tinyModel();
-    const { records } = await train({ model, train: trainSet, validation: testSet, regime: tinyRegime(3), seed: 1, runDir: dir, progress: quiet });
+    const { records } = await train({
+      model,
+      train: trainSet,
+      validation: testSet,
+      regime: tinyRegime(3),
+      seed: 1,
+      runDir: dir,
+      progress: quiet,
+    });
     expect(records.map((r) => r.epoch)).toEqual([1, 2, 3]);
     expect(records[2]!.trainLoss).toBeLessThan(records[0]!.trainLoss);
     for (const r of records) {
@@ -71,7 +79,15 @@ describe('train', () => {
   });
 
   it('resumes an interrupted run to the same losses as an uninterrupted one', async () => {
-    const straight = await train({ model: tinyModel(), train: trainSet, validation: testSet, regime: tinyRegime(3), seed: 5, runDir: path.join(dir, 'a'), progress: quiet });
+    const straight = await train({
+      model: tinyModel(),
+      train: trainSet,
+      validation: testSet,
+      regime: tinyRegime(3),
+      seed: 5,
+      runDir: path.join(dir, 'a'),
+      progress: quiet,
+    });
 
     // Interrupt in the middle of epoch 2 (after its third step), then resume in a fresh model.
     const controller = new AbortController();
@@ -86,13 +102,31 @@ describe('train', () => {
       stop: () => {},
     };
     const runDir = path.join(dir, 'b');
-    const first = await train({ model: tinyModel(), train: trainSet, validation: testSet, regime: tinyRegime(3), seed: 5, runDir, progress: interrupting, signal: controller.signal });
+    const first = await train({
+      model: tinyModel(),
+      train: trainSet,
+      validation: testSet,
+      regime: tinyRegime(3),
+      seed: 5,
+      runDir,
+      progress: interrupting,
+      signal: controller.signal,
+    });
     expect(first.interrupted).toBe(true);
     expect(first.records).toHaveLength(1);
     const state = JSON.parse(await fs.readFile(path.join(runDir, 'checkpoint', 'state.json'), 'utf8'));
     expect([state.epoch, state.step]).toEqual([1, 3]);
 
-    const resumed = await train({ model: tinyModel('hadamard'), train: trainSet, validation: testSet, regime: tinyRegime(3), seed: 5, runDir, resume: true, progress: quiet });
+    const resumed = await train({
+      model: tinyModel('hadamard'),
+      train: trainSet,
+      validation: testSet,
+      regime: tinyRegime(3),
+      seed: 5,
+      runDir,
+      resume: true,
+      progress: quiet,
+    });
     expect(resumed.records.map((r) => r.epoch)).toEqual([1, 2, 3]);
     straight.records.forEach((r, i) => {
       expect(Math.abs(resumed.records[i]!.trainLoss - r.trainLoss)).toBeLessThan(1e-4);
@@ -104,11 +138,21 @@ describe('train', () => {
   it('stops on a non-finite loss with a clear message and keeps the last good checkpoint', async () => {
     const base = tinyRegime(3);
     const exploding: Regime = { ...base, schedule: (p) => (p.epoch >= 1 ? 1e30 : base.schedule(p)) };
-    const run = train({ model: tinyModel('learned'), train: trainSet, validation: testSet, regime: exploding, seed: 1, runDir: dir, progress: quiet });
+    const run = train({
+      model: tinyModel('learned'),
+      train: trainSet,
+      validation: testSet,
+      regime: exploding,
+      seed: 1,
+      runDir: dir,
+      progress: quiet,
+    });
     await expect(run).rejects.toThrow(DivergenceError);
     await expect(
       train({ model: tinyModel('learned'), train: trainSet, regime: exploding, seed: 1, runDir: path.join(dir, 'again'), progress: quiet }),
-    ).rejects.toThrow(/Training diverged: the loss is not finite at epoch 2, step \d+ \(lr 1e\+30\)\. The last good checkpoint \(the end of epoch 1\) is kept in .*again; --resume continues from it\./);
+    ).rejects.toThrow(
+      /Training diverged: the loss is not finite at epoch 2, step \d+ \(lr 1e\+30\)\. The last good checkpoint \(the end of epoch 1\) is kept in .*again; --resume continues from it\./,
+    );
     const state = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint', 'state.json'), 'utf8'));
     expect(state.epoch).toBe(1);
     expect((await readMetrics(dir)).map((r) => r.epoch)).toEqual([1]);

@@ -28,7 +28,13 @@ export const addConfig = nativeKernel(Add, ({ a, b }, backend) => {
     if (pending !== undefined) {
       const shortcut = pendingA !== undefined ? b! : a!;
       const detail: NormalizedDetail = { ...pending.detail, residual: backend.float32(shortcut) };
-      return backend.makeLazyOutput32([...outShape], 'normalized', [...pending.sources, shortcut], (y) => applyBatchNorm(detail, y, false), detail);
+      return backend.makeLazyOutput32(
+        [...outShape],
+        'normalized',
+        [...pending.sources, shortcut],
+        (y) => applyBatchNorm(detail, y, false),
+        detail,
+      );
     }
   }
   return runBinary(backend, BinaryOp.add, a!, b!);

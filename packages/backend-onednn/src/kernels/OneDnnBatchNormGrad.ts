@@ -28,8 +28,22 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
   const relu = backend.lazyDetail<{ dy: TensorInfo; y: TensorInfo }>(dy!, 'reluGrad');
   const gradient = backend.float32(relu?.dy ?? dy!);
   const mask = relu !== undefined ? backend.float32(relu.y) : null;
-  native.bnBackward(backend.float32(x!), gradient, channels, m, v, s ?? null, varianceEpsilon, moments ? 1 : 0,
-    dx.values, dmean?.values ?? null, dvariance?.values ?? null, dscale.values, doffset.values, mask);
+  native.bnBackward(
+    backend.float32(x!),
+    gradient,
+    channels,
+    m,
+    v,
+    s ?? null,
+    varianceEpsilon,
+    moments ? 1 : 0,
+    dx.values,
+    dmean?.values ?? null,
+    dvariance?.values ?? null,
+    dscale.values,
+    doffset.values,
+    mask,
+  );
   return [
     dx.info,
     dmean?.info ?? backend.makeZeros32([channels]),

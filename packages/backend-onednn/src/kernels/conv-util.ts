@@ -69,6 +69,30 @@ export interface ConvAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/**
+ * TF.js's geometry of an NHWC convolution of `xShape` by `filterShape` (plain or depthwise) and the addon's
+ * parameters for it; null (fall back) for another layout or a padding oneDNN cannot express.
+ */
+function convGeometry(
+  xShape: number[],
+  filterShape: number[],
+  attrs: ConvAttrs,
+  depthwise: boolean,
+): { info: Conv2DInfo; params: ConvParams } | null {
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || xShape.length !== 4 || filterShape.length !== 4) return null;
+  const info = backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+  const params = convParams(info);
+  return params === null ? null : { info, params };
+}
+
 /** Forward convolution (plain or depthwise) with optional fused bias and activation; null = fall back. */
 export function convForward(
   backend: OneDnnBackend,
@@ -81,20 +105,11 @@ export function convForward(
   leakyreluAlpha: number | undefined,
 ): TensorInfo | null {
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || (bias !== undefined && bias.dtype !== 'float32')) return null;
-  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
   const code = activationCode(activation);
   if (code === null) return null;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    depthwise,
-  );
-  const params = convParams(info);
-  if (params === null) return null;
+  const geometry = convGeometry(x.shape, filter.shape, attrs, depthwise);
+  if (geometry === null) return null;
+  const { info, params } = geometry;
   let biasValues: Float32Array | null = null;
   if (bias !== undefined) {
     biasValues = channelVector(backend, bias, info.outChannels);
@@ -107,8 +122,21 @@ export function convForward(
   if (values.length > 0) {
     // bf16: x's copy is kept for the filter gradient; the filter's converted copies for the input gradient.
     const bf16 = getPrecision() === 'bf16' && xValues.length > 0;
-    native.convForward(xValues, nhwc(info), filterValues, filter.shape, groups, biasValues, values, nhwcOut(info),
-      params, code, leakyreluAlpha ?? 0.2, bf16 ? backend.bf16Values(x) : null, bf16 ? backend.bf16WeightKey(filter) : 0);
+    native.convForward(
+      xValues,
+      nhwc(info),
+      filterValues,
+      filter.shape,
+      groups,
+      biasValues,
+      values,
+      nhwcOut(info),
+      params,
+      code,
+      leakyreluAlpha ?? 0.2,
+      bf16 ? backend.bf16Values(x) : null,
+      bf16 ? backend.bf16WeightKey(filter) : 0,
+    );
   }
   return out;
 }
@@ -123,18 +151,9 @@ export function convBackwardData(
   depthwise: boolean,
 ): TensorInfo | null {
   if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
-  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || inputShape.length !== 4 || filter.shape.length !== 4) return null;
-  const info = backend_util.computeConv2DInfo(
-    inputShape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    depthwise,
-  );
-  const params = convParams(info);
-  if (params === null) return null;
+  const geometry = convGeometry(inputShape, filter.shape, attrs, depthwise);
+  if (geometry === null) return null;
+  const { info, params } = geometry;
   // Deferred: TF.js computes the input gradient of every convolution, including the first layer's, whose
   // input is the image and whose gradient nobody reads; that one is then never computed.
   const groups = depthwise ? info.inChannels : 1;
@@ -142,8 +161,18 @@ export function convBackwardData(
   return backend.makeLazyOutput32(nhwc(info), 'deferred', [dy, filter], (values) => {
     const dyValues = backend.float32(dy);
     const low = bf16 && dyValues.length > 0;
-    native.convBackwardData(dyValues, nhwcOut(info), backend.float32(filter), filter.shape, groups, values,
-      nhwc(info), params, low ? backend.bf16Values(dy) : null, low ? backend.bf16WeightKey(filter) : 0);
+    native.convBackwardData(
+      dyValues,
+      nhwcOut(info),
+      backend.float32(filter),
+      filter.shape,
+      groups,
+      values,
+      nhwc(info),
+      params,
+      low ? backend.bf16Values(dy) : null,
+      low ? backend.bf16WeightKey(filter) : 0,
+    );
   });
 }
 
@@ -157,25 +186,27 @@ export function convBackwardFilter(
   depthwise: boolean,
 ): TensorInfo | null {
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
-  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || x.shape.length !== 4 || filterShape.length !== 4) return null;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    depthwise,
-  );
-  const params = convParams(info);
-  if (params === null) return null;
+  const geometry = convGeometry(x.shape, filterShape, attrs, depthwise);
+  if (geometry === null) return null;
+  const { info, params } = geometry;
   const xValues = backend.float32(x);
   const dyValues = backend.float32(dy);
   const { info: out, values } = backend.makeOutput32([...filterShape]);
   if (values.length > 0) {
     const bf16 = getPrecision() === 'bf16' && xValues.length > 0 && dyValues.length > 0;
-    native.convBackwardFilter(xValues, nhwc(info), dyValues, filterShape, depthwise ? info.inChannels : 1, values,
-      null, nhwcOut(info), params, bf16 ? backend.bf16Values(x) : null, bf16 ? backend.bf16Values(dy) : null);
+    native.convBackwardFilter(
+      xValues,
+      nhwc(info),
+      dyValues,
+      filterShape,
+      depthwise ? info.inChannels : 1,
+      values,
+      null,
+      nhwcOut(info),
+      params,
+      bf16 ? backend.bf16Values(x) : null,
+      bf16 ? backend.bf16Values(dy) : null,
+    );
   }
   return out;
 }

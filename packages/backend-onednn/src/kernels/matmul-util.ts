@@ -55,8 +55,23 @@ export function batchMatmul(
       // bf16: both operands' copies live as long as they do (a Dense layer's input is used again for the
       // kernel's gradient, its kernel for the input's).
       const bf16 = getPrecision() === 'bf16';
-      native.matmul(aValues, batchA, bValues, batchB, m, k, n, transposeA, transposeB, biasValues, values, code,
-        leakyreluAlpha ?? 0.2, bf16 ? backend.bf16Values(a) : null, bf16 ? backend.bf16Values(b) : null);
+      native.matmul(
+        aValues,
+        batchA,
+        bValues,
+        batchB,
+        m,
+        k,
+        n,
+        transposeA,
+        transposeB,
+        biasValues,
+        values,
+        code,
+        leakyreluAlpha ?? 0.2,
+        bf16 ? backend.bf16Values(a) : null,
+        bf16 ? backend.bf16Values(b) : null,
+      );
     }
   }
   return info;

@@ -34,13 +34,7 @@ export function poolForward(backend: OneDnnBackend, x: TensorInfo, attrs: PoolAt
   return out;
 }
 
-export function poolBackward(
-  backend: OneDnnBackend,
-  dy: TensorInfo,
-  x: TensorInfo,
-  attrs: PoolAttrs,
-  isMax: boolean,
-): TensorInfo | null {
+export function poolBackward(backend: OneDnnBackend, dy: TensorInfo, x: TensorInfo, attrs: PoolAttrs, isMax: boolean): TensorInfo | null {
   if (dy.dtype !== 'float32' || x.dtype !== 'float32' || x.shape.length !== 4) return null;
   const info = poolInfo(x.shape, attrs);
   const params = poolParams(info);

@@ -13,7 +13,11 @@ export interface ReductionView {
   outShape: number[];
 }
 
-export function reductionView(shape: readonly number[], axis: number | number[] | undefined | null, keepDims: boolean): ReductionView | null {
+export function reductionView(
+  shape: readonly number[],
+  axis: number | number[] | undefined | null,
+  keepDims: boolean,
+): ReductionView | null {
   const axes = util.parseAxisParam(axis ?? [...shape.keys()], [...shape]).sort((p, q) => p - q);
   const reducedAxes = new Set(axes);
   // Axes of extent 1 may sit on either side without breaking contiguity.

@@ -53,11 +53,7 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /** A copy-free float32 tensor of `shape` filled by `fill`, or an empty one without calling it. */
-export function nativeOutput(
-  backend: OneDnnBackend,
-  shape: number[],
-  fill: (out: Float32Array) => void,
-): TensorInfo {
+export function nativeOutput(backend: OneDnnBackend, shape: number[], fill: (out: Float32Array) => void): TensorInfo {
   const { info, values } = backend.makeOutput32(shape);
   if (values.length > 0) fill(values);
   return info;

@@ -23,7 +23,10 @@ function decodeWithJpegJs(bytes: Uint8Array): PixelImage {
   return { data: decoded.data, width: decoded.width, height: decoded.height, channels: 3 };
 }
 
-async function decodeWithSharp(bytes: Uint8Array, region?: { left: number; top: number; width: number; height: number; outWidth: number; outHeight: number }): Promise<PixelImage> {
+async function decodeWithSharp(
+  bytes: Uint8Array,
+  region?: { left: number; top: number; width: number; height: number; outWidth: number; outHeight: number },
+): Promise<PixelImage> {
   const sharp = await loadSharp();
   let pipeline = sharp(bytes, { failOn: 'warning' });
   if (region) {
@@ -55,7 +58,11 @@ export async function decodeImage(bytes: Uint8Array, info: ImageInfo): Promise<P
  * plan is a flip and a normalisation at output size; a crop reaching outside the image (padding) or a small
  * image takes the whole decoded image and the JS resampler.
  */
-export async function decodeForPlan(bytes: Uint8Array, info: ImageInfo, plan: SamplePlan): Promise<{ image: PixelImage; plan: SamplePlan }> {
+export async function decodeForPlan(
+  bytes: Uint8Array,
+  info: ImageInfo,
+  plan: SamplePlan,
+): Promise<{ image: PixelImage; plan: SamplePlan }> {
   if (chooseDecoder(info) === 'sharp') {
     const left = Math.round(plan.x);
     const top = Math.round(plan.y);

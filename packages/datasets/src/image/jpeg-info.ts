@@ -51,7 +51,8 @@ export function readJpegInfo(bytes: Uint8Array): ImageInfo {
       height = (bytes[pos + 5]! << 8) | bytes[pos + 6]!;
       width = (bytes[pos + 7]! << 8) | bytes[pos + 8]!;
       const components = bytes[pos + 9]!;
-      if (components !== 1 && components !== 3 && components !== 4) throw new ImageFormatError(`unsupported JPEG: ${components} colour components`);
+      if (components !== 1 && components !== 3 && components !== 4)
+        throw new ImageFormatError(`unsupported JPEG: ${components} colour components`);
     } else if (marker === 0xda) {
       sawScan = true;
     }

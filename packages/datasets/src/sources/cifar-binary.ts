@@ -36,10 +36,15 @@ export interface CifarData {
 }
 
 function classNamesOf(files: CifarFiles, variant: CifarVariant, label: 'fine' | 'coarse'): string[] {
-  const builtIn: readonly string[] = variant === 'cifar10' ? CIFAR10_CLASSES : label === 'fine' ? CIFAR100_FINE_CLASSES : CIFAR100_COARSE_CLASSES;
+  const builtIn: readonly string[] =
+    variant === 'cifar10' ? CIFAR10_CLASSES : label === 'fine' ? CIFAR100_FINE_CLASSES : CIFAR100_COARSE_CLASSES;
   const bytes = files.read(cifarNamesFile(variant, label));
   if (bytes === undefined) return [...builtIn];
-  const names = new TextDecoder().decode(bytes).split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '');
+  const names = new TextDecoder()
+    .decode(bytes)
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length !== builtIn.length) {
     const file = files.describe(cifarNamesFile(variant, label));
     throw new DatasetError('CIFAR_SIZE', `${file} lists ${names.length} class names; ${variant} has ${builtIn.length}`, { file });

@@ -8,7 +8,8 @@ export function detectCifar(names: Iterable<string>): { variant: CifarVariant; d
     const dir = slash < 0 ? '' : name.slice(0, slash);
     const base = name.slice(slash + 1);
     const sibling = (file: string): boolean => set.has(dir === '' ? file : `${dir}/${file}`);
-    if (base === 'data_batch_1.bin' || (base === 'test_batch.bin' && sibling('batches.meta.txt'))) return { variant: 'cifar10', directory: dir };
+    if (base === 'data_batch_1.bin' || (base === 'test_batch.bin' && sibling('batches.meta.txt')))
+      return { variant: 'cifar10', directory: dir };
     if ((base === 'train.bin' || base === 'test.bin') && (sibling('fine_label_names.txt') || dir.endsWith('cifar-100-binary'))) {
       return { variant: 'cifar100', directory: dir };
     }

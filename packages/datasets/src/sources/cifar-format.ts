@@ -45,6 +45,7 @@ export const CIFAR_LAYOUT: Record<CifarVariant, CifarLayout> = {
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
 /** fine_label_names.txt of CIFAR-100. */
+// prettier-ignore
 export const CIFAR100_FINE_CLASSES = [
   'apple', 'aquarium_fish', 'baby', 'bear', 'beaver', 'bed', 'bee', 'beetle', 'bicycle', 'bottle',
   'bowl', 'boy', 'bridge', 'bus', 'butterfly', 'camel', 'can', 'castle', 'caterpillar', 'cattle',
@@ -59,6 +60,7 @@ export const CIFAR100_FINE_CLASSES = [
 ] as const;
 
 /** coarse_label_names.txt of CIFAR-100. */
+// prettier-ignore
 export const CIFAR100_COARSE_CLASSES = [
   'aquatic_mammals', 'fish', 'flowers', 'food_containers', 'fruit_and_vegetables',
   'household_electrical_devices', 'household_furniture', 'insects', 'large_carnivores', 'large_man-made_outdoor_things',

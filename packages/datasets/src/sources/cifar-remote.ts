@@ -8,7 +8,10 @@ import { CIFAR_LAYOUT, type CifarVariant } from './cifar-format';
 import { readTar } from './tar-reader';
 
 /** The official binary releases (https://www.cs.toronto.edu/~kriz/cifar.html), with their published MD5s. */
-export const CIFAR_REMOTE: Record<CifarVariant, { readonly url: string; readonly md5: string; readonly size: number; readonly archive: string }> = {
+export const CIFAR_REMOTE: Record<
+  CifarVariant,
+  { readonly url: string; readonly md5: string; readonly size: number; readonly archive: string }
+> = {
   cifar10: {
     url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
     md5: 'c32a1d4ab5d03f1284b67883e8d87530',
@@ -82,17 +85,33 @@ export async function ensureCifar(variant: CifarVariant, options: EnsureCifarOpt
 
   if (existsSync(archive)) {
     if (md5 !== undefined && (await md5OfFile(archive)) !== md5) {
-      throw new DatasetError('CHECKSUM', `${archive} does not have the MD5 of the official release (${md5}): delete it to download again. ${offlineHelp(variant, cacheDir)}`, { file: archive });
+      throw new DatasetError(
+        'CHECKSUM',
+        `${archive} does not have the MD5 of the official release (${md5}): delete it to download again. ${offlineHelp(variant, cacheDir)}`,
+        { file: archive },
+      );
     }
   } else {
     if (options.download === false) {
-      throw new DatasetError('OFFLINE', `${variant} is not in ${cacheDir} and downloading is off. ${offlineHelp(variant, cacheDir)}`, { file: target });
+      throw new DatasetError('OFFLINE', `${variant} is not in ${cacheDir} and downloading is off. ${offlineHelp(variant, cacheDir)}`, {
+        file: target,
+      });
     }
     try {
-      await downloadFile({ url, destination: archive, ...(md5 === undefined ? {} : { md5 }), ...(size === undefined ? {} : { size }), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      await downloadFile({
+        url,
+        destination: archive,
+        ...(md5 === undefined ? {} : { md5 }),
+        ...(size === undefined ? {} : { size }),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
     } catch (cause) {
       if (cause instanceof DatasetError && cause.code === 'CHECKSUM') throw cause;
-      throw new DatasetError('OFFLINE', `${variant} is not in ${cacheDir} and could not be downloaded (${describeCause(cause)}). ${offlineHelp(variant, cacheDir)}`, { file: target, cause });
+      throw new DatasetError(
+        'OFFLINE',
+        `${variant} is not in ${cacheDir} and could not be downloaded (${describeCause(cause)}). ${offlineHelp(variant, cacheDir)}`,
+        { file: target, cause },
+      );
     }
   }
   await extract(archive, cacheDir, directory);

@@ -1,7 +1,16 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { invalidArgument } from '../errors';
-import { CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES, CIFAR10_CLASSES, CIFAR_LAYOUT, CIFAR_PIXELS, CIFAR_SIDE, cifarRecordBytes, type CifarVariant } from './cifar-format';
+import {
+  CIFAR100_COARSE_CLASSES,
+  CIFAR100_FINE_CLASSES,
+  CIFAR10_CLASSES,
+  CIFAR_LAYOUT,
+  CIFAR_PIXELS,
+  CIFAR_SIDE,
+  cifarRecordBytes,
+  type CifarVariant,
+} from './cifar-format';
 
 /** Images as 32×32 RGB, HWC interleaved (the layout of every batch), with labels. */
 export interface CifarRecords {
@@ -20,7 +29,9 @@ export interface CifarRecords {
 export function encodeCifarRecords(variant: CifarVariant, records: CifarRecords): Uint8Array {
   const count = records.labels.length;
   if (records.images.length !== count * CIFAR_PIXELS) {
-    throw invalidArgument(`encodeCifarRecords: images holds ${records.images.length} bytes; ${count} labels need ${count * CIFAR_PIXELS} (count × 32 × 32 × 3)`);
+    throw invalidArgument(
+      `encodeCifarRecords: images holds ${records.images.length} bytes; ${count} labels need ${count * CIFAR_PIXELS} (count × 32 × 32 × 3)`,
+    );
   }
   const recordBytes = cifarRecordBytes(variant);
   const labelBytes = recordBytes - CIFAR_PIXELS;
@@ -29,7 +40,8 @@ export function encodeCifarRecords(variant: CifarVariant, records: CifarRecords)
   for (let i = 0; i < count; i++) {
     const base = i * recordBytes;
     const label = records.labels[i]!;
-    if (!Number.isInteger(label) || label < 0 || label > 255) throw invalidArgument(`encodeCifarRecords: label ${label} of record ${i} does not fit a byte`);
+    if (!Number.isInteger(label) || label < 0 || label > 255)
+      throw invalidArgument(`encodeCifarRecords: label ${label} of record ${i} does not fit a byte`);
     if (variant === 'cifar10') out[base] = label;
     else {
       out[base] = records.coarseLabels?.[i] ?? 0;

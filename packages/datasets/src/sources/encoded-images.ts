@@ -40,12 +40,21 @@ export function rejectImage(policy: BadImagePolicy, skipped: BadImage[], file: s
 }
 
 /** Every class must keep at least one image, or the labels would silently mean less than the class list says. */
-export function checkClassesPopulated(labels: Int32Array, classNames: readonly string[], skipped: readonly BadImage[], where: string): void {
+export function checkClassesPopulated(
+  labels: Int32Array,
+  classNames: readonly string[],
+  skipped: readonly BadImage[],
+  where: string,
+): void {
   const counts = new Int32Array(classNames.length);
   for (const label of labels) counts[label]!++;
   counts.forEach((count, label) => {
     if (count === 0) {
-      throw new DatasetError('EMPTY_CLASS', `class '${classNames[label]}' in ${where} has no usable images (${skipped.length} files skipped in all)`, { file: where });
+      throw new DatasetError(
+        'EMPTY_CLASS',
+        `class '${classNames[label]}' in ${where} has no usable images (${skipped.length} files skipped in all)`,
+        { file: where },
+      );
     }
   });
 }

@@ -60,9 +60,25 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
   if (cifar !== undefined) {
     const prefix = cifar.directory === '' ? '' : `${cifar.directory}/`;
     const split = options.split === 'test' ? 'test' : 'train';
-    const cifarOptions: CifarOptions = { split, ...(options.label ? { label: options.label } : {}), ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }) };
-    const data = readCifar({ read: (name) => members.get(prefix + name), describe: (name) => nameOf(prefix + name) }, cifar.variant, cifarOptions);
-    return { store: data.store, labels: data.labels, classNames: data.classNames, skipped: [], uniformSize: { width: 32, height: 32 }, description: `${cifar.variant} ${split} (${archive})`, family: 'cifar' };
+    const cifarOptions: CifarOptions = {
+      split,
+      ...(options.label ? { label: options.label } : {}),
+      ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }),
+    };
+    const data = readCifar(
+      { read: (name) => members.get(prefix + name), describe: (name) => nameOf(prefix + name) },
+      cifar.variant,
+      cifarOptions,
+    );
+    return {
+      store: data.store,
+      labels: data.labels,
+      classNames: data.classNames,
+      skipped: [],
+      uniformSize: { width: 32, height: 32 },
+      description: `${cifar.variant} ${split} (${archive})`,
+      family: 'cifar',
+    };
   }
 
   const layout = layoutImageFolder([...members.keys()], directories, options.split, archive, nameOf);
@@ -76,7 +92,13 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
 function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (member: string) => string): LoadedSource {
   const entries = indexTar(archive);
   const files = new Map(entries.filter((e) => e.kind === 'file').map((e) => [e.name, e]));
-  const layout = layoutImageFolder([...files.keys()], entries.filter((e) => e.kind === 'directory').map((e) => e.name), options.split, archive, nameOf);
+  const layout = layoutImageFolder(
+    [...files.keys()],
+    entries.filter((e) => e.kind === 'directory').map((e) => e.name),
+    options.split,
+    archive,
+    nameOf,
+  );
   const offsets = sharedFloat64(layout.samples.length);
   const sizes = sharedFloat64(layout.samples.length);
   layout.samples.forEach((s, i) => {
@@ -84,7 +106,14 @@ function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (membe
     offsets[i] = entry.offset;
     sizes[i] = entry.size;
   });
-  const store: TarStore = { kind: 'tar', count: layout.samples.length, archive, offsets, sizes, names: layout.samples.map((s) => nameOf(s.path)) };
+  const store: TarStore = {
+    kind: 'tar',
+    count: layout.samples.length,
+    archive,
+    offsets,
+    sizes,
+    names: layout.samples.map((s) => nameOf(s.path)),
+  };
   return {
     store,
     labels: Int32Array.from(layout.samples, (s) => s.label),

@@ -96,13 +96,21 @@ export function layoutImageFolder(
     const wanted = SPLIT_DIRECTORIES[split === 'test' ? 'test' : 'train'];
     const chosen = wanted.map((name) => top.find((d) => baseName(d) === name)).find((d) => d !== undefined);
     if (chosen === undefined) {
-      throw new DatasetError('NOT_FOUND', `${where} has no ${wanted.join(' or ')} directory for split '${split}' (it has ${top.map(baseName).join(', ')})`, { file: where });
+      throw new DatasetError(
+        'NOT_FOUND',
+        `${where} has no ${wanted.join(' or ')} directory for split '${split}' (it has ${top.map(baseName).join(', ')})`,
+        { file: where },
+      );
     }
     root = chosen;
   }
   const classDirs = tree.children(root);
   if (classDirs.length === 0) {
-    throw new DatasetError('NOT_FOUND', `${where} holds no class directories: expected ${root === '' ? '' : `${root}/`}<class>/<image> (ImageFolder layout)`, { file: where });
+    throw new DatasetError(
+      'NOT_FOUND',
+      `${where} holds no class directories: expected ${root === '' ? '' : `${root}/`}<class>/<image> (ImageFolder layout)`,
+      { file: where },
+    );
   }
   const classNames = classDirs.map(baseName);
   const samples: { path: string; label: number }[] = [];

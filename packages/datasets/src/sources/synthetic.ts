@@ -7,7 +7,18 @@ import { mixSeed, mulberry32, randomInt, uniform, type Random } from '../random'
 const { abs, ceil, floor, max, min, sqrt, SQRT1_2 } = Math;
 
 /** The ten classes: what is drawn. Colour, position, size, rotation, background and noise never tell the class. */
-export const SYNTHETIC_CLASSES = ['disc', 'ring', 'square', 'frame', 'triangle', 'plus', 'cross', 'h-stripes', 'v-stripes', 'checker'] as const;
+export const SYNTHETIC_CLASSES = [
+  'disc',
+  'ring',
+  'square',
+  'frame',
+  'triangle',
+  'plus',
+  'cross',
+  'h-stripes',
+  'v-stripes',
+  'checker',
+] as const;
 
 export const SYNTHETIC_SIDE = 32;
 export const SYNTHETIC_DEFAULT_SIZES = { train: 10000, test: 2000 } as const;
@@ -72,7 +83,7 @@ function coverage(shape: number, u: number, v: number, s: number, flipTriangle: 
       const inside = clamp01(0.5 - (max(au, av) - 0.8) * s);
       const a = stripeDistance(u / 0.4);
       const b = stripeDistance(v / 0.4);
-      const agree = (a >= 0) === (b >= 0);
+      const agree = a >= 0 === b >= 0;
       return inside * clamp01(0.5 + (agree ? 1 : -1) * min(abs(a), abs(b)) * 0.4 * s);
     }
   }

@@ -46,7 +46,9 @@ export function parseTarHeader(block: Uint8Array, archive: string, offset: numbe
     signed += b > 127 ? b - 256 : b;
   }
   if (!Number.isFinite(stored) || (stored !== unsigned && stored !== signed)) {
-    throw new DatasetError('BROKEN_ARCHIVE', `${archive} is not a valid tar archive: bad header checksum at byte ${offset}`, { file: archive });
+    throw new DatasetError('BROKEN_ARCHIVE', `${archive} is not a valid tar archive: bad header checksum at byte ${offset}`, {
+      file: archive,
+    });
   }
   let name = cString(block, 0, 100);
   // POSIX ustar keeps long paths' directories in a prefix field; GNU's "ustar  " headers use that space otherwise.

@@ -59,7 +59,14 @@ export class TarParser {
   private remaining = 0;
   private position = 0;
   private current:
-    | { entry: TarEntry | undefined; meta: 'L' | 'x' | undefined; data: Uint8Array | undefined; fill: number; padding: number; inPadding: boolean }
+    | {
+        entry: TarEntry | undefined;
+        meta: 'L' | 'x' | undefined;
+        data: Uint8Array | undefined;
+        fill: number;
+        padding: number;
+        inPadding: boolean;
+      }
     | undefined;
   private override: Override = {};
 
@@ -99,7 +106,9 @@ export class TarParser {
   finish(): void {
     if (this.state === 'end' || (this.state === 'header' && this.headerFill === 0)) return;
     const what = this.current?.entry?.name ?? 'a header';
-    throw new DatasetError('BROKEN_ARCHIVE', `${this.archive} is truncated: it ends inside ${what} (at byte ${this.position})`, { file: this.archive });
+    throw new DatasetError('BROKEN_ARCHIVE', `${this.archive} is truncated: it ends inside ${what} (at byte ${this.position})`, {
+      file: this.archive,
+    });
   }
 
   private onHeader(): void {

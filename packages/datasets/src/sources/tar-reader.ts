@@ -60,7 +60,11 @@ export function indexTar(archive: string): TarEntry[] {
       const size = isMeta ? header.size : (override.size ?? header.size);
       const offset = position + BLOCK;
       if (offset + size > length) {
-        throw new DatasetError('BROKEN_ARCHIVE', `${archive} is truncated: member ${override.name ?? header.name} needs ${size} bytes at byte ${offset}, the file ends at ${length}`, { file: archive });
+        throw new DatasetError(
+          'BROKEN_ARCHIVE',
+          `${archive} is truncated: member ${override.name ?? header.name} needs ${size} bytes at byte ${offset}, the file ends at ${length}`,
+          { file: archive },
+        );
       }
       if (header.type === 'L' || header.type === 'x') {
         const data = Buffer.alloc(size);

@@ -1,7 +1,14 @@
 import { invalidArgument } from '../errors';
 import type { TransformSpec } from './spec';
 
-const KNOWN = new Set<TransformSpec['type']>(['randomCrop', 'randomHorizontalFlip', 'randomResizedCrop', 'resize', 'centerCrop', 'normalize']);
+const KNOWN = new Set<TransformSpec['type']>([
+  'randomCrop',
+  'randomHorizontalFlip',
+  'randomResizedCrop',
+  'resize',
+  'centerCrop',
+  'normalize',
+]);
 
 /**
  * torchvision.transforms.Compose: a pipeline is a flat list applied in order; nested lists are flattened so

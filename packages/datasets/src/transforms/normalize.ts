@@ -10,7 +10,8 @@ export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 function perChannel(values: readonly number[], what: string): [number, number, number] {
   if (values.length === 1) return [values[0]!, values[0]!, values[0]!];
-  if (values.length !== 3 || !values.every(Number.isFinite)) throw invalidArgument(`normalize: ${what} must hold 1 or 3 finite numbers, got ${JSON.stringify(values)}`);
+  if (values.length !== 3 || !values.every(Number.isFinite))
+    throw invalidArgument(`normalize: ${what} must hold 1 or 3 finite numbers, got ${JSON.stringify(values)}`);
   return [values[0]!, values[1]!, values[2]!];
 }
 

@@ -41,13 +41,7 @@ export interface NormalizeSpec {
   readonly std: readonly number[];
 }
 
-export type TransformSpec =
-  | RandomCropSpec
-  | RandomHorizontalFlipSpec
-  | RandomResizedCropSpec
-  | ResizeSpec
-  | CenterCropSpec
-  | NormalizeSpec;
+export type TransformSpec = RandomCropSpec | RandomHorizontalFlipSpec | RandomResizedCropSpec | ResizeSpec | CenterCropSpec | NormalizeSpec;
 
 /**
  * What a transform pipeline decided for one image: which rectangle of the source (in source pixels; it

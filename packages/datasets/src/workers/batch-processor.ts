@@ -89,7 +89,8 @@ export class BatchProcessor {
     if (task.decodeOnly) {
       try {
         const image = await decodeImage(bytes, info);
-        if (image.width !== info.width || image.height !== info.height) return `decoded ${image.width}×${image.height}, header says ${info.width}×${info.height}`;
+        if (image.width !== info.width || image.height !== info.height)
+          return `decoded ${image.width}×${image.height}, header says ${info.width}×${info.height}`;
       } catch (cause) {
         return `cannot decode: ${describeCause(cause)}`;
       }
@@ -111,7 +112,13 @@ export class BatchProcessor {
    * calls for), stored in the cache and then rendered. Always the full decode and the JS resampler, so
    * the first epoch and every later one give identical values.
    */
-  private async renderCached(cache: DecodedCache, task: BatchTask, index: number, x: Float32Array, offset: number): Promise<string | undefined> {
+  private async renderCached(
+    cache: DecodedCache,
+    task: BatchTask,
+    index: number,
+    x: Float32Array,
+    offset: number,
+  ): Promise<string | undefined> {
     const { width, height } = cache;
     const size = width * height * 3;
     if (Atomics.load(cache.ready, index) !== 1) {
@@ -122,7 +129,8 @@ export class BatchProcessor {
       } catch (cause) {
         return `cannot decode: ${describeCause(cause)}`;
       }
-      if (image.width !== width || image.height !== height || image.channels !== 3) return `decoded ${image.width}×${image.height}, expected ${width}×${height}`;
+      if (image.width !== width || image.height !== height || image.channels !== 3)
+        return `decoded ${image.width}×${image.height}, expected ${width}×${height}`;
       cache.data.set(image.data, index * size);
       Atomics.store(cache.ready, index, 1); // after the pixels: a thread that sees the flag sees them
     }

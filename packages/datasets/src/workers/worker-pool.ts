@@ -65,7 +65,9 @@ export class WorkerPool implements BatchExecutor {
       if (message.ok) pending.resolve(message.result);
       else {
         const e = message.error;
-        pending.reject(new DatasetError((e.code as DatasetErrorCode | undefined) ?? 'WORKER', e.message, e.file === undefined ? {} : { file: e.file }));
+        pending.reject(
+          new DatasetError((e.code as DatasetErrorCode | undefined) ?? 'WORKER', e.message, e.file === undefined ? {} : { file: e.file }),
+        );
       }
       this.dispatch();
     });
@@ -85,7 +87,8 @@ export class WorkerPool implements BatchExecutor {
 
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
-    for (const pending of this.queue.splice(0)) pending.reject(new DatasetError('WORKER', 'the dataset was closed while batches were pending'));
+    for (const pending of this.queue.splice(0))
+      pending.reject(new DatasetError('WORKER', 'the dataset was closed while batches were pending'));
     for (const slot of slots) {
       slot.current?.reject(new DatasetError('WORKER', 'the dataset was closed while batches were pending'));
       slot.current = undefined;

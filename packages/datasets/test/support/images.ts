@@ -37,7 +37,9 @@ export function encodeJpeg(pixels: Uint8Array, width: number, height: number, qu
 
 /** Encodes RGB pixels as a PNG (lossless) with sharp. */
 export function encodePng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(Buffer.from(pixels), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(Buffer.from(pixels), { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** Mean absolute difference of two byte arrays. */
@@ -66,5 +68,7 @@ export function batchesDiffer(
 
 /** Encodes RGB pixels as a JPEG with sharp (libjpeg): fast for large images, where jpeg-js is slow in Jest's sandbox. */
 export function encodeJpegWithSharp(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(Buffer.from(pixels), { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(Buffer.from(pixels), { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }

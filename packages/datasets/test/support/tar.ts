@@ -11,5 +11,13 @@ export function systemTar(
   options: { gzip?: boolean; format?: 'gnu' | 'pax' | 'ustar'; absoluteNames?: boolean } = {},
 ): void {
   // absoluteNames (-P) keeps leading '/' and '..' in member names, as a hostile archive would have them.
-  execFileSync('tar', [options.gzip ? '-czf' : '-cf', archive, `--format=${options.format ?? 'gnu'}`, ...(options.absoluteNames ? ['-P'] : []), '-C', cwd, ...entries]);
+  execFileSync('tar', [
+    options.gzip ? '-czf' : '-cf',
+    archive,
+    `--format=${options.format ?? 'gnu'}`,
+    ...(options.absoluteNames ? ['-P'] : []),
+    '-C',
+    cwd,
+    ...entries,
+  ]);
 }

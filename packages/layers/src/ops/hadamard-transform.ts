@@ -51,13 +51,16 @@ const MAX_FACTOR = 64;
  * [m, f1, …, fr] array and multiply each axis by its factor in turn, rotating the axes; then mix
  * the m blocks with H_m (or H_mᵀ). Autodiff gives the gradient.
  */
-export function factoredTransform(x: Tensor2D, { order, transpose: useTranspose }: Pick<HadamardTransformAttrs, 'order' | 'transpose'>): Tensor2D {
+export function factoredTransform(
+  x: Tensor2D,
+  { order, transpose: useTranspose }: Pick<HadamardTransformAttrs, 'order' | 'transpose'>,
+): Tensor2D {
   return tidy(() => {
     const t = transformFor(order);
     const batch = x.shape[0];
     const block = order / t.m;
     const factors: number[] = [];
-    for (let rest = block; rest > 1; ) {
+    for (let rest = block; rest > 1;) {
       const f = Math.min(rest, MAX_FACTOR);
       factors.push(f);
       rest /= f;

@@ -1,4 +1,18 @@
-import { type GradSaveFunc, type Tensor, type Tensor2D, add, customGrad, div, maximum, mul, scalar, sqrt, square, sub, sum } from '@tensorflow/tfjs-core';
+import {
+  type GradSaveFunc,
+  type Tensor,
+  type Tensor2D,
+  add,
+  customGrad,
+  div,
+  maximum,
+  mul,
+  scalar,
+  sqrt,
+  square,
+  sub,
+  sum,
+} from '@tensorflow/tfjs-core';
 
 /**
  * x̂ = x / (‖x‖₂ + ε) per row, the reference's normalisation, with its exact gradient

@@ -39,7 +39,11 @@ export function composed(x: Tensor2D, { order, outputs, scale, epsilon }: Normal
   const [batch, features] = x.shape;
   let z: Tensor2D = l2Normalize(x, epsilon);
   if (features > order) z = slice(z, [0, 0], [batch, order]);
-  else if (features < order) z = pad(z, [[0, 0], [0, order - features]]);
+  else if (features < order)
+    z = pad(z, [
+      [0, 0],
+      [0, order - features],
+    ]);
   z = hadamardTransformOp(z);
   if (outputs < order) z = slice(z, [0, 0], [batch, outputs]);
   return mul(z, scale);

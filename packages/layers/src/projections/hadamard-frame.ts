@@ -48,9 +48,7 @@ export function hadamardFrame(dim: number, count: number): HadamardFrame {
 
   const n = largestOrderAtMost(dim);
   const fast: FastPlan | null =
-    blocks === 1 && isFastCheaper(n, dim, count)
-      ? { order: n, outputs: count, scale: 1 / Math.sqrt(n), mix: null }
-      : null;
+    blocks === 1 && isFastCheaper(n, dim, count) ? { order: n, outputs: count, scale: 1 / Math.sqrt(n), mix: null } : null;
   return { matrix, fast };
 }
 

@@ -46,9 +46,7 @@ function overcomplete(inputDim: number, units: number): Projection {
   for (let k = 0; k < inputDim; k++) {
     for (let c = 0; c < units; c++) matrix[k * units + c] = h[c * order + k]! * s;
   }
-  const fast = isFastCheaper(order, inputDim, units)
-    ? { order, outputs: units, scale: s, mix: null }
-    : null;
+  const fast = isFastCheaper(order, inputDim, units) ? { order, outputs: units, scale: s, mix: null } : null;
   const warning =
     `FixedClassifier: ${units} classes in ${inputDim} dimensions cannot be orthogonal; ` +
     `using Hadamard order ${order}, max |cos| between classes ${best.coherence.toFixed(4)} ` +

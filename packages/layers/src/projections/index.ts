@@ -29,7 +29,10 @@ export function projectionKind(kind: MatrixKind): ProjectionKind {
  * FixedClassifier with that configuration uses it.
  */
 export function buildProjection(kind: MatrixKind, inputDim: number, units: number, seed = 0): Projection {
-  for (const [name, value] of [['inputDim', inputDim], ['units', units]] as const) {
+  for (const [name, value] of [
+    ['inputDim', inputDim],
+    ['units', units],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) {
       throw new Error(`FixedClassifier: ${name} must be a positive integer, got ${value}.`);
     }

@@ -7,13 +7,7 @@ import type { Projection } from './types';
  * geometry (every angle between classes) is the polytope's, every feature takes part, and the
  * product is a fast Hadamard transform followed by a small [dim, units] mix.
  */
-export function embedPolytope(
-  kind: Projection['kind'],
-  inputDim: number,
-  units: number,
-  dim: number,
-  vertices: Float64Array,
-): Projection {
+export function embedPolytope(kind: Projection['kind'], inputDim: number, units: number, dim: number, vertices: Float64Array): Projection {
   const frame = hadamardFrame(inputDim, dim);
   const matrix = new Float64Array(inputDim * units);
   for (let k = 0; k < inputDim; k++) {

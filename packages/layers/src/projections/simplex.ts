@@ -13,7 +13,7 @@ export const simplexKind: ProjectionKind = {
     if (units < 2) {
       throw new Error(
         `FixedClassifier: a simplex needs at least 2 classes (its C vertices span C − 1 dimensions), got units = ${units}. ` +
-          'Classify into 2 or more classes, or use matrix \'hadamard\' or \'orthogonal\'.',
+          "Classify into 2 or more classes, or use matrix 'hadamard' or 'orthogonal'.",
       );
     }
     if (dim > inputDim) throw polytopeTooLarge('simplex', units, dim, inputDim, 'units − 1');

@@ -42,7 +42,16 @@ export class ConstantPadding2D extends tfl.layers.Layer {
     return tfc.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tfc.Tensor4D;
       const p = this.padding;
-      return tfc.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], this.value);
+      return tfc.pad(
+        x,
+        [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ],
+        this.value,
+      );
     });
   }
 

@@ -93,9 +93,7 @@ export class GroupedConv2D extends tfl.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const spatial = (size: number | null): number | null => {
       if (size === null) return null;
-      return this.padding === 'same'
-        ? Math.ceil(size / this.strides)
-        : Math.floor((size - this.kernelSize) / this.strides) + 1;
+      return this.padding === 'same' ? Math.ceil(size / this.strides) : Math.floor((size - this.kernelSize) / this.strides) + 1;
     };
     return [shape[0] ?? null, spatial(shape[1] ?? null), spatial(shape[2] ?? null), this.filters];
   }
@@ -120,10 +118,7 @@ export class GroupedConv2D extends tfl.layers.Layer {
   private pointwiseAsBatchedMatMul(x: tfc.Tensor4D, kernel: tfc.Tensor4D): tfc.Tensor {
     const g = this.groups;
     // A 1×1 window with stride s reads rows and columns 0, s, 2s, … under both paddings.
-    const input =
-      this.strides === 1
-        ? x
-        : tfc.stridedSlice(x, [0, 0, 0, 0], x.shape, [1, this.strides, this.strides, 1]) as tfc.Tensor4D;
+    const input = this.strides === 1 ? x : (tfc.stridedSlice(x, [0, 0, 0, 0], x.shape, [1, this.strides, this.strides, 1]) as tfc.Tensor4D);
     const [n, h, w, c] = input.shape;
     const perGroupIn = c / g;
     const perGroupOut = this.filters / g;

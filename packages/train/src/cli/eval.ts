@@ -8,18 +8,36 @@ export function registerEval(program: Command): void {
     .description("Evaluate a run's last checkpoint with the run's own preprocessing; prints JSON { top1, top5, loss, count }.")
     .requiredOption('--run <dir>', 'run directory written by fixclf train')
     .option('--dataset <source>', "dataset source (default: the run's own)")
-    .option('--split <name>', 'split of the source: test, train or validation', oneOf('--split', ['test', 'train', 'validation'] as const), 'test')
+    .option(
+      '--split <name>',
+      'split of the source: test, train or validation',
+      oneOf('--split', ['test', 'train', 'validation'] as const),
+      'test',
+    )
     .option('--batch-size <n>', 'images per batch', positiveInteger('--batch-size'), 256)
     .option('--workers <n>', 'decoding worker threads', nonNegativeInteger('--workers'))
-    .option('--on-bad-image <policy>', "image folders: 'skip' or 'error' on an unreadable file (default: the run's own --on-bad-image)", oneOf('--on-bad-image', ['skip', 'error'] as const))
-    .action(async (flags: { run: string; dataset?: string; split: 'test' | 'train' | 'validation'; batchSize: number; workers?: number; onBadImage?: 'skip' | 'error' }) => {
-      const { selectBackend } = await import('../select-backend');
-      await selectBackend('auto');
-      try {
-        const result = await evaluateRun(flags.run, flags);
-        process.stdout.write(JSON.stringify(result) + '\n');
-      } catch (error) {
-        throw forCommandLine(error);
-      }
-    });
+    .option(
+      '--on-bad-image <policy>',
+      "image folders: 'skip' or 'error' on an unreadable file (default: the run's own --on-bad-image)",
+      oneOf('--on-bad-image', ['skip', 'error'] as const),
+    )
+    .action(
+      async (flags: {
+        run: string;
+        dataset?: string;
+        split: 'test' | 'train' | 'validation';
+        batchSize: number;
+        workers?: number;
+        onBadImage?: 'skip' | 'error';
+      }) => {
+        const { selectBackend } = await import('../select-backend');
+        await selectBackend('auto');
+        try {
+          const result = await evaluateRun(flags.run, flags);
+          process.stdout.write(JSON.stringify(result) + '\n');
+        } catch (error) {
+          throw forCommandLine(error);
+        }
+      },
+    );
 }

@@ -1,37 +1,22 @@
 import { InvalidArgumentError } from 'commander';
 
+/**
+ * A commander parser for a number that `accepts`, naming the flag and what it must be in its error
+ * ("--epochs must be a positive integer, got '0'.").
+ */
+function numberParser(flag: string, mustBe: string, accepts: (n: number) => boolean) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!accepts(n)) throw new InvalidArgumentError(`${flag} must be ${mustBe}, got '${value}'.`);
+    return n;
+  };
+}
+
 /** commander parsers that name the flag in their error. */
-export function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got '${value}'.`);
-    return n;
-  };
-}
-
-export function nonNegativeInteger(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be an integer ≥ 0, got '${value}'.`);
-    return n;
-  };
-}
-
-export function positiveNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive number, got '${value}'.`);
-    return n;
-  };
-}
-
-export function nonNegativeNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a number ≥ 0, got '${value}'.`);
-    return n;
-  };
-}
+export const positiveInteger = (flag: string) => numberParser(flag, 'a positive integer', (n) => Number.isInteger(n) && n >= 1);
+export const nonNegativeInteger = (flag: string) => numberParser(flag, 'an integer ≥ 0', (n) => Number.isInteger(n) && n >= 0);
+export const positiveNumber = (flag: string) => numberParser(flag, 'a positive number', (n) => Number.isFinite(n) && n > 0);
+export const nonNegativeNumber = (flag: string) => numberParser(flag, 'a number ≥ 0', (n) => Number.isFinite(n) && n >= 0);
 
 export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
   return (value: string): T => {

@@ -34,17 +34,37 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('Train a network with a learned or a fixed classifier; writes checkpoints, metrics.jsonl/csv and run.json to --out.')
     .requiredOption('--model <name>', `network: ${listModels().join(', ')}`, oneOf('--model', listModels()))
-    .option('--dataset <source>', "cifar10, cifar100, synthetic, or a path to a CIFAR directory, an image folder or an image-folder .tar/.tar.gz, with at least two classes (a path beside or below --out is recorded relative to it)", 'synthetic')
+    .option(
+      '--dataset <source>',
+      'cifar10, cifar100, synthetic, or a path to a CIFAR directory, an image folder or an image-folder .tar/.tar.gz, with at least two classes (a path beside or below --out is recorded relative to it)',
+      'synthetic',
+    )
     .option('--classifier <kind>', `classifier head: ${classifierKinds.join(', ')}`, oneOf('--classifier', classifierKinds), 'hadamard')
-    .requiredOption('--out <dir>', 'run directory (must be new or empty, unless --resume; one whose run stopped before its first checkpoint starts again)')
-    .addOption(new Option('--regime <name>', 'learning-rate regime (default: cifar for images ≤ 64 px, else imagenet)').choices(REGIME_NAMES))
-    .option('--epochs <n>', "epochs (default: the regime's: cifar 164, imagenet 90, cosine/onecycle 30); with --resume, a new total extends the run (recorded in run.json)", positiveInteger('--epochs'))
+    .requiredOption(
+      '--out <dir>',
+      'run directory (must be new or empty, unless --resume; one whose run stopped before its first checkpoint starts again)',
+    )
+    .addOption(
+      new Option('--regime <name>', 'learning-rate regime (default: cifar for images ≤ 64 px, else imagenet)').choices(REGIME_NAMES),
+    )
+    .option(
+      '--epochs <n>',
+      "epochs (default: the regime's: cifar 164, imagenet 90, cosine/onecycle 30); with --resume, a new total extends the run (recorded in run.json)",
+      positiveInteger('--epochs'),
+    )
     .option('--lr <rate>', "(peak) learning rate (default: the regime's)", positiveNumber('--lr'))
     .option('--batch-size <n>', "images per step (default: the regime's: 128, imagenet 256)", positiveInteger('--batch-size'))
     .option('--weight-decay <wd>', "weight decay, PyTorch semantics (default: the regime's)", nonNegativeNumber('--weight-decay'))
     .option('--seed <n>', 'seed of weights, data order and augmentation', nonNegativeInteger('--seed'), 0)
-    .option('--validation <what>', "'test' (the source's test split), a hold-out fraction such as 0.1, or 'none' (default: test for cifar10/cifar100/synthetic, else 0.1)")
-    .option('--alpha <value>', "initial α of a fixed classifier (default: the layer's); refused with --classifier learned", positiveNumber('--alpha'))
+    .option(
+      '--validation <what>',
+      "'test' (the source's test split), a hold-out fraction such as 0.1, or 'none' (default: test for cifar10/cifar100/synthetic, else 0.1)",
+    )
+    .option(
+      '--alpha <value>',
+      "initial α of a fixed classifier (default: the layer's); refused with --classifier learned",
+      positiveNumber('--alpha'),
+    )
     .option('--alpha-decay', 'decay the fixed classifier’s α with the other weights, as the paper does', true)
     .option('--no-alpha-decay', 'exclude the fixed classifier’s α from weight decay')
     .option('--resume', 'continue the run in --out from its newest complete checkpoint, at the exact step', false)
@@ -56,14 +76,19 @@ export function registerTrain(program: Command): void {
       "image folders: 'error' stops at an unreadable or non-image file, 'skip' leaves such files out and counts them (default: error; recorded in run.json for --resume and eval)",
       oneOf('--on-bad-image', ['skip', 'error'] as const),
     )
-    .option('--deterministic', 'bit-identical numbers run to run and across Ctrl-C + --resume: a fixed oneDNN thread count (see below); recorded in run.json and kept by --resume')
+    .option(
+      '--deterministic',
+      'bit-identical numbers run to run and across Ctrl-C + --resume: a fixed oneDNN thread count (see below); recorded in run.json and kept by --resume',
+    )
     .addOption(
       new Option(
         '--precision <p>',
-        "convolutions and matmuls in fp32, or in bf16 with fp32 accumulation (weights and optimizer stay fp32); bf16 needs the onednn backend and runs fp32, with a warning, on a CPU without AVX512-BF16 or AMX. Default: fp32 (over FIXCLF_ONEDNN_PRECISION); recorded in run.json, kept by --resume and eval",
+        'convolutions and matmuls in fp32, or in bf16 with fp32 accumulation (weights and optimizer stay fp32); bf16 needs the onednn backend and runs fp32, with a warning, on a CPU without AVX512-BF16 or AMX. Default: fp32 (over FIXCLF_ONEDNN_PRECISION); recorded in run.json, kept by --resume and eval',
       ).choices(PRECISIONS),
     )
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Resuming:
   --resume takes the run's epochs, regime, batch size, lr, weight decay, --on-bad-image,
   --deterministic and --precision from its run.json when they are left out. Of these only --epochs may be given a
@@ -77,15 +102,19 @@ Reproducibility:
   lands within ~1e-3 of an uninterrupted run. --deterministic fixes the count (FIXCLF_ONEDNN_THREADS,
   else every core; a resumed run keeps its recorded count), so on the same machine and backend
   repeated runs and interrupted-and-resumed runs give bit-identical metrics. The cpu backend is
-  single-threaded and always deterministic; the tfjs-node backends cannot be, and are refused.`)
-    .addHelpText('after', `
+  single-threaded and always deterministic; the tfjs-node backends cannot be, and are refused.`,
+    )
+    .addHelpText(
+      'after',
+      `
 Interruptions:
   Ctrl-C stops within one training step (or validation batch), saves a checkpoint of that exact
   position and exits with status 130; the same command with --resume continues with the remaining
   batches. A second Ctrl-C quits at once without saving (the previous checkpoint stays).
   A kill (even kill -9) at any point leaves a directory that --resume continues and eval reads:
   every finished epoch is in metrics.jsonl/csv exactly once after the resume. One process at a time
-  trains a directory (lock file .fixclf.lock, taken over when its process is dead).`)
+  trains a directory (lock file .fixclf.lock, taken over when its process is dead).`,
+    )
     .action(async (flags: TrainFlags) => {
       const validation = parseValidation(flags.validation);
       const controller = new AbortController();

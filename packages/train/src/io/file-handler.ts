@@ -59,7 +59,9 @@ export function fileSystemHandler(dir: string): io.IOHandler {
       const weightData = concatWeightData(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
       const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * bytesPerElement(s.dtype), 0);
       if (weightData.byteLength !== expected) {
-        throw new Error(`Model ${dir}: weights hold ${weightData.byteLength} bytes, the manifest describes ${expected}; the files are damaged.`);
+        throw new Error(
+          `Model ${dir}: weights hold ${weightData.byteLength} bytes, the manifest describes ${expected}; the files are damaged.`,
+        );
       }
       return {
         modelTopology: modelJson.modelTopology,

@@ -52,7 +52,9 @@ export async function acquireLock(file: string, what: string, log: (line: string
     const current = await readOwner(file);
     if (current === 'gone') continue; // released meanwhile: try again
     if (current === 'unreadable') {
-      throw new Error(`${file}, the lock of ${what}, is not a fixclf lock (no pid, hostname and start time in it). If no fixclf process uses ${what}, delete ${file}.`);
+      throw new Error(
+        `${file}, the lock of ${what}, is not a fixclf lock (no pid, hostname and start time in it). If no fixclf process uses ${what}, delete ${file}.`,
+      );
     }
     if (!isStale(current)) {
       throw new LockedError(

@@ -20,7 +20,16 @@ export interface EpochRecord {
 }
 
 const COLUMNS: (keyof EpochRecord)[] = [
-  'epoch', 'lr', 'trainLoss', 'trainError', 'valLoss', 'valTop1', 'valTop5', 'alpha', 'imagesPerSecond', 'seconds',
+  'epoch',
+  'lr',
+  'trainLoss',
+  'trainError',
+  'valLoss',
+  'valTop1',
+  'valTop5',
+  'alpha',
+  'imagesPerSecond',
+  'seconds',
 ];
 
 export const METRICS_JSONL = 'metrics.jsonl';

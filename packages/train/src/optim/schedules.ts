@@ -90,41 +90,53 @@ export interface Regime {
 }
 
 export type RegimeName = 'cifar' | 'imagenet' | 'cosine' | 'onecycle';
+/** What a run may change in a regime's defaults. */
+type RegimeOverrides = { epochs?: number; lr?: number; batchSize?: number; weightDecay?: number };
 export const REGIME_NAMES: readonly RegimeName[] = ['cifar', 'imagenet', 'cosine', 'onecycle'];
+
+/** The paper's step regimes (SGD lr 0.1, momentum 0.9, wd 1e-4, ÷10 at fixed fractions of the epochs), from their defaults. */
+function stepRegime(
+  name: RegimeName,
+  defaults: { epochs: number; batchSize: number; milestoneFractions: readonly number[] },
+  overrides: RegimeOverrides,
+): Regime {
+  const epochs = overrides.epochs ?? defaults.epochs;
+  const lr = overrides.lr ?? 0.1;
+  const milestones = scaledMilestones(defaults.milestoneFractions, epochs);
+  return {
+    name,
+    epochs,
+    batchSize: overrides.batchSize ?? defaults.batchSize,
+    momentum: 0.9,
+    weightDecay: overrides.weightDecay ?? 1e-4,
+    nesterov: false,
+    schedule: stepSchedule({ lr, milestones }),
+    description: `SGD lr ${lr} ÷10 at epochs ${milestones.join(', ')} of ${epochs}`,
+  };
+}
 
 /**
  * The paper's regimes and two short ones. `epochs`, `lr` and `batchSize` override the defaults
  * (milestones of the step regimes scale with `epochs`).
  */
-export function regime(name: RegimeName, overrides: { epochs?: number; lr?: number; batchSize?: number; weightDecay?: number } = {}): Regime {
+export function regime(name: RegimeName, overrides: RegimeOverrides = {}): Regime {
   switch (name) {
-    case 'cifar': {
-      // He et al. / the paper: lr 0.1, ÷10 at epochs 81 and 122 of 164, wd 1e-4, batch 128, momentum 0.9.
-      const epochs = overrides.epochs ?? 164;
-      const lr = overrides.lr ?? 0.1;
-      const milestones = scaledMilestones([81 / 164, 122 / 164], epochs);
-      return {
-        name, epochs, batchSize: overrides.batchSize ?? 128, momentum: 0.9, weightDecay: overrides.weightDecay ?? 1e-4, nesterov: false,
-        schedule: stepSchedule({ lr, milestones }),
-        description: `SGD lr ${lr} ÷10 at epochs ${milestones.join(', ')} of ${epochs}`,
-      };
-    }
-    case 'imagenet': {
-      const epochs = overrides.epochs ?? 90;
-      const lr = overrides.lr ?? 0.1;
-      const milestones = scaledMilestones([1 / 3, 2 / 3], epochs);
-      return {
-        name, epochs, batchSize: overrides.batchSize ?? 256, momentum: 0.9, weightDecay: overrides.weightDecay ?? 1e-4, nesterov: false,
-        schedule: stepSchedule({ lr, milestones }),
-        description: `SGD lr ${lr} ÷10 at epochs ${milestones.join(', ')} of ${epochs}`,
-      };
-    }
+    // He et al. / the paper: lr 0.1, ÷10 at epochs 81 and 122 of 164, wd 1e-4, batch 128, momentum 0.9.
+    case 'cifar':
+      return stepRegime(name, { epochs: 164, batchSize: 128, milestoneFractions: [81 / 164, 122 / 164] }, overrides);
+    case 'imagenet':
+      return stepRegime(name, { epochs: 90, batchSize: 256, milestoneFractions: [1 / 3, 2 / 3] }, overrides);
     case 'cosine': {
       const epochs = overrides.epochs ?? 30;
       const lr = overrides.lr ?? 0.1;
       const warmupEpochs = Math.min(5, Math.max(1, Math.round(epochs / 20)));
       return {
-        name, epochs, batchSize: overrides.batchSize ?? 128, momentum: 0.9, weightDecay: overrides.weightDecay ?? 5e-4, nesterov: true,
+        name,
+        epochs,
+        batchSize: overrides.batchSize ?? 128,
+        momentum: 0.9,
+        weightDecay: overrides.weightDecay ?? 5e-4,
+        nesterov: true,
         schedule: cosineSchedule({ lr, epochs, warmupEpochs }),
         description: `SGD (Nesterov) lr ${lr}, ${warmupEpochs} warm-up epochs then cosine over ${epochs}`,
       };
@@ -133,7 +145,12 @@ export function regime(name: RegimeName, overrides: { epochs?: number; lr?: numb
       const epochs = overrides.epochs ?? 30;
       const lr = overrides.lr ?? 0.2;
       return {
-        name, epochs, batchSize: overrides.batchSize ?? 128, momentum: 0.9, weightDecay: overrides.weightDecay ?? 5e-4, nesterov: true,
+        name,
+        epochs,
+        batchSize: overrides.batchSize ?? 128,
+        momentum: 0.9,
+        weightDecay: overrides.weightDecay ?? 5e-4,
+        nesterov: true,
         schedule: oneCycleSchedule({ maxLr: lr, epochs }),
         description: `SGD (Nesterov) one-cycle, max lr ${lr} over ${epochs} epochs`,
       };

@@ -28,7 +28,9 @@ export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) an
   const y = (v: number) => m.top + plotH * (1 - Math.min(v, yMax) / yMax);
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+  );
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">${escapeXml(title)}</text>`);
   for (const t of ticks(0, yMax, 5)) {
@@ -55,10 +57,22 @@ export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) an
       const fill = dash ? 'white' : colour;
       return [path, ...xy.map(([cx, cy]) => `<circle cx="${cx}" cy="${cy}" r="3.5" fill="${fill}" ${stroke}/>`)].join('\n');
     };
-    parts.push(line(s.records.map((r) => [r.epoch, r.trainError]), true));
-    parts.push(line(s.records.filter((r) => r.valTop1 != null).map((r) => [r.epoch, 100 - r.valTop1!]), false));
+    parts.push(
+      line(
+        s.records.map((r) => [r.epoch, r.trainError]),
+        true,
+      ),
+    );
+    parts.push(
+      line(
+        s.records.filter((r) => r.valTop1 != null).map((r) => [r.epoch, 100 - r.valTop1!]),
+        false,
+      ),
+    );
     const ly = m.top + 16 + i * 18;
-    parts.push(`<line x1="${m.left + plotW - 190}" x2="${m.left + plotW - 166}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${m.left + plotW - 190}" x2="${m.left + plotW - 166}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${m.left + plotW - 160}" y="${ly}" font-size="12">${escapeXml(s.label)}</text>`);
   });
   parts.push('</svg>');

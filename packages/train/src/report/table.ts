@@ -26,10 +26,7 @@ export function comparisonTable(runs: RunSummary[]): string {
     const key = `${r.model}\u0000${r.dataset}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const lines = [
-    '| network | dataset | learned | fixed | params | % params fixed |',
-    '|---|---|---|---|---|---|',
-  ];
+  const lines = ['| network | dataset | learned | fixed | params | % params fixed |', '|---|---|---|---|---|---|'];
   for (const group of groups.values()) {
     const learned = group.filter((r) => r.classifier === 'learned');
     const fixed = group.filter((r) => r.classifier !== 'learned');
@@ -42,7 +39,9 @@ export function comparisonTable(runs: RunSummary[]): string {
       const params = l ? l.trainable : f ? f.trainable + f.fixed - 1 : first.trainable;
       const fixedShare = f && params > 0 ? `${((100 * f.fixed) / params).toFixed(2)} %` : '—';
       const fixedCell = f ? `${pct(f.top1)}${fixed.length > 1 || f.classifier !== 'hadamard' ? ` (${f.classifier})` : ''}` : '—';
-      lines.push(`| ${first.model} | ${first.dataset} | ${pct(l?.top1 ?? null)} | ${fixedCell} | ${params.toLocaleString('en-US')} | ${fixedShare} |`);
+      lines.push(
+        `| ${first.model} | ${first.dataset} | ${pct(l?.top1 ?? null)} | ${fixedCell} | ${params.toLocaleString('en-US')} | ${fixedShare} |`,
+      );
     }
   }
   return lines.join('\n');
