@@ -5,6 +5,7 @@ import { engine, getBackend, getKernel, getKernelsForBackend, registerBackend, r
 
 import { BACKEND_NAME, OneDnnBackend } from './backend';
 import { installGradients } from './gradients';
+import { installEarlyRelease } from './gradients/early-release';
 import { nativeKernelConfigs } from './kernel-list';
 import { installOptimizerFastPaths } from './optimizers';
 import { assertSupportedTfjs } from './tfjs-internals';
@@ -40,6 +41,8 @@ export function registerOneDnnBackend(): void {
   registerNativeKernels();
   inheritCpuKernels();
   installGradients();
+  // The backward pass frees each node's saved tensors and gradients once the tape has passed it.
+  installEarlyRelease(() => getBackend() === BACKEND_NAME);
   // tf.train.momentum / tf.train.sgd: one native call per step while onednn is active.
   installOptimizerFastPaths(() => (getBackend() === BACKEND_NAME ? (engine().backend as OneDnnBackend) : null));
   registerBackend(

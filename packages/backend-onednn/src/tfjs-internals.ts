@@ -55,6 +55,7 @@ interface EngineInternals {
   track(tensor: TrackedTensor): unknown;
   keep(tensor: TrackedTensor): unknown;
   removeDataId(dataId: DataId, backend: unknown): void;
+  addTapeNode(...args: unknown[]): void;
 }
 
 /** tfjs-core's EngineState: fields declared on the class but not part of TF.js's documented API. */
@@ -140,6 +141,41 @@ export function recordingTape(): unknown {
  */
 export function currentTape(): unknown {
   return engineInternals().state.activeTape ?? null;
+}
+
+/** A node of the tape, as far as the backend reads it (tfjs-core's TapeNode). */
+export interface TapeNodeInternals {
+  inputs: Record<string, Tensor>;
+  saved?: Tensor[];
+  gradient?: (dys: Tensor[]) => Record<string, () => Tensor>;
+}
+
+/**
+ * Calls `wrap` on every node the engine records on a tape from now on, right after it is recorded.
+ * Relies on: Engine.addTapeNode(kernelName, inputs, outputs, gradientsFunc, saved, attrs) pushing the node
+ * { inputs, saved, gradient } onto state.activeTape, for registered kernels and tf.customGrad ops alike
+ * (fused convolutions and matmuls are custom-gradient ops); the backward pass then calls node.gradient.
+ * Why: the backward pass frees each node's saved tensors and output gradients once the tape has moved
+ * past it (gradients/early-release.ts); only the node knows what it saved.
+ */
+export function onTapeNode(wrap: (node: TapeNodeInternals) => void): void {
+  const e = engineInternals();
+  const record = e.addTapeNode;
+  e.addTapeNode = function (this: EngineInternals, ...args: unknown[]) {
+    record.apply(this, args);
+    const tape = this.state.activeTape;
+    const node = Array.isArray(tape) ? (tape[tape.length - 1] as TapeNodeInternals | undefined) : undefined;
+    if (node !== undefined) wrap(node);
+  };
+}
+
+/**
+ * Whether a first-order backward pass may be running: no forward pass is being recorded (gradientDepth 0).
+ * Relies on: engine().state.gradientDepth counting recorded forward passes (startTape/endTape).
+ * Why: a higher-order gradient differentiates the backward pass again and needs its tape whole.
+ */
+export function isFirstOrderBackward(): boolean {
+  return engineInternals().state.gradientDepth === 0;
 }
 
 /**
@@ -280,7 +316,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * state.gradientDepth and state.kernelDepth; startScope() making { id } the state.activeScope and
  * endScope() restoring it; track() stamping a tensor with that id and endScope() disposing it unless
  * keep() marked it `kept`; startTape() making state.activeTape an array and counting gradientDepth;
- * removeDataId(). Throws a TfjsCompatibilityError ('tfjs-internals') naming the first one that differs.
+ * addTapeNode() pushing a node { inputs, saved, gradient } onto it; removeDataId(). Throws a TfjsCompatibilityError ('tfjs-internals') naming the first one that differs.
  * Leaves the engine as it found it.
  */
 export function checkEngineInternals(candidate: unknown, version: string): void {
@@ -290,7 +326,7 @@ export function checkEngineInternals(candidate: unknown, version: string): void 
   for (const field of ['gradientDepth', 'kernelDepth'] as const) {
     if (typeof state[field] !== 'number') missing(`engine().state.${field}`, 'a number', version);
   }
-  for (const method of ['startScope', 'endScope', 'track', 'keep', 'startTape', 'endTape', 'removeDataId'] as const) {
+  for (const method of ['startScope', 'endScope', 'track', 'keep', 'startTape', 'endTape', 'removeDataId', 'addTapeNode'] as const) {
     if (typeof candidate[method] !== 'function') missing(`engine().${method}()`, 'a method', version);
   }
   const e = candidate as unknown as EngineInternals;
@@ -334,10 +370,16 @@ export function checkEngineInternals(candidate: unknown, version: string): void 
   const depthBefore = s.gradientDepth;
   let tape: unknown;
   let depthInside: unknown;
+  let node: unknown;
   e.startTape();
   try {
     tape = s.activeTape;
     depthInside = s.gradientDepth;
+    // A node recorded by hand (no kernel of that name has a registered gradient, so the engine takes ours).
+    if (Array.isArray(s.activeTape)) {
+      e.addTapeNode('fixclf-onednn-probe', {}, [], () => ({}), [], {});
+      node = s.activeTape[s.activeTape.length - 1];
+    }
   } finally {
     e.endTape();
     if (hadTape) s.activeTape = tapeBefore;
@@ -346,6 +388,9 @@ export function checkEngineInternals(candidate: unknown, version: string): void 
   if (!Array.isArray(tape)) missing('engine().state.activeTape', 'the array of recorded tape nodes while a gradient is taken', version);
   if (depthInside !== depthBefore + 1 || s.gradientDepth !== depthBefore) {
     missing('engine().state.gradientDepth', 'counting the gradients being taken', version);
+  }
+  if (!isObject(node) || !isObject(node.inputs) || !Array.isArray(node.saved) || typeof node.gradient !== 'function') {
+    missing('engine().addTapeNode()', 'pushing a node { inputs, saved, gradient } onto the tape', version);
   }
 }
 

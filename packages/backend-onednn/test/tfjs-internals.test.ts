@@ -140,6 +140,9 @@ function standInEngine(change: (engine: Record<string, unknown>, state: Record<s
       (state.gradientDepth as number)--;
     },
     removeDataId() {},
+    addTapeNode(_kernelName: string, inputs: unknown, _outputs: unknown, gradientsFunc: unknown, saved: unknown) {
+      (state.activeTape as unknown[]).push({ id: 0, inputs, saved, gradient: gradientsFunc });
+    },
   };
   change(engine, state);
   return engine;
@@ -157,6 +160,15 @@ describe('the engine probe', () => {
     ['engine().state.gradientDepth', 'gradientDepth not a number', (_, state) => void (state.gradientDepth = '0')],
     ['engine().startTape()', 'startTape renamed', (engine) => void delete engine.startTape],
     ['engine().removeDataId()', 'removeDataId gone', (engine) => void delete engine.removeDataId],
+    ['engine().addTapeNode()', 'addTapeNode gone', (engine) => void delete engine.addTapeNode],
+    [
+      'engine().addTapeNode()',
+      'tape nodes that keep their saved tensors elsewhere',
+      (engine, state) => {
+        engine.addTapeNode = (_k: string, inputs: unknown, _o: unknown, gradient: unknown, savedTensors: unknown) =>
+          void (state.activeTape as unknown[]).push({ inputs, savedTensors, gradient });
+      },
+    ],
     [
       'engine().state.activeScope',
       'the open scope kept elsewhere',
