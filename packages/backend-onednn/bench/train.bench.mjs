@@ -7,14 +7,14 @@
 // the same networks); (4) effective model
 // GFLOP/s as a fraction of (1); (5) peak resident memory of each training run (each in its own process).
 // (6) the fixed classifier's head kernels, JavaScript vs native (bench/head-kernels.bench.mjs).
-// Options: --quick (fewer steps), --no-cpu, --no-torch, --no-head, --profile (per-kernel profiles of one onednn step of
+// Options: --quick (fewer steps, one round), --repeat=N (rounds, default 3), --no-cpu, --no-torch, --no-head, --profile (per-kernel profiles of one onednn step of
 // ResNet-20, ResNet-56 and DenseNet-BC-100), --bf16 (the onednn runs again with setPrecision('bf16'), and PyTorch under bf16 autocast).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { convolutionCeiling, getThreads, onednnVersion } from '../dist/index.js';
+import { convolutionCeiling, getThreads, onednnVersion, setThreads } from '../dist/index.js';
 import { resnetCifarConvLayers } from './model-flops.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,8 +23,13 @@ const quick = argv.has('--quick');
 
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
+// Every run gets all cores, as PyTorch does (torch_resnet.py): the backend's default follows the load
+// average, which lags a minute behind a machine that was busy until just before the benchmark.
+const childThreads = Number(process.env.FIXCLF_ONEDNN_THREADS) || os.cpus().length;
+const childEnv = { ...process.env, FIXCLF_ONEDNN_THREADS: String(childThreads) };
+
 function runChild(command, args) {
-  const result = spawnSync(command, args, { cwd: path.resolve(here, '..'), encoding: 'utf8', maxBuffer: 1 << 26 });
+  const result = spawnSync(command, args, { cwd: path.resolve(here, '..'), encoding: 'utf8', maxBuffer: 1 << 26, env: childEnv });
   const line = result.stdout
     ?.trim()
     .split('\n')
@@ -64,6 +69,7 @@ function torchPython() {
   return undefined;
 }
 
+setThreads(childThreads); // the ceiling below too
 const load = os.loadavg();
 const version = onednnVersion();
 console.log(
@@ -85,67 +91,91 @@ console.log(
 );
 console.log(`    filters forced to TF.js's HWIO layout (GEMM fallback):      ${fmt(plain.gflops)} GFLOP/s`);
 
-// (2)-(5) training runs
-const runs = [];
+// (2)-(5) training runs. This machine's speed drifts by ±20 % within minutes (a cloud VM), so each
+// configuration runs `--repeat` times (default 3), round-robin: every round runs them all one after the
+// other, each ratio is taken within a round (the two runs minutes apart at most) and the median over
+// rounds is reported, with the range.
+const repeat = Math.max(1, Number(process.argv.find((a) => a.startsWith('--repeat='))?.slice('--repeat='.length) ?? (quick ? 1 : 3)));
 const steps = quick ? 3 : 10;
+const configs = [];
 for (const model of ['resnet20', 'resnet56']) {
-  runs.push({
-    label: `${model} onednn`,
-    ...trainTfjs(model, 'onednn', 128, quick ? 2 : 3, model === 'resnet56' ? Math.ceil(steps / 2) : steps),
-  });
+  const n = model === 'resnet56' ? Math.ceil(steps / 2) : steps;
+  configs.push({ label: `${model} onednn`, run: () => trainTfjs(model, 'onednn', 128, quick ? 2 : 3, n) });
   if (argv.has('--bf16')) {
-    const r = trainTfjs(model, 'onednn', 128, quick ? 2 : 3, model === 'resnet56' ? Math.ceil(steps / 2) : steps, false, 'bf16');
-    runs.push({ label: `${model} onednn ${r.precision ?? 'bf16'}${r.precision === 'fp32' ? ' (no bf16 here)' : ''}`, ...r });
+    configs.push({ label: `${model} onednn bf16`, run: () => trainTfjs(model, 'onednn', 128, quick ? 2 : 3, n, false, 'bf16') });
   }
 }
 if (!argv.has('--no-cpu')) {
-  runs.push({ label: 'resnet20 cpu', ...trainTfjs('resnet20', 'cpu', 4, 1, 1) });
-  runs.push({ label: 'resnet56 cpu', ...trainTfjs('resnet56', 'cpu', 2, 1, 1) });
+  configs.push({ label: 'resnet20 cpu', once: true, run: () => trainTfjs('resnet20', 'cpu', 4, 1, 1) });
+  configs.push({ label: 'resnet56 cpu', once: true, run: () => trainTfjs('resnet56', 'cpu', 2, 1, 1) });
 }
 const python = argv.has('--no-torch') ? undefined : torchPython();
 if (python !== undefined) {
   for (const model of ['resnet20', 'resnet56']) {
-    for (const layout of ['--channels-last', '']) {
-      const args = [
-        path.join(here, 'torch_resnet.py'),
-        '--model',
-        model,
-        '--batch',
-        '128',
-        '--warmup',
-        '3',
-        '--steps',
-        String(quick ? 3 : 8),
-      ];
-      if (layout) args.push(layout);
-      runs.push({ label: `${model} pytorch ${layout ? 'channels-last' : 'NCHW'}`, ...runChild(python, args) });
-    }
+    const torchArgs = (...extra) => [
+      path.join(here, 'torch_resnet.py'),
+      '--model',
+      model,
+      '--batch',
+      '128',
+      '--warmup',
+      '3',
+      '--steps',
+      String(quick ? 3 : 8),
+      ...extra,
+    ];
+    configs.push({ label: `${model} pytorch channels-last`, run: () => runChild(python, torchArgs('--channels-last')) });
+    configs.push({ label: `${model} pytorch NCHW`, run: () => runChild(python, torchArgs()) });
     if (argv.has('--bf16')) {
-      const args = [
-        path.join(here, 'torch_resnet.py'),
-        '--model',
-        model,
-        '--batch',
-        '128',
-        '--warmup',
-        '3',
-        '--steps',
-        String(quick ? 3 : 8),
-        '--channels-last',
-        '--bf16',
-      ];
-      runs.push({ label: `${model} pytorch bf16 autocast`, ...runChild(python, args) });
+      configs.push({ label: `${model} pytorch bf16 autocast`, run: () => runChild(python, torchArgs('--channels-last', '--bf16')) });
     }
   }
 }
 
-console.log('\n(2)(3)(5) training throughput, synthetic CIFAR batches, SGD with momentum');
-console.log('    run                            batch  images/s   step ms  peak RSS MB');
+// rounds[i][label] = that round's result
+const rounds = [];
+for (let round = 0; round < repeat; round++) {
+  const results = {};
+  for (const config of configs) {
+    if (config.once && round > 0) continue;
+    const r = config.run();
+    results[config.label] = r.precision === 'fp32' && config.label.endsWith('bf16') ? { ...r, label: `${config.label} (no bf16 here)` } : r;
+  }
+  rounds.push(results);
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const range = (values) => (values.length > 1 ? ` (${fmt(Math.min(...values), 2)}–${fmt(Math.max(...values), 2)})` : '');
+const runs = configs.map(({ label }) => {
+  const ok = rounds.map((r) => r[label]).filter((r) => r !== undefined && !r.error);
+  if (ok.length === 0) return { label, error: rounds.map((r) => r[label]?.error).find(Boolean) ?? 'did not run' };
+  const rates = ok.map((r) => r.imagesPerSecond);
+  return {
+    ...ok[0],
+    label: ok[0].label ?? label,
+    imagesPerSecond: median(rates),
+    rates,
+    peakRssMB: Math.max(...ok.map((r) => r.peakRssMB)),
+  };
+});
+
+console.log(
+  `\n(2)(3)(5) training throughput, synthetic CIFAR batches, SGD with momentum; median of ${repeat} round${repeat > 1 ? 's' : ''}, ` +
+    `${childThreads} threads each`,
+);
+console.log('    run                            batch  images/s  (each round)              step ms  peak RSS MB');
 for (const r of runs) {
   if (r.error) console.log(`    ${r.label.padEnd(32)} failed: ${r.error}`);
   else
     console.log(
-      `    ${r.label.padEnd(32)} ${String(r.batch).padStart(5)} ${fmt(r.imagesPerSecond).padStart(9)} ${fmt((r.seconds / r.steps) * 1000, 0).padStart(9)} ${fmt(r.peakRssMB, 0).padStart(12)}`,
+      `    ${r.label.padEnd(32)} ${String(r.batch).padStart(5)} ${fmt(r.imagesPerSecond).padStart(9)}  ${r.rates
+        .map((v) => fmt(v, 0))
+        .join(' / ')
+        .padEnd(24)} ${fmt((r.batch / r.imagesPerSecond) * 1000, 0).padStart(7)} ${fmt(r.peakRssMB, 0).padStart(12)}`,
     );
 }
 if (python === undefined) {
@@ -156,20 +186,32 @@ if (python === undefined) {
 }
 
 const find = (label) => runs.find((r) => r.label === label && !r.error);
-console.log('\n    speed-ups');
+// The ratio of two configurations within each round, then the median over rounds.
+const ratio = (a, b) => {
+  const each = rounds.map((r) => (r[a] && !r[a].error && r[b] && !r[b].error ? r[a].imagesPerSecond / r[b].imagesPerSecond : NaN));
+  const valid = each.filter(Number.isFinite);
+  return valid.length === 0 ? undefined : `${fmt(median(valid), 2)}x${range(valid)}`;
+};
+console.log('\n    speed-ups (per round, median and range)');
 for (const model of ['resnet20', 'resnet56']) {
   const cpu = find(`${model} cpu`);
-  const torch = find(`${model} pytorch channels-last`);
-  const torchNchw = find(`${model} pytorch NCHW`);
   for (const label of [`${model} onednn`, `${model} onednn bf16`]) {
     const onednn = find(label);
     if (!onednn) continue;
     const parts = [];
     if (cpu) parts.push(`${fmt(onednn.imagesPerSecond / cpu.imagesPerSecond, 0)}x the cpu backend`);
-    if (torch) parts.push(`${fmt(onednn.imagesPerSecond / torch.imagesPerSecond, 2)}x PyTorch channels-last`);
-    if (torchNchw) parts.push(`${fmt(onednn.imagesPerSecond / torchNchw.imagesPerSecond, 2)}x PyTorch NCHW`);
-    const torchBf16 = find(`${model} pytorch bf16 autocast`);
-    if (torchBf16) parts.push(`${fmt(onednn.imagesPerSecond / torchBf16.imagesPerSecond, 2)}x PyTorch bf16 autocast (channels-last)`);
+    for (const [reference, name] of [
+      [`${model} pytorch channels-last`, 'PyTorch channels-last'],
+      [`${model} pytorch NCHW`, 'PyTorch NCHW'],
+      [`${model} pytorch bf16 autocast`, 'PyTorch bf16 autocast (channels-last)'],
+    ]) {
+      const r = ratio(label, reference);
+      if (r !== undefined) parts.push(`${r} ${name}`);
+    }
+    if (label.endsWith('bf16')) {
+      const r = ratio(label, `${model} onednn`);
+      if (r !== undefined) parts.push(`${r} onednn fp32`);
+    }
     console.log(`    ${label}: ${parts.join(', ') || 'no reference ran'}`);
   }
 }

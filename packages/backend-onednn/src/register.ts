@@ -41,8 +41,10 @@ export function registerOneDnnBackend(): void {
   registerNativeKernels();
   inheritCpuKernels();
   installGradients();
-  // The backward pass frees each node's saved tensors and gradients once the tape has passed it.
-  installEarlyRelease(() => getBackend() === BACKEND_NAME);
+  // The backward pass frees each node's saved tensors and gradients once the tape has passed it
+  // (FIXCLF_ONEDNN_EARLY_RELEASE=0 keeps them to the end, as TF.js does).
+  const earlyRelease = process.env.FIXCLF_ONEDNN_EARLY_RELEASE !== '0';
+  installEarlyRelease(() => earlyRelease && getBackend() === BACKEND_NAME);
   // tf.train.momentum / tf.train.sgd: one native call per step while onednn is active.
   installOptimizerFastPaths(() => (getBackend() === BACKEND_NAME ? (engine().backend as OneDnnBackend) : null));
   registerBackend(
