@@ -1,6 +1,6 @@
-import { scaleOf } from '@fixclf/layers';
+import { findFixedClassifier, scaleOf } from '@fixclf/layers';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { type LayersModel, model as tfModel } from '@tensorflow/tfjs-layers';
 import type { Batch, TrainDataset } from './dataset';
 import { type Checkpoint, describePosition, loadCheckpoint, recoverCheckpoint, saveCheckpoint } from './checkpoint';
 import { interruptionPoint } from './io/test-hooks';
@@ -193,6 +193,7 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         valTop1: val?.top1 ?? null,
         valTop5: val?.top5 ?? null,
         alpha: classifierScale(model),
+        featureNorm: val?.featureNorm ?? null,
         imagesPerSecond: trainSummary.count / Math.max(1e-9, seconds),
         seconds,
       };
@@ -277,33 +278,69 @@ function trainStep(
 }
 
 /**
- * Loss, top-1 and top-5 (percent) of `model` over a dataset, in inference mode. An aborted `signal`
- * stops it after the current batch, with the figures of the batches seen so far.
+ * Loss, top-1 and top-5 (percent) of `model` over a dataset, in inference mode, and the mean L2 norm of
+ * the features its classifier receives (null where the classifier's input cannot be reached). An aborted
+ * `signal` stops it after the current batch, with the figures of the batches seen so far.
  */
 export async function evaluate(
   model: LayersModel,
   dataset: TrainDataset,
   batchSize: number,
   signal?: AbortSignal,
-): Promise<{ loss: number; top1: number; top5: number; count: number }> {
+): Promise<{ loss: number; top1: number; top5: number; count: number; featureNorm: number | null }> {
   const meter = new EpochMeter();
+  const withFeatures = featuresAndLogits(model);
+  let normSum = 0;
   for await (const batch of dataset.batches({ batchSize, shuffle: false, augment: false, dropRemainder: false })) {
     if (signal?.aborted) {
       tf.dispose([batch.xs, batch.ys]);
       break;
     }
     const classes = batch.ys.shape[1]!;
-    const [loss, scores] = tf.tidy(() => {
-      const logits = model.apply(batch.xs, { training: false }) as tf.Tensor;
-      return [tf.losses.softmaxCrossEntropy(batch.ys, logits).dataSync()[0]!, logits.dataSync()] as const;
+    const [loss, scores, norms] = tf.tidy(() => {
+      let logits: tf.Tensor;
+      let norms = 0;
+      if (withFeatures !== null) {
+        const [features, out] = withFeatures.apply(batch.xs, { training: false }) as [tf.Tensor, tf.Tensor];
+        logits = out;
+        norms = tf.sum(tf.norm(tf.reshape(features, [features.shape[0]!, -1]), 'euclidean', 1)).dataSync()[0]!;
+      } else {
+        logits = model.apply(batch.xs, { training: false }) as tf.Tensor;
+      }
+      return [tf.losses.softmaxCrossEntropy(batch.ys, logits).dataSync()[0]!, logits.dataSync(), norms] as const;
     });
     const labels = labelsOf(batch.ys);
     meter.add(loss, labels.length, topKHits(scores, labels, classes, 1), topKHits(scores, labels, classes, 5));
+    normSum += norms;
     tf.dispose([batch.xs, batch.ys]);
     // Lets a Ctrl-C in, which a long validation would otherwise hold off.
     if (signal) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return meter.summary();
+  const summary = meter.summary();
+  return { ...summary, featureNorm: withFeatures !== null && summary.count > 0 ? normSum / summary.count : null };
+}
+
+const featureModels = new WeakMap<LayersModel, LayersModel | null>();
+
+/**
+ * A model with the same layers whose outputs are [the classifier's input, the logits]: the fixed
+ * classifier where there is one, else the layer that makes the model's output. Null for a model with
+ * several outputs, or whose classifier is shared or nested out of reach.
+ */
+function featuresAndLogits(model: LayersModel): LayersModel | null {
+  if (featureModels.has(model)) return featureModels.get(model)!;
+  let result: LayersModel | null = null;
+  try {
+    const head = findFixedClassifier(model) ?? (model.outputs.length === 1 ? model.outputs[0]!.sourceLayer : undefined);
+    const features = head?.input;
+    if (features !== undefined && !Array.isArray(features) && model.outputs.length === 1) {
+      result = tfModel({ inputs: model.inputs, outputs: [features, model.outputs[0]!] });
+    }
+  } catch {
+    result = null; // a layer called more than once has no single input
+  }
+  featureModels.set(model, result);
+  return result;
 }
 
 /** Integer labels from one-hot rows. */

@@ -95,7 +95,8 @@ describe('fixclf', () => {
     const evaluated = await fixclf('eval', '--run', fixed);
     expect(evaluated.code).toBe(0);
     const result = JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!);
-    expect(Object.keys(result).sort()).toEqual(['count', 'loss', 'top1', 'top5']);
+    expect(Object.keys(result).sort()).toEqual(['count', 'featureNorm', 'loss', 'top1', 'top5']);
+    expect(result.featureNorm).toBeCloseTo(records[2]!.featureNorm!, 4);
     expect(result.count).toBe(2000);
     expect(result.top1).toBeCloseTo(records[2]!.valTop1!, 6);
     expect(result.loss).toBeCloseTo(records[2]!.valLoss!, 4);

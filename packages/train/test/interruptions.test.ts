@@ -93,7 +93,7 @@ async function expectLogsComplete(run: string, n = 3): Promise<void> {
   const records = await readMetrics(run);
   expect(records.map((r) => r.epoch)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
   const csv = (await fs.readFile(path.join(run, 'metrics.csv'), 'utf8')).trim().split('\n');
-  expect(csv[0]).toBe('epoch,lr,trainLoss,trainError,valLoss,valTop1,valTop5,alpha,imagesPerSecond,seconds');
+  expect(csv[0]).toBe('epoch,lr,trainLoss,trainError,valLoss,valTop1,valTop5,alpha,featureNorm,imagesPerSecond,seconds');
   expect(csv.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(records.map((r) => r.epoch));
   csv.slice(1).forEach((line, i) => expect(Number(line.split(',')[2])).toBe(records[i]!.trainLoss));
   records.forEach((r, i) => {

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { openDataset, type Dataset } from '@fixclf/datasets';
 import { createModel } from '@fixclf/models';
-import { DivergenceError, LineProgress, readMetrics, regime, selectBackend, train, type Regime } from '../src';
+import { fixedClassifier } from '@fixclf/layers';
+import { DivergenceError, evaluate, LineProgress, readMetrics, regime, selectBackend, train, type Regime } from '../src';
 import { registerTinyModel } from './fixtures/tiny-model';
 
 let trainSet: Dataset;
@@ -35,6 +36,34 @@ const tinyRegime = (epochs: number): Regime => ({ ...regime('onecycle', { epochs
 const tinyModel = (classifier: 'learned' | 'hadamard' = 'hadamard') =>
   createModel('tiny', { numClasses: 10, classifier, inputShape: [32, 32, 3], seed: 3 });
 
+describe('evaluate', () => {
+  // A network whose features are its input: the mean feature norm is the mean norm of the images,
+  // computed here from the dataset's own batches, apart from the model.
+  it.each(['hadamard', 'learned'] as const)('reports the mean norm of the features a %s classifier receives', async (kind) => {
+    const input = tf.input({ shape: [32, 32, 3] });
+    const features = tf.layers.flatten().apply(input) as tf.SymbolicTensor;
+    const head = kind === 'hadamard' ? fixedClassifier({ units: 10 }) : tf.layers.dense({ units: 10 });
+    const model = tf.model({ inputs: input, outputs: head.apply(features) as tf.SymbolicTensor });
+    let sum = 0;
+    let count = 0;
+    for await (const batch of testSet.batches({ batchSize: 48, shuffle: false, augment: false, dropRemainder: false })) {
+      const pixels = batch.xs.dataSync();
+      const size = 32 * 32 * 3;
+      for (let i = 0; i < batch.xs.shape[0]!; i++) {
+        let squares = 0;
+        for (let j = i * size; j < (i + 1) * size; j++) squares += pixels[j]! * pixels[j]!;
+        sum += Math.sqrt(squares);
+        count++;
+      }
+      tf.dispose([batch.xs, batch.ys]);
+    }
+    const result = await evaluate(model, testSet, 48);
+    expect(result.count).toBe(count);
+    expect(result.featureNorm).toBeCloseTo(sum / count, 2);
+    model.layers.forEach((l) => l.dispose());
+  });
+});
+
 describe('train', () => {
   it('learns, logs an epoch record per epoch to JSONL and CSV, and keeps a checkpoint', async () => {
     const model = tinyModel();
@@ -53,11 +82,12 @@ describe('train', () => {
       expect(r.valTop1).toBeGreaterThanOrEqual(0);
       expect(r.valTop5!).toBeGreaterThanOrEqual(r.valTop1!);
       expect(r.alpha).toBeGreaterThan(0);
+      expect(r.featureNorm).toBeGreaterThan(0);
       expect(r.imagesPerSecond).toBeGreaterThan(0);
     }
     expect(await readMetrics(dir)).toEqual(records);
     const csv = (await fs.readFile(path.join(dir, 'metrics.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('epoch,lr,trainLoss,trainError,valLoss,valTop1,valTop5,alpha,imagesPerSecond,seconds');
+    expect(csv[0]).toBe('epoch,lr,trainLoss,trainError,valLoss,valTop1,valTop5,alpha,featureNorm,imagesPerSecond,seconds');
     expect(csv).toHaveLength(4);
     expect(Number(csv[3]!.split(',')[2])).toBeCloseTo(records[2]!.trainLoss, 10);
     const state = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint', 'state.json'), 'utf8'));

@@ -15,6 +15,12 @@ export interface EpochRecord {
   valTop5: number | null;
   /** The fixed classifier's α at the end of the epoch (null for a learned head). */
   alpha: number | null;
+  /**
+   * Mean L2 norm of the features the classifier receives (its input, before the fixed head normalises
+   * them), over the validation images in inference mode; null without validation, absent in runs logged
+   * before it was recorded.
+   */
+  featureNorm?: number | null;
   imagesPerSecond: number;
   seconds: number;
 }
@@ -28,6 +34,7 @@ const COLUMNS: (keyof EpochRecord)[] = [
   'valTop1',
   'valTop5',
   'alpha',
+  'featureNorm',
   'imagesPerSecond',
   'seconds',
 ];

@@ -65,8 +65,9 @@ export function formatRecord(r: EpochRecord): string {
   const val =
     r.valTop1 == null ? '' : ` | val loss ${r.valLoss!.toFixed(4)} top-1 ${r.valTop1.toFixed(2)} % top-5 ${r.valTop5!.toFixed(2)} %`;
   const alpha = r.alpha == null ? '' : ` | α ${r.alpha.toFixed(3)}`;
+  const features = r.featureNorm == null ? '' : ` | ‖features‖ ${r.featureNorm.toFixed(3)}`;
   return (
     `epoch ${String(r.epoch).padStart(3)} | lr ${r.lr.toPrecision(3)} | train loss ${r.trainLoss.toFixed(4)} error ${r.trainError.toFixed(2)} %` +
-    `${val}${alpha} | ${r.imagesPerSecond.toFixed(0)} img/s | ${r.seconds.toFixed(1)} s`
+    `${val}${alpha}${features} | ${r.imagesPerSecond.toFixed(0)} img/s | ${r.seconds.toFixed(1)} s`
   );
 }
