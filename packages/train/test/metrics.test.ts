@@ -1,3 +1,7 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MetricsLog, readMetrics } from '../src/logging/metrics-log';
 import { EpochMeter, topKHits } from '../src/metrics';
 
 describe('topKHits', () => {
@@ -35,5 +39,42 @@ describe('EpochMeter', () => {
     m.add(4, 30, 30, 30);
     expect(m.summary()).toEqual({ loss: (10 + 120) / 40, top1: 87.5, top5: 97.5, count: 40 });
     expect(new EpochMeter(m.state()).summary()).toEqual(m.summary());
+  });
+});
+
+describe('MetricsLog', () => {
+  it('rewrites a log from before featureNorm with the column, empty for the epochs that lack it', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-metrics-'));
+    try {
+      const old = {
+        epoch: 1,
+        lr: 0.1,
+        trainLoss: 2,
+        trainError: 80,
+        valLoss: 1.5,
+        valTop1: 40,
+        valTop5: 90,
+        alpha: 7.5,
+        imagesPerSecond: 180,
+        seconds: 250,
+      };
+      await fs.writeFile(
+        path.join(dir, 'metrics.csv'),
+        'epoch,lr,trainLoss,trainError,valLoss,valTop1,valTop5,alpha,imagesPerSecond,seconds\n1,0.1,2,80,1.5,40,90,7.5,180,250\n',
+      );
+      await fs.writeFile(path.join(dir, 'metrics.jsonl'), JSON.stringify(old) + '\n');
+      const log = new MetricsLog(dir);
+      await log.repair([old]);
+      await log.append({ ...old, epoch: 2, featureNorm: 12.5 });
+      const csv = (await fs.readFile(path.join(dir, 'metrics.csv'), 'utf8')).trim().split('\n');
+      expect(csv).toEqual([
+        'epoch,lr,trainLoss,trainError,valLoss,valTop1,valTop5,alpha,featureNorm,imagesPerSecond,seconds',
+        '1,0.1,2,80,1.5,40,90,7.5,,180,250',
+        '2,0.1,2,80,1.5,40,90,7.5,12.5,180,250',
+      ]);
+      expect((await readMetrics(dir)).map((r) => r.featureNorm ?? null)).toEqual([null, 12.5]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
