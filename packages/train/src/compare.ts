@@ -2,20 +2,23 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './io/atomic';
 import { readMetrics } from './logging/metrics-log';
-import { errorPlotSvg } from './report/plot';
+import { errorPlotSvg, hasScales, scalePlotSvg } from './report/plot';
 import { comparisonTable, type RunSummary } from './report/table';
 import { readRun } from './run-dir';
 
 export interface Comparison {
   table: string;
   svg: string;
-  /** Files written (table, SVG, PNG when a rasteriser is available). */
+  /** α and feature norms per epoch (scalePlotSvg), when any run recorded them. */
+  scaleSvg: string | null;
+  /** Files written (table, SVGs, PNGs when a rasteriser is available). */
   files: string[];
 }
 
 /**
  * The paper's Table 1 (Markdown) and Figure 2 (training/validation error per epoch) for a set of
- * run directories, written to `outDir` as comparison.md, errors.svg and errors.png.
+ * run directories, written to `outDir` as comparison.md, errors.svg and errors.png; and, when the runs
+ * recorded them, α and the mean feature norm per epoch as scales.svg and scales.png.
  */
 export async function compareRuns(runDirs: string[], outDir: string): Promise<Comparison> {
   if (runDirs.length === 0) throw new Error('compare: give at least one run directory.');
@@ -38,17 +41,27 @@ export async function compareRuns(runDirs: string[], outDir: string): Promise<Co
     }),
   );
   const table = comparisonTable(runs.map((r) => r.summary));
-  const svg = errorPlotSvg(runs.map((r) => ({ label: r.label, records: r.records })));
+  const series = runs.map((r) => ({ label: r.label, records: r.records }));
+  const svg = errorPlotSvg(series);
+  const scaleSvg = hasScales(series) ? scalePlotSvg(series) : null;
   await fs.mkdir(outDir, { recursive: true });
-  const files = [path.join(outDir, 'comparison.md'), path.join(outDir, 'errors.svg')];
+  const files = [path.join(outDir, 'comparison.md')];
   await writeFileAtomic(files[0]!, table + '\n');
-  await writeFileAtomic(files[1]!, svg + '\n');
-  const png = await rasterise(svg);
-  if (png) {
-    files.push(path.join(outDir, 'errors.png'));
-    await writeFileAtomic(files[2]!, png);
+  for (const [name, image] of [
+    ['errors', svg],
+    ['scales', scaleSvg],
+  ] as const) {
+    if (image === null) continue;
+    const file = path.join(outDir, `${name}.svg`);
+    await writeFileAtomic(file, image + '\n');
+    files.push(file);
+    const png = await rasterise(image);
+    if (png) {
+      files.push(path.join(outDir, `${name}.png`));
+      await writeFileAtomic(files.at(-1)!, png);
+    }
   }
-  return { table, svg, files };
+  return { table, svg, scaleSvg, files };
 }
 
 /** SVG → PNG with sharp (libvips + librsvg), when it is installed. */

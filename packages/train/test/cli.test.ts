@@ -108,7 +108,8 @@ describe('fixclf', () => {
     expect(compared.code).toBe(0);
     const learnedTop1 = (await readMetrics(learned)).at(-1)!.valTop1!.toFixed(2);
     expect(compared.stdout).toContain(`| tiny | synthetic | ${learnedTop1} % | ${records[2]!.valTop1!.toFixed(2)} % |`);
-    expect((await fs.readdir(out)).sort()).toEqual(['comparison.md', 'errors.png', 'errors.svg']);
+    // The fixed run recorded α and feature norms: their plot comes too.
+    expect((await fs.readdir(out)).sort()).toEqual(['comparison.md', 'errors.png', 'errors.svg', 'scales.png', 'scales.svg']);
     const png = await fs.readFile(path.join(out, 'errors.png'));
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });

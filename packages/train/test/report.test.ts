@@ -1,5 +1,5 @@
 import { comparisonTable, type RunSummary } from '../src/report/table';
-import { errorPlotSvg } from '../src/report/plot';
+import { errorPlotSvg, hasScales, scalePlotSvg } from '../src/report/plot';
 import type { EpochRecord } from '../src/logging/metrics-log';
 
 const run = (over: Partial<RunSummary>): RunSummary => ({
@@ -86,5 +86,47 @@ describe('errorPlotSvg', () => {
     expect(circles.map((c) => `${c[1]},${c[2]}`)).toEqual(polylinePoints);
     expect(circles.map((c) => c[3])).toEqual(['white', '#1f77b4']);
     expect(errorPlotSvg([{ label: 'a', records: records(164, 200) }])).not.toContain('<circle');
+  });
+});
+
+describe('scalePlotSvg', () => {
+  const records = (n: number, alpha: boolean, normsFrom: number): EpochRecord[] =>
+    Array.from({ length: n }, (_, i) => ({
+      epoch: i + 1,
+      lr: 0.1,
+      trainLoss: 1,
+      trainError: 10,
+      valLoss: 1,
+      valTop1: 90,
+      valTop5: 99,
+      alpha: alpha ? 5 + i : null,
+      ...(i + 1 >= normsFrom ? { featureNorm: 20 - i } : {}),
+      imagesPerSecond: 1,
+      seconds: 1,
+    }));
+
+  it('draws α solid for a fixed head only, and feature norms dashed from the epoch they were recorded', () => {
+    const series = [
+      { label: 'learned', records: records(6, false, 3) },
+      { label: 'hadamard', records: records(6, true, 3) },
+    ];
+    expect(hasScales(series)).toBe(true);
+    const svg = scalePlotSvg(series);
+    const lines = svg.match(/<polyline [^>]*>/g)!;
+    expect(lines).toHaveLength(3); // two feature-norm lines, one α line
+    const dashed = lines.filter((l) => l.includes('stroke-dasharray'));
+    expect(dashed).toHaveLength(2);
+    for (const l of dashed) expect(l.match(/points="([^"]*)"/)![1]!.split(' ')).toHaveLength(4); // epochs 3–6
+    const alpha = lines.find((l) => !l.includes('stroke-dasharray'))!;
+    const points = alpha
+      .match(/points="([^"]*)"/)![1]!
+      .split(' ')
+      .map((p) => p.split(',').map(Number));
+    expect(points).toHaveLength(6);
+    expect(points[5]![1]).toBeLessThan(points[0]![1]!); // α grows: higher on the page
+  });
+
+  it('is not drawn for runs without α or feature norms', () => {
+    expect(hasScales([{ label: 'old learned run', records: records(3, false, Infinity) }])).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description("Compare runs as the paper's Table 1 (Markdown, printed) and Figure 2 (error per epoch, SVG and PNG).")
     .argument('<runs...>', 'run directories')
-    .option('--out <dir>', 'where comparison.md, errors.svg and errors.png go (default: <parent of the first run>/compare)')
+    .option('--out <dir>', 'where comparison.md, errors.svg/.png and scales.svg/.png go (default: <parent of the first run>/compare)')
     .action(async (runs: string[], flags: { out?: string }) => {
       const out = flags.out ?? path.join(path.dirname(path.resolve(runs[0]!)), 'compare');
       const { table, files } = await compareRuns(runs, out);

@@ -10,18 +10,49 @@ const MAX_MARKERS = 40;
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
+/** What one plot shows of each run: a solid and a dashed quantity per epoch (null where absent). */
+interface PlotSpec {
+  title: string;
+  yLabel: string;
+  dashed: (r: EpochRecord) => number | null | undefined;
+  solid: (r: EpochRecord) => number | null | undefined;
+}
+
 /**
  * The paper's Figure 2 as an SVG: training error (dashed) and validation error (solid) per epoch,
  * one colour per run. Plain SVG 1.1, no fonts beyond sans-serif, so any viewer or rasteriser
  * renders it.
  */
 export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) and validation (solid) error'): string {
+  return runPlotSvg(series, {
+    title,
+    yLabel: 'error (%)',
+    dashed: (r) => r.trainError,
+    solid: (r) => (r.valTop1 == null ? null : 100 - r.valTop1),
+  });
+}
+
+/**
+ * The fixed classifier's scale α (solid) and the mean norm of the features the classifier receives
+ * (dashed) per epoch, one colour per run: what the paper's analysis of the fixed head follows. A learned
+ * head has no α; epochs logged before feature norms were recorded have none.
+ */
+export function scalePlotSvg(series: PlotSeries[], title = 'Fixed-classifier α (solid) and mean feature norm (dashed)'): string {
+  return runPlotSvg(series, { title, yLabel: 'α, ‖features‖', dashed: (r) => r.featureNorm, solid: (r) => r.alpha });
+}
+
+/** Whether any record of these runs has an α or a feature norm to plot. */
+export function hasScales(series: PlotSeries[]): boolean {
+  return series.some((s) => s.records.some((r) => r.alpha != null || r.featureNorm != null));
+}
+
+function runPlotSvg(series: PlotSeries[], spec: PlotSpec): string {
   const [width, height] = [800, 500];
   const m = { left: 64, right: 24, top: 44, bottom: 56 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
   const epochs = Math.max(1, ...series.flatMap((s) => s.records.map((r) => r.epoch)));
-  const values = series.flatMap((s) => s.records.flatMap((r) => [r.trainError, r.valTop1 == null ? null : 100 - r.valTop1]));
+  const values = series.flatMap((s) => s.records.flatMap((r) => [spec.dashed(r), spec.solid(r)]));
   const finite = values.filter((v): v is number => v != null && Number.isFinite(v));
   const yMax = niceCeil(Math.max(1, ...finite));
   const x = (e: number) => m.left + (plotW * e) / epochs;
@@ -32,7 +63,7 @@ export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) an
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
   );
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
-  parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">${escapeXml(title)}</text>`);
+  parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">${escapeXml(spec.title)}</text>`);
   for (const t of ticks(0, yMax, 5)) {
     parts.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${y(t)}" y2="${y(t)}" stroke="#e0e0e0"/>`);
     parts.push(`<text x="${m.left - 8}" y="${y(t) + 4}" text-anchor="end" font-size="12">${t}</text>`);
@@ -42,7 +73,9 @@ export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) an
   }
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
   parts.push(`<text x="${m.left + plotW / 2}" y="${height - 14}" text-anchor="middle" font-size="13">epoch</text>`);
-  parts.push(`<text transform="translate(18 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13">error (%)</text>`);
+  parts.push(
+    `<text transform="translate(18 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13">${escapeXml(spec.yLabel)}</text>`,
+  );
 
   series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length]!;
@@ -51,24 +84,19 @@ export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) an
       const xy = points.map(([e, v]) => [x(e).toFixed(1), y(v).toFixed(1)] as const);
       const stroke = `stroke="${colour}" stroke-width="2"`;
       const path = `<polyline fill="none" ${stroke}${dash ? ' stroke-dasharray="6 4"' : ''} points="${xy.map((p) => p.join(',')).join(' ')}"/>`;
-      // A line through one point draws nothing; markers show short runs (hollow: training, filled: validation)
-      // and are left out of long ones, where 164 of them would hide the curves.
+      // A line through one point draws nothing; markers show short runs (hollow: dashed quantity, filled:
+      // solid) and are left out of long ones, where 164 of them would hide the curves.
       if (points.length > MAX_MARKERS) return path;
       const fill = dash ? 'white' : colour;
       return [path, ...xy.map(([cx, cy]) => `<circle cx="${cx}" cy="${cy}" r="3.5" fill="${fill}" ${stroke}/>`)].join('\n');
     };
-    parts.push(
-      line(
-        s.records.map((r) => [r.epoch, r.trainError]),
-        true,
-      ),
-    );
-    parts.push(
-      line(
-        s.records.filter((r) => r.valTop1 != null).map((r) => [r.epoch, 100 - r.valTop1!]),
-        false,
-      ),
-    );
+    const points = (value: PlotSpec['solid']) =>
+      s.records.flatMap((r): [number, number][] => {
+        const v = value(r);
+        return v == null || !Number.isFinite(v) ? [] : [[r.epoch, v]];
+      });
+    parts.push(line(points(spec.dashed), true));
+    parts.push(line(points(spec.solid), false));
     const ly = m.top + 16 + i * 18;
     parts.push(
       `<line x1="${m.left + plotW - 190}" x2="${m.left + plotW - 166}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
