@@ -39,10 +39,12 @@ function release(p: Pass): void {
   const left = p.left;
   p.left = null;
   if (left === null) return;
-  const deadGradient = (t: Tensor) => createdInScope(t, p.scope) && (p.returns.get(t) ?? 0) <= 1 && !left.returned.has(t);
+  // Made by this pass and returned by at most one closure: referenced from one place only.
+  const once = (t: Tensor) => createdInScope(t, p.scope) && (p.returns.get(t) ?? 0) <= 1;
   for (const t of left.saved) if (!left.returned.has(t)) t.dispose();
-  for (const t of left.dys) if (deadGradient(t)) t.dispose();
-  for (const t of left.summed) if (deadGradient(t)) t.dispose();
+  for (const t of left.dys) if (once(t) && !left.returned.has(t)) t.dispose();
+  // Returned once, and that once went into the tape's sum.
+  for (const t of left.summed) if (once(t)) t.dispose();
 }
 
 function releasing(node: TapeNodeInternals, gradient: NonNullable<TapeNodeInternals['gradient']>) {
