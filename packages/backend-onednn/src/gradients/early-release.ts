@@ -28,7 +28,7 @@ interface Left {
   dys: readonly Tensor[];
   /** Gradients the tape added to an earlier one for the same tensor (only the sum is read after). */
   summed: Tensor[];
-  /** What the node's closures returned: the tape stores it, so it is never freed here. */
+  /** What the node's closures returned: the tape stores it (or sums it: see `summed`). */
   returned: Set<Tensor>;
 }
 
