@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatasetError, describeCause, invalidArgument } from './errors';
 import { progressBar, type ProgressListener } from './progress';
-import { readCifar } from './sources/cifar-binary';
+import { cifarSource } from './sources/cifar-binary';
 import { detectCifar } from './sources/cifar-detect';
 import { CIFAR_LAYOUT } from './sources/cifar-format';
 import { ensureCifar } from './sources/cifar-remote';
@@ -57,21 +57,8 @@ function directoryFiles(directory: string) {
   };
 }
 
-function cifarSource(directory: string, variant: 'cifar10' | 'cifar100', split: 'train' | 'test', options: SourceOptions): LoadedSource {
-  const data = readCifar(directoryFiles(directory), variant, {
-    split,
-    ...(options.label ? { label: options.label } : {}),
-    ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }),
-  });
-  return {
-    store: data.store,
-    labels: data.labels,
-    classNames: data.classNames,
-    skipped: [],
-    uniformSize: { width: 32, height: 32 },
-    description: `${variant} ${split} (${directory})`,
-    family: 'cifar',
-  };
+function cifarDirectory(directory: string, variant: 'cifar10' | 'cifar100', split: 'train' | 'test', options: SourceOptions): LoadedSource {
+  return cifarSource(directoryFiles(directory), variant, split, options, directory);
 }
 
 /**
@@ -105,7 +92,7 @@ export async function resolveSource(
       ...(options.download === undefined ? {} : { download: options.download }),
       ...(onProgress ? { onProgress } : {}),
     });
-    return cifarSource(directory, variant, split, options);
+    return cifarDirectory(directory, variant, split, options);
   }
   if (typeof source !== 'string' || source === '')
     throw invalidArgument(`openDataset: source must be 'cifar10', 'cifar100', 'synthetic' or a path, got ${JSON.stringify(source)}`);
@@ -132,7 +119,7 @@ export async function resolveSource(
       ),
     );
     const cifar = detectCifar(probes.filter((name) => existsSync(path.join(where, name))));
-    if (cifar !== undefined) return cifarSource(path.join(where, cifar.directory), cifar.variant, split, options);
+    if (cifar !== undefined) return cifarDirectory(path.join(where, cifar.directory), cifar.variant, split, options);
     return openImageFolder(where, { split: folderSplit, onBadImage, memoryLimit, cacheDecoded });
   }
   return openArchive(where, {

@@ -1,4 +1,5 @@
 import { DatasetError } from '../errors';
+import type { LoadedSource } from './image-source';
 import { sharedBytes, type PixelStore } from '../image-store';
 import {
   CIFAR100_COARSE_CLASSES,
@@ -121,4 +122,31 @@ export function readCifar(files: CifarFiles, variant: CifarVariant, options: Cif
   }
   const store: PixelStore = { kind: 'pixels', count, width: CIFAR_SIDE, height: CIFAR_SIDE, data, label: `${variant}-${options.split}` };
   return { store, labels, classNames, files: contents.map((c) => c.file) };
+}
+
+/**
+ * A split of CIFAR binary files as a dataset source; `where` (the directory or archive) goes into its
+ * description. `options` may carry other sources' options too: only label and checkOfficialSizes are read.
+ */
+export function cifarSource(
+  files: CifarFiles,
+  variant: CifarVariant,
+  split: 'train' | 'test',
+  options: Omit<CifarOptions, 'split'>,
+  where: string,
+): LoadedSource {
+  const data = readCifar(files, variant, {
+    split,
+    ...(options.label ? { label: options.label } : {}),
+    ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }),
+  });
+  return {
+    store: data.store,
+    labels: data.labels,
+    classNames: data.classNames,
+    skipped: [],
+    uniformSize: { width: 32, height: 32 },
+    description: `${variant} ${split} (${where})`,
+    family: 'cifar',
+  };
 }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { DatasetError } from '../errors';
 import type { TarStore } from '../image-store';
 import { sharedFloat64 } from '../image-store';
-import { readCifar, type CifarOptions } from './cifar-binary';
+import { cifarSource } from './cifar-binary';
 import { detectCifar } from './cifar-detect';
 import { packEncodedImages, type BadImagePolicy } from './encoded-images';
 import { layoutImageFolder, type SplitName } from './image-folder-layout';
@@ -60,25 +60,13 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
   if (cifar !== undefined) {
     const prefix = cifar.directory === '' ? '' : `${cifar.directory}/`;
     const split = options.split === 'test' ? 'test' : 'train';
-    const cifarOptions: CifarOptions = {
-      split,
-      ...(options.label ? { label: options.label } : {}),
-      ...(options.checkOfficialSizes === undefined ? {} : { checkOfficialSizes: options.checkOfficialSizes }),
-    };
-    const data = readCifar(
+    return cifarSource(
       { read: (name) => members.get(prefix + name), describe: (name) => nameOf(prefix + name) },
       cifar.variant,
-      cifarOptions,
+      split,
+      options,
+      archive,
     );
-    return {
-      store: data.store,
-      labels: data.labels,
-      classNames: data.classNames,
-      skipped: [],
-      uniformSize: { width: 32, height: 32 },
-      description: `${cifar.variant} ${split} (${archive})`,
-      family: 'cifar',
-    };
   }
 
   const layout = layoutImageFolder([...members.keys()], directories, options.split, archive, nameOf);
