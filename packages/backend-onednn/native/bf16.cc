@@ -3,6 +3,7 @@
 // accumulate and write float32 (what torch.autocast does on a CPU); everything else stays float32.
 #include <cstring>
 
+#include "bf16-values.h"
 #include "common.h"
 #include "parallel.h"
 
@@ -34,15 +35,6 @@ const char* IsaName(dnnl::cpu_isa isa) {
     case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
     default: return "unknown";
   }
-}
-
-// Round to nearest even, as oneDNN's and PyTorch's conversions do; NaN stays a (quiet) NaN.
-inline uint16_t ToBf16(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
-  uint32_t nan = (u >> 16) | 0x40u;
-  return static_cast<uint16_t>((u & 0x7fffffffu) > 0x7f800000u ? nan : rounded);
 }
 
 struct CachedLayout {
@@ -79,6 +71,20 @@ const uint16_t* Bf16Arg(const Napi::CallbackInfo& info, size_t index, const char
                                                 " bf16 values, expected " + std::to_string(count));
   }
   return reinterpret_cast<const uint16_t*>(FloatArg(info, index, name));
+}
+
+Values ValuesArg(const Napi::CallbackInfo& info, size_t index, const char* name, int64_t count, bool bf16,
+                 bool allowNull) {
+  Values v;
+  v.bf16 = bf16;
+  if (bf16) {
+    v.data = const_cast<uint16_t*>(Bf16Arg(info, index, name, count));
+    if (v.data == nullptr && !allowNull)
+      throw Napi::TypeError::New(info.Env(), std::string("argument '") + name + "' must be a Float32Array");
+  } else {
+    v.data = FloatArg(info, index, name, count, allowNull);
+  }
+  return v;
 }
 
 void AddDesc(Key& key, const memory::desc& md) {
@@ -169,15 +175,15 @@ Napi::Value ToBf16Array(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// fromBf16(src, dst): the inverse, for tests.
+// fromBf16(src, dst): the inverse (exact): a bf16-backed tensor's float32 values when something reads them.
 Napi::Value FromBf16Array(const Napi::CallbackInfo& info) {
   int64_t n = FloatLength(info, 1, "dst");
   float* dst = FloatArg(info, 1, "dst", n);
   const uint16_t* src = Bf16Arg(info, 0, "src", n);
-  for (int64_t i = 0; i < n; ++i) {
-    uint32_t u = static_cast<uint32_t>(src[i]) << 16;
-    std::memcpy(&dst[i], &u, sizeof u);
-  }
+  ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) dst[i] = Widen(src[i]);
+  });
   return info.Env().Undefined();
 }
 

@@ -5,9 +5,13 @@
 // JIT kernels (~470 GFLOP/s).
 //
 // In bf16 mode (an activation argument given as bf16) a primitive reads bf16 activations, gradients and
-// filters and writes float32; filters are converted once per weight version (Bf16Weights, keyed by JS).
-// Where oneDNN has no optimised bf16 implementation for a shape, that primitive runs in float32.
+// filters and writes float32, or bf16 where the forward is given a bf16 output (a bf16-backed activation,
+// src/bf16-shadows.ts); filters are converted once per weight version (Bf16Weights, keyed by JS). An
+// activation may then come as bf16 only. Where oneDNN has no optimised bf16 implementation for a shape,
+// that primitive runs in float32 on widened copies.
+#include "bf16-values.h"
 #include "common.h"
+#include "parallel.h"
 
 namespace fixclf {
 namespace {
@@ -88,13 +92,14 @@ Key GeometryKey(const char* op, const Geometry& g) {
 // bf16: bf16 source and filter, float32 bias and destination.
 dnnl::convolution_forward::primitive_desc ForwardDesc(const Geometry& g, bool withBias,
                                                       const dnnl::primitive_attr& attr, dnnl::prop_kind prop,
-                                                      bool bf16 = false) {
+                                                      bool bf16 = false, bool bf16Dst = false) {
   dt in = bf16 ? dt::bf16 : dt::f32;
+  dt out = bf16 && bf16Dst ? dt::bf16 : dt::f32;
   auto desc =
       withBias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(in), g.AnyWeights(in),
-                                                 g.Bias(), g.Dst(), g.strides, g.dilations, g.padL, g.padR)
+                                                 g.Bias(), g.Dst(out), g.strides, g.dilations, g.padL, g.padR)
                : dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, g.Src(in), g.AnyWeights(in),
-                                                 g.Dst(), g.strides, g.dilations, g.padL, g.padR);
+                                                 g.Dst(out), g.strides, g.dilations, g.padL, g.padR);
   return dnnl::convolution_forward::primitive_desc(desc, attr, CpuEngine());
 }
 
@@ -133,6 +138,7 @@ struct ForwardEntry {
   WeightsBridge weights;
   bool withBias = false;
   bool bf16 = false;
+  bool bf16Dst = false;
 };
 
 struct BackwardDataEntry {
@@ -172,23 +178,40 @@ int64_t WeightKeyArg(const Napi::CallbackInfo& info, size_t index) {
   return HasArg(info, index) ? IntArg(info, index, "filterKey") : 0;
 }
 
-// convForward(x, xShape, filter, filterShape, groups, bias|null, y, yShape, params, activation, alpha,
-//             [xBf16|null, filterKey])
+// An activation's float32 values for a float32 primitive: as given, or widened from its bf16 values into
+// `scratch` when it came as bf16 only.
+void* Float32Of(float* f32, const uint16_t* b, int64_t n, const char* name, std::vector<float>& scratch) {
+  if (f32 != nullptr) return f32;
+  if (b == nullptr) throw std::runtime_error(std::string("argument '") + name + "' is missing");
+  scratch.resize(static_cast<size_t>(n));
+  float* out = scratch.data();
+  ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) out[i] = Widen(b[i]);
+  });
+  return out;
+}
+
+// convForward(x|null, xShape, filter, filterShape, groups, bias|null, y|null, yShape, params, activation, alpha,
+//             [xBf16|null, filterKey, yBf16|null]): x may be null when xBf16 is given, y when yBf16 is.
 Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   Geometry g = ReadGeometry(info, 1, 3, 4, 7, 8);
-  float* x = FloatArg(info, 0, "x", g.n * g.h * g.w * g.c);
+  int64_t xCount = g.n * g.h * g.w * g.c, yCount = g.n * g.oh * g.ow * g.oc;
+  const uint16_t* xb = HasArg(info, 11) ? Bf16Arg(info, 11, "xBf16", xCount) : nullptr;
+  int64_t filterKey = WeightKeyArg(info, 12);
+  uint16_t* yb = HasArg(info, 13) ? const_cast<uint16_t*>(Bf16Arg(info, 13, "yBf16", yCount)) : nullptr;
+  float* x = FloatArg(info, 0, "x", xCount, xb != nullptr);
   float* w = FloatArg(info, 2, "filter", g.kh * g.kw * g.c * (g.oc / g.groups));
   float* bias = FloatArg(info, 5, "bias", g.oc, true);
-  float* y = FloatArg(info, 6, "y", g.n * g.oh * g.ow * g.oc);
+  float* y = FloatArg(info, 6, "y", yCount, yb != nullptr);
   int activation = static_cast<int>(IntArg(info, 9, "activation"));
   float alpha = static_cast<float>(NumberArg(info, 10, "alpha"));
-  const uint16_t* xb = HasArg(info, 11) ? Bf16Arg(info, 11, "xBf16", g.n * g.h * g.w * g.c) : nullptr;
-  int64_t filterKey = WeightKeyArg(info, 12);
   bool wantBf16 = xb != nullptr;
+  bool wantBf16Dst = wantBf16 && yb != nullptr && y == nullptr;
+  if (!wantBf16 && yb != nullptr) throw Napi::TypeError::New(info.Env(), "argument 'yBf16' needs 'xBf16'");
 
   Key key = GeometryKey("fwd", g);
   key.Add(static_cast<int64_t>(bias != nullptr)).Add(static_cast<int64_t>(activation)).Add(static_cast<double>(alpha));
-  key.Add(static_cast<int64_t>(wantBf16));
+  key.Add(static_cast<int64_t>(wantBf16)).Add(static_cast<int64_t>(wantBf16Dst));
   ForwardEntry& e = ForwardCache().Get(key, [&] {
     auto entry = std::make_unique<ForwardEntry>();
     dnnl::post_ops ops;
@@ -197,19 +220,26 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
     attr.set_post_ops(ops);
     auto pd = ChoosePrecision<dnnl::convolution_forward::primitive_desc>(
         wantBf16,
-        [&](bool bf16) { return ForwardDesc(g, bias != nullptr, attr, dnnl::prop_kind::forward_inference, bf16); },
+        [&](bool bf16) {
+          return ForwardDesc(g, bias != nullptr, attr, dnnl::prop_kind::forward_inference, bf16, wantBf16Dst);
+        },
         entry->bf16);
+    entry->bf16Dst = entry->bf16 && wantBf16Dst;
     entry->prim = dnnl::convolution_forward(pd);
     entry->src = memory(g.Src(entry->bf16 ? dt::bf16 : dt::f32), CpuEngine(), nullptr);
-    entry->dst = memory(g.Dst(), CpuEngine(), nullptr);
+    entry->dst = memory(g.Dst(entry->bf16Dst ? dt::bf16 : dt::f32), CpuEngine(), nullptr);
     entry->withBias = bias != nullptr;
     if (entry->withBias) entry->bias = memory(g.Bias(), CpuEngine(), nullptr);
     entry->weights.Init(g.UserWeights(), pd.weights_desc(), false);
     return entry;
   });
   auto& stream = CpuStream();
-  e.src.set_data_handle(e.bf16 ? const_cast<uint16_t*>(xb) : static_cast<void*>(x));
-  e.dst.set_data_handle(y);
+  std::vector<float> xScratch, yScratch;
+  e.src.set_data_handle(e.bf16 ? const_cast<uint16_t*>(xb) : Float32Of(x, xb, xCount, "x", xScratch));
+  // A float32 primitive asked for a bf16 output writes float32 here first (shapes without a bf16 kernel).
+  bool narrowAfter = y == nullptr && !e.bf16Dst;
+  if (narrowAfter) yScratch.resize(static_cast<size_t>(yCount));
+  e.dst.set_data_handle(e.bf16Dst ? static_cast<void*>(yb) : narrowAfter ? yScratch.data() : static_cast<void*>(y));
   memory filter = e.weights.Filter(w, e.bf16, filterKey);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, e.src}, {DNNL_ARG_WEIGHTS, filter}, {DNNL_ARG_DST, e.dst}};
   if (e.withBias) {
@@ -218,17 +248,25 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   }
   e.prim.execute(stream, args);
   stream.wait();
+  if (narrowAfter) {
+    const float* from = yScratch.data();
+    ParallelFor(yCount, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) yb[i] = ToBf16(from[i]);
+    });
+  }
   CountRun(kConvForwardRuns, e.bf16);
   return info.Env().Undefined();
 }
 
-// convBackwardData(dy, yShape, filter, filterShape, groups, dx, xShape, params, [dyBf16|null, filterKey])
+// convBackwardData(dy|null, yShape, filter, filterShape, groups, dx, xShape, params, [dyBf16|null, filterKey]):
+// dy may be null when dyBf16 is given.
 Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   Geometry g = ReadGeometry(info, 6, 3, 4, 1, 7);
-  float* dy = FloatArg(info, 0, "dy", g.n * g.oh * g.ow * g.oc);
+  int64_t dyCount = g.n * g.oh * g.ow * g.oc;
+  const uint16_t* dyb = HasArg(info, 8) ? Bf16Arg(info, 8, "dyBf16", dyCount) : nullptr;
+  float* dy = FloatArg(info, 0, "dy", dyCount, dyb != nullptr);
   float* w = FloatArg(info, 2, "filter", g.kh * g.kw * g.c * (g.oc / g.groups));
   float* dx = FloatArg(info, 5, "dx", g.n * g.h * g.w * g.c);
-  const uint16_t* dyb = HasArg(info, 8) ? Bf16Arg(info, 8, "dyBf16", g.n * g.oh * g.ow * g.oc) : nullptr;
   int64_t filterKey = WeightKeyArg(info, 9);
   bool wantBf16 = dyb != nullptr;
 
@@ -255,7 +293,8 @@ Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   });
   auto& stream = CpuStream();
   e.diffSrc.set_data_handle(dx);
-  e.diffDst.set_data_handle(e.bf16 ? const_cast<uint16_t*>(dyb) : static_cast<void*>(dy));
+  std::vector<float> dyScratch;
+  e.diffDst.set_data_handle(e.bf16 ? const_cast<uint16_t*>(dyb) : Float32Of(dy, dyb, dyCount, "dy", dyScratch));
   memory filter = e.weights.Filter(w, e.bf16, filterKey);
   e.prim.execute(stream, {{DNNL_ARG_DIFF_SRC, e.diffSrc}, {DNNL_ARG_WEIGHTS, filter}, {DNNL_ARG_DIFF_DST, e.diffDst}});
   stream.wait();
@@ -263,15 +302,17 @@ Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// convBackwardFilter(x, xShape, dy, filterShape, groups, dw, dbias|null, yShape, params, [xBf16|null, dyBf16|null])
+// convBackwardFilter(x|null, xShape, dy|null, filterShape, groups, dw, dbias|null, yShape, params,
+//                    [xBf16|null, dyBf16|null]): x and dy may be null when given as bf16.
 Napi::Value ConvBackwardFilter(const Napi::CallbackInfo& info) {
   Geometry g = ReadGeometry(info, 1, 3, 4, 7, 8);
-  float* x = FloatArg(info, 0, "x", g.n * g.h * g.w * g.c);
-  float* dy = FloatArg(info, 2, "dy", g.n * g.oh * g.ow * g.oc);
+  int64_t xCount = g.n * g.h * g.w * g.c, dyCount = g.n * g.oh * g.ow * g.oc;
+  const uint16_t* xb = HasArg(info, 9) ? Bf16Arg(info, 9, "xBf16", xCount) : nullptr;
+  const uint16_t* dyb = HasArg(info, 10) ? Bf16Arg(info, 10, "dyBf16", dyCount) : nullptr;
+  float* x = FloatArg(info, 0, "x", xCount, xb != nullptr);
+  float* dy = FloatArg(info, 2, "dy", dyCount, dyb != nullptr);
   float* dw = FloatArg(info, 5, "dw", g.kh * g.kw * g.c * (g.oc / g.groups));
   float* dbias = FloatArg(info, 6, "dbias", g.oc, true);
-  const uint16_t* xb = HasArg(info, 9) ? Bf16Arg(info, 9, "xBf16", g.n * g.h * g.w * g.c) : nullptr;
-  const uint16_t* dyb = HasArg(info, 10) ? Bf16Arg(info, 10, "dyBf16", g.n * g.oh * g.ow * g.oc) : nullptr;
   bool wantBf16 = xb != nullptr && dyb != nullptr;
 
   Key key = GeometryKey("bwd_weights", g);
@@ -302,8 +343,9 @@ Napi::Value ConvBackwardFilter(const Napi::CallbackInfo& info) {
     return entry;
   });
   auto& stream = CpuStream();
-  e.src.set_data_handle(e.bf16 ? const_cast<uint16_t*>(xb) : static_cast<void*>(x));
-  e.diffDst.set_data_handle(e.bf16 ? const_cast<uint16_t*>(dyb) : static_cast<void*>(dy));
+  std::vector<float> xScratch, dyScratch;
+  e.src.set_data_handle(e.bf16 ? const_cast<uint16_t*>(xb) : Float32Of(x, xb, xCount, "x", xScratch));
+  e.diffDst.set_data_handle(e.bf16 ? const_cast<uint16_t*>(dyb) : Float32Of(dy, dyb, dyCount, "dy", dyScratch));
   e.diffWeights.user.set_data_handle(dw);
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC, e.src}, {DNNL_ARG_DIFF_DST, e.diffDst}, {DNNL_ARG_DIFF_WEIGHTS, e.diffWeights.Prim()}};

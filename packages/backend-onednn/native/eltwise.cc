@@ -3,6 +3,7 @@
 // runs over a contiguous run with unit or zero strides, which the compiler vectorises.
 #include <cmath>
 
+#include "bf16-values.h"
 #include "common.h"
 #include "parallel.h"
 
@@ -199,21 +200,24 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// reluGrad(dy, x, dx): dy·step(x) exactly as TF.js computes it (so NaN and ±0 agree), in one pass; written
+// reluGrad(dy, x, dx, [xIsBf16]): dy·step(x) exactly as TF.js computes it (so NaN and ±0 agree), in one pass; written
 // as a product of selects so that it vectorises.
 Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   int64_t n = FloatLength(info, 0, "dy");
   const float* dy = FloatArg(info, 0, "dy", n);
-  const float* x = FloatArg(info, 1, "x", n);
+  bool bf16 = info.Length() > 3 && info[3].IsBoolean() && BoolArg(info, 3, "xIsBf16");
+  Values xv = ValuesArg(info, 1, "x", n, bf16);
   float* dx = FloatArg(info, 2, "dx", n);
-  ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
+  WithType(xv, [&](auto* x) {
+    ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
 #pragma omp simd
-    for (int64_t i = begin; i < end; ++i) {
-      float v = x[i];
-      float step = v > 0.f ? 1.f : 0.f;
-      step = v != v ? v : step;
-      dx[i] = dy[i] * step;
-    }
+      for (int64_t i = begin; i < end; ++i) {
+        float v = Widen(x[i]);
+        float step = v > 0.f ? 1.f : 0.f;
+        step = v != v ? v : step;
+        dx[i] = dy[i] * step;
+      }
+    });
   });
   return info.Env().Undefined();
 }

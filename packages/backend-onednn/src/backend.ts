@@ -14,9 +14,10 @@ export const BACKEND_NAME = 'onednn';
 
 /**
  * What a deferred tensor holds: zeros; x − μ or (x − μ)² (μ per channel, over the last axis); a batch-norm
- * output; a ReLU gradient dy·step(y); or any other deferred computation ('deferred').
+ * output; a ReLU gradient dy·step(y); float32 values of bf16 storage ('bf16'); or any other deferred
+ * computation ('deferred').
  */
-export type LazyKind = 'zeros' | 'centered' | 'squaredCentered' | 'normalized' | 'reluGrad' | 'deferred';
+export type LazyKind = 'zeros' | 'centered' | 'squaredCentered' | 'normalized' | 'reluGrad' | 'bf16' | 'deferred';
 
 interface LazyEntry {
   kind: LazyKind;
@@ -144,9 +145,43 @@ export class OneDnnBackend extends MathBackendCPU {
     throw new Error(`onednn backend: a ${t.dtype} tensor of shape [${t.shape}] has no numeric storage.`);
   }
 
-  /** A float32 tensor's values as bf16 (two per element of the array), converted once per tensor. */
+  /**
+   * A float32 tensor whose storage is bf16 (pooled, two values per element of `bf16`, for a kernel to
+   * fill): what bf16 mode's convolutions and batch-norm passes write. Its float32 values are made from
+   * the bf16 ones if something reads them; bf16-aware kernels read `bf16Backed(t)` instead.
+   */
+  makeBf16Output(shape: number[]): { info: TensorInfo; bf16: Float32Array } {
+    const bf16 = this.pool.take(Math.ceil(sizeOf(shape) / 2));
+    const info = this.makeLazyOutput32(shape, 'bf16', [], (out) => native.fromBf16(bf16, out));
+    this.bf16.adopt(info.dataId, bf16);
+    return { info, bf16 };
+  }
+
+  /** The bf16 storage of a tensor made by makeBf16Output (its exact values), or undefined. */
+  bf16Backed(t: TensorInfo): Float32Array | undefined {
+    return this.bf16.exact(t.dataId);
+  }
+
+  /**
+   * A float32 tensor's values for a kernel that reads either precision: its bf16 storage when it has one
+   * (bf16: true), else its float32 values.
+   */
+  activation(t: TensorInfo): { values: Float32Array; bf16: boolean } {
+    const bf16 = this.bf16.exact(t.dataId);
+    return bf16 !== undefined ? { values: bf16, bf16: true } : { values: this.float32(t), bf16: false };
+  }
+
+  /**
+   * A float32 tensor's values as bf16 (two per element of the array): its bf16 storage, or a copy converted
+   * once per tensor.
+   */
   bf16Values(t: TensorInfo): Float32Array {
-    return this.bf16.values(t.dataId, this.float32(t));
+    return this.bf16.exact(t.dataId) ?? this.bf16.values(t.dataId, this.float32(t));
+  }
+
+  /** Its float32 values, or null when it is bf16-backed (for kernels given the bf16 values instead). */
+  float32Unless16(t: TensorInfo): Float32Array | null {
+    return this.bf16.exact(t.dataId) !== undefined ? null : this.float32(t);
   }
 
   /** The key under which the addon caches this filter's converted copies (see bf16-shadows.ts). */

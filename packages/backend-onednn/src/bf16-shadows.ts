@@ -6,6 +6,11 @@
 // updates (fusedSgdUpdate, tf.train's optimizers), which drop the copies of what they rewrite, and move()
 // (data arriving from another backend). A copy dies with its dataId (disposeData).
 //
+// A bf16 copy may also be a tensor's storage itself: in bf16 mode a convolution's output and the batch-norm
+// passes' outputs are written as bf16 only (as torch.autocast keeps them); their float32 values are made
+// from it if something reads them (backend.makeBf16Output). Such storage is exact: a kernel may read it in
+// place of the float32 values. It goes with its dataId like any copy, and clear() leaves it alone.
+//
 // Two kinds of copy:
 // - activations, gradients and matmul operands: a plain bf16 copy of the storage in a pooled buffer (two
 //   bf16 values per float32 slot), made by the first kernel that needs it: a convolution's input is
@@ -24,6 +29,8 @@ interface Shadow {
   key: number;
   /** The plain bf16 copy, once made. */
   values?: Float32Array;
+  /** Whether `values` is the tensor's storage (its float32 values are made from it), not a rounded copy. */
+  exact?: boolean;
   /** Whether the addon may hold converted filters under `key`. */
   keyed: boolean;
 }
@@ -49,6 +56,20 @@ export class Bf16Shadows {
       entry.values = copy;
     }
     return entry.values;
+  }
+
+  /** Makes `values` (bf16, pooled) the storage of `dataId`, which has no other values yet. */
+  adopt(dataId: DataId, values: Float32Array): void {
+    const entry = this.entry(dataId);
+    if (entry.values !== undefined) throw new Error('onednn backend: a bf16-backed tensor already had a bf16 copy.');
+    entry.values = values;
+    entry.exact = true;
+  }
+
+  /** The bf16 storage of a bf16-backed tensor (exact values), or undefined. */
+  exact(dataId: DataId): Float32Array | undefined {
+    const entry = this.entries.get(dataId);
+    return entry?.exact === true ? entry.values : undefined;
   }
 
   /** The key under which the addon caches converted copies of this filter version (never reused). */
@@ -83,9 +104,9 @@ export class Bf16Shadows {
     this.forgotten = [];
   }
 
-  /** Frees every copy (the backend's releaseMemory and dispose). */
+  /** Frees every copy (the backend's releaseMemory and dispose); bf16 storage stays with its tensor. */
   clear(): void {
-    for (const dataId of [...this.entries.keys()]) this.drop(dataId);
+    for (const [dataId, entry] of [...this.entries]) if (entry.exact !== true) this.drop(dataId);
     this.flush();
   }
 

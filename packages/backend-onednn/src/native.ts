@@ -96,23 +96,26 @@ export interface NativeAddon {
   cacheSize(): number;
   version(): { major: number; minor: number; patch: number; cpuRuntime: string };
 
+  /** x may be null when xBf16 is given; y when yBf16 is (a bf16 output, needs xBf16). */
   convForward(
-    x: Float32Array,
+    x: Float32Array | null,
     xShape: Shape,
     filter: Float32Array,
     filterShape: Shape,
     groups: number,
     bias: Float32Array | null,
-    y: Float32Array,
+    y: Float32Array | null,
     yShape: Shape,
     params: ConvParams,
     activation: number,
     alpha: number,
     xBf16?: Float32Array | null,
     filterKey?: number,
+    yBf16?: Float32Array | null,
   ): void;
+  /** dy may be null when dyBf16 is given. */
   convBackwardData(
-    dy: Float32Array,
+    dy: Float32Array | null,
     yShape: Shape,
     filter: Float32Array,
     filterShape: Shape,
@@ -123,10 +126,11 @@ export interface NativeAddon {
     dyBf16?: Float32Array | null,
     filterKey?: number,
   ): void;
+  /** x and dy may be null when given as bf16. */
   convBackwardFilter(
-    x: Float32Array,
+    x: Float32Array | null,
     xShape: Shape,
-    dy: Float32Array,
+    dy: Float32Array | null,
     filterShape: Shape,
     groups: number,
     dw: Float32Array,
@@ -164,6 +168,10 @@ export interface NativeAddon {
     y: Float32Array,
     residual: Float32Array | null,
     relu: boolean,
+    /** Which of x (1), residual (2) and y (4) hold bf16 values. */
+    bf16Mask?: number,
+    /** The element count, needed when x and y are both bf16. */
+    count?: number,
   ): void;
   bnBackward(
     x: Float32Array,
@@ -180,11 +188,13 @@ export interface NativeAddon {
     dscale: Float32Array | null,
     doffset: Float32Array | null,
     reluOutput: Float32Array | null,
+    /** Which of x (1), reluOutput (2) and dx (4) hold bf16 values (dy is float32). */
+    bf16Mask?: number,
   ): void;
-  channelMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
+  channelMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array, xIsBf16?: boolean, count?: number): void;
   binary(op: BinaryOpCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): void;
   unary(op: UnaryOpCode, x: Float32Array, y: Float32Array, alpha: number): void;
-  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, xIsBf16?: boolean): void;
   squareGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   addN(inputs: Float32Array[], out: Float32Array): void;
   reduce(op: ReduceOpCode, x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;

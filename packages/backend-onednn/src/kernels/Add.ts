@@ -27,7 +27,8 @@ export const addConfig = nativeKernel(Add, ({ a, b }, backend) => {
     const pending = pendingA ?? pendingNormalized(backend, b!);
     if (pending !== undefined) {
       const shortcut = pendingA !== undefined ? b! : a!;
-      const detail: NormalizedDetail = { ...pending.detail, residual: backend.float32(shortcut) };
+      const residual = backend.activation(shortcut);
+      const detail: NormalizedDetail = { ...pending.detail, residual: residual.values, residualBf16: residual.bf16 };
       return backend.makeLazyOutput32(
         [...outShape],
         'normalized',

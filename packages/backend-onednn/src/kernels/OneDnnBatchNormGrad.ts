@@ -3,7 +3,8 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { native } from '../native';
 import { channelsOf, perChannel } from './batch-norm-util';
 import { OneDnnBatchNormGrad } from './custom-names';
-import { nativeKernel } from './util';
+import { getPrecision } from '../precision';
+import { nativeKernel, sizeOf } from './util';
 
 /**
  * All five gradients of FusedBatchNorm in one kernel: [dx, dmean, dvariance, dscale, doffset], the last
@@ -18,7 +19,11 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
   const s = perChannel(backend, scale, channels);
   if (!m || !v || s === null) throw new Error('OneDnnBatchNormGrad: mean, variance and scale must be per-channel float32.');
   const moments = mode === 'moments';
-  const dx = backend.makeOutput32([...x!.shape]);
+  // bf16 mode: dx is bf16 storage, read as such by the convolution gradients that consume it.
+  const size = sizeOf(x!.shape);
+  const bf16 = getPrecision() === 'bf16' && size > 0;
+  const dx = bf16 ? backend.makeBf16Output([...x!.shape]) : null;
+  const dx32 = bf16 ? null : backend.makeOutput32([...x!.shape]);
   const dscale = backend.makeOutput32([channels]);
   const doffset = backend.makeOutput32([channels]);
   // With the moments folded into dx, whatever reaches μ and v from here is zero.
@@ -27,9 +32,10 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
   // A deferred ReLU gradient is applied on the fly: dy·step(y) is never stored.
   const relu = backend.lazyDetail<{ dy: TensorInfo; y: TensorInfo }>(dy!, 'reluGrad');
   const gradient = backend.float32(relu?.dy ?? dy!);
-  const mask = relu !== undefined ? backend.float32(relu.y) : null;
+  const mask = relu !== undefined ? backend.activation(relu.y) : null;
+  const xs = backend.activation(x!);
   native.bnBackward(
-    backend.float32(x!),
+    xs.values,
     gradient,
     channels,
     m,
@@ -37,15 +43,16 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
     s ?? null,
     varianceEpsilon,
     moments ? 1 : 0,
-    dx.values,
+    dx?.bf16 ?? dx32!.values,
     dmean?.values ?? null,
     dvariance?.values ?? null,
     dscale.values,
     doffset.values,
-    mask,
+    mask?.values ?? null,
+    (xs.bf16 ? 1 : 0) | (mask?.bf16 === true ? 2 : 0) | (bf16 ? 4 : 0),
   );
   return [
-    dx.info,
+    dx?.info ?? dx32!.info,
     dmean?.info ?? backend.makeZeros32([channels]),
     dvariance?.info ?? backend.makeZeros32([channels]),
     dscale.info,

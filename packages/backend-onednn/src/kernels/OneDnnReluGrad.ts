@@ -12,7 +12,10 @@ export const oneDnnReluGradConfig = nativeKernel(OneDnnReluGrad, ({ dy, y }, bac
     [...y!.shape],
     'reluGrad',
     [dy!, y!],
-    (dx) => native.reluGrad(backend.float32(dy!), backend.float32(y!), dx),
+    (dx) => {
+      const ys = backend.activation(y!);
+      native.reluGrad(backend.float32(dy!), ys.values, dx, ys.bf16);
+    },
     { dy: dy!, y: y! },
   );
 });

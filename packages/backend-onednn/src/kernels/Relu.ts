@@ -1,7 +1,7 @@
 import { Relu } from '@tensorflow/tfjs-core';
 
 import { native, UnaryOp } from '../native';
-import { applyBatchNorm, type NormalizedDetail } from './batch-norm-util';
+import { type NormalizedDetail, normalizedOutput } from './batch-norm-util';
 import { nativeKernel, nativeOutput } from './util';
 
 // relu(batchNorm(x) [+ r]) in one pass when its input is a deferred batch-norm output (or residual sum).
@@ -9,7 +9,7 @@ export const reluConfig = nativeKernel(Relu, ({ x }, backend) => {
   if (x!.dtype !== 'float32') return null;
   if (backend.lazyKind(x!) === 'zeros') return backend.makeZeros32([...x!.shape]);
   const normalized = backend.lazyDetail<NormalizedDetail>(x!, 'normalized');
-  if (normalized !== undefined) return nativeOutput(backend, [...x!.shape], (y) => applyBatchNorm(normalized, y, true));
+  if (normalized !== undefined) return normalizedOutput(backend, [...x!.shape], normalized, true);
   const xValues = backend.float32(x!);
   return nativeOutput(backend, [...x!.shape], (y) => native.unary(UnaryOp.relu, xValues, y, 0));
 });

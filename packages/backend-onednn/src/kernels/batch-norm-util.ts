@@ -5,6 +5,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend';
 import { native } from '../native';
+import { getPrecision } from '../precision';
 import { sizeOf } from './util';
 
 export function perChannel(backend: OneDnnBackend, t: TensorInfo | undefined | null, channels: number): Float32Array | null | undefined {
@@ -26,7 +27,11 @@ export function channelsOf(x: TensorInfo): number {
  * (or with the deferred sum of one and a shortcut).
  */
 export interface NormalizedDetail {
+  /** x's values: float32, or its bf16 storage (xBf16). */
   x: Float32Array;
+  xBf16: boolean;
+  /** x's element count. */
+  count: number;
   channels: number;
   mean: Float32Array;
   variance: Float32Array;
@@ -34,9 +39,26 @@ export interface NormalizedDetail {
   offset: Float32Array | null;
   epsilon: number;
   residual: Float32Array | null;
+  residualBf16: boolean;
 }
 
-/** y = [relu](batchNorm(x) [+ residual]) in one pass. */
-export function applyBatchNorm(d: NormalizedDetail, y: Float32Array, relu: boolean): void {
-  native.bnForward(d.x, d.channels, d.mean, d.variance, d.scale, d.offset, d.epsilon, y, d.residual, relu);
+/** y = [relu](batchNorm(x) [+ residual]) in one pass; y holds bf16 values when yBf16. */
+export function applyBatchNorm(d: NormalizedDetail, y: Float32Array, relu: boolean, yBf16 = false): void {
+  const mask = (d.xBf16 ? 1 : 0) | (d.residualBf16 ? 2 : 0) | (yBf16 ? 4 : 0);
+  native.bnForward(d.x, d.channels, d.mean, d.variance, d.scale, d.offset, d.epsilon, y, d.residual, relu, mask, d.count);
+}
+
+/**
+ * The output of a batch norm (+ residual) [+ ReLU] that a kernel computes now: bf16 storage in bf16 mode
+ * (what the next convolution reads, and what torch.autocast keeps), float32 otherwise.
+ */
+export function normalizedOutput(backend: OneDnnBackend, shape: number[], d: NormalizedDetail, relu: boolean): TensorInfo {
+  if (getPrecision() === 'bf16' && d.count > 0) {
+    const { info, bf16 } = backend.makeBf16Output(shape);
+    applyBatchNorm(d, bf16, relu, true);
+    return info;
+  }
+  const { info, values } = backend.makeOutput32(shape);
+  if (d.count > 0) applyBatchNorm(d, values, relu);
+  return info;
 }

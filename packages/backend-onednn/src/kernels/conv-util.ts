@@ -115,29 +115,40 @@ export function convForward(
     biasValues = channelVector(backend, bias, info.outChannels);
     if (biasValues === null) return null;
   }
-  const xValues = backend.float32(x);
   const filterValues = backend.float32(filter);
   const groups = depthwise ? info.inChannels : 1;
-  const { info: out, values } = backend.makeOutput32(nhwcOut(info));
-  if (values.length > 0) {
-    // bf16: x's copy is kept for the filter gradient; the filter's converted copies for the input gradient.
-    const bf16 = getPrecision() === 'bf16' && xValues.length > 0;
-    native.convForward(
-      xValues,
-      nhwc(info),
-      filterValues,
-      filter.shape,
-      groups,
-      biasValues,
-      values,
-      nhwcOut(info),
-      params,
-      code,
-      leakyreluAlpha ?? 0.2,
-      bf16 ? backend.bf16Values(x) : null,
-      bf16 ? backend.bf16WeightKey(filter) : 0,
-    );
+  const outShape = nhwcOut(info);
+  const size = sizeOf(outShape);
+  // bf16: the output is bf16 storage (as torch.autocast's is), read as such by batch norm, ReLU and the
+  // next convolution; x's bf16 values (its storage, or a copy kept for the filter gradient) and the
+  // filter's converted copies (kept for the input gradient) are read in place of float32.
+  const bf16 = getPrecision() === 'bf16' && sizeOf(x.shape) > 0 && size > 0;
+  if (!bf16) {
+    const xValues = backend.float32(x);
+    const { info: out, values } = backend.makeOutput32(outShape);
+    if (size > 0) {
+      native.convForward(xValues, nhwc(info), filterValues, filter.shape, groups, biasValues, values, outShape, params, code, leakyreluAlpha ?? 0.2);
+    }
+    return out;
   }
+  const xBf16 = backend.bf16Values(x);
+  const { info: out, bf16: yBf16 } = backend.makeBf16Output(outShape);
+  native.convForward(
+    backend.float32Unless16(x),
+    nhwc(info),
+    filterValues,
+    filter.shape,
+    groups,
+    biasValues,
+    null,
+    outShape,
+    params,
+    code,
+    leakyreluAlpha ?? 0.2,
+    xBf16,
+    backend.bf16WeightKey(filter),
+    yBf16,
+  );
   return out;
 }
 
@@ -159,10 +170,9 @@ export function convBackwardData(
   const groups = depthwise ? info.inChannels : 1;
   const bf16 = getPrecision() === 'bf16';
   return backend.makeLazyOutput32(nhwc(info), 'deferred', [dy, filter], (values) => {
-    const dyValues = backend.float32(dy);
-    const low = bf16 && dyValues.length > 0;
+    const low = bf16 && sizeOf(dy.shape) > 0;
     native.convBackwardData(
-      dyValues,
+      low ? backend.float32Unless16(dy) : backend.float32(dy),
       nhwcOut(info),
       backend.float32(filter),
       filter.shape,
@@ -189,15 +199,13 @@ export function convBackwardFilter(
   const geometry = convGeometry(x.shape, filterShape, attrs, depthwise);
   if (geometry === null) return null;
   const { info, params } = geometry;
-  const xValues = backend.float32(x);
-  const dyValues = backend.float32(dy);
   const { info: out, values } = backend.makeOutput32([...filterShape]);
   if (values.length > 0) {
-    const bf16 = getPrecision() === 'bf16' && xValues.length > 0 && dyValues.length > 0;
+    const bf16 = getPrecision() === 'bf16' && sizeOf(x.shape) > 0 && sizeOf(dy.shape) > 0;
     native.convBackwardFilter(
-      xValues,
+      bf16 ? backend.float32Unless16(x) : backend.float32(x),
       nhwc(info),
-      dyValues,
+      bf16 ? backend.float32Unless16(dy) : backend.float32(dy),
       filterShape,
       depthwise ? info.inChannels : 1,
       values,

@@ -60,14 +60,16 @@ export function reduceKernel(kernelName: string, op: ReduceOpCode, axisAttr: 'ax
       noteChannelVariance(variance, source.dataId, mean.dataId);
       return variance;
     }
-    const xValues = backend.float32(x!);
     if (op === ReduceOp.mean && perChannel && view.reduced > 0) {
       // A batch-norm mean: the variance comes with it, in the same pass, for the Mean that follows.
       const variance = new Float32Array(channels);
-      const mean = nativeOutput(backend, view.outShape, (out) => native.channelMoments(xValues, channels, out, variance));
+      const xs = backend.activation(x!);
+      const count = view.reduced * channels;
+      const mean = nativeOutput(backend, view.outShape, (out) => native.channelMoments(xs.values, channels, out, variance, xs.bf16, count));
       noteChannelMean(mean, x!, variance);
       return mean;
     }
+    const xValues = backend.float32(x!);
     return nativeOutput(backend, view.outShape, (out) => native.reduce(op, xValues, view.outer, view.reduced, view.inner, out));
   });
 }
