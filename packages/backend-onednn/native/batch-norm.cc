@@ -34,32 +34,27 @@ int64_t MaskArg(const Napi::CallbackInfo& info, size_t index) {
 // Rows are at most this wide when a ReLU mask is applied on the fly (wider inputs take the slow path).
 constexpr int64_t kMaxRowChunk = 4096;
 
-// Row r of the gradient: dy itself, or dy·step(reluOutput) written into `scratch`.
-template <typename M>
-inline const float* EffectiveDy(const float* dy, const M* mask, int64_t r, int64_t channels, float* scratch) {
-  const float* dyr = dy + r * channels;
-  if (mask == nullptr) return dyr;
+// Row r of the gradient as float32: dy itself, or dy·step(reluOutput), or a bf16 dy widened, in `scratch`.
+template <typename G, typename M>
+inline const float* EffectiveDy(const G* dy, const M* mask, int64_t r, int64_t channels, float* scratch) {
+  const G* dyr = dy + r * channels;
+  if constexpr (std::is_same_v<G, float>) {
+    if (mask == nullptr) return dyr;
+  }
+  if (mask == nullptr) {
+#pragma omp simd
+    for (int64_t c = 0; c < channels; ++c) scratch[c] = Widen(dyr[c]);
+    return scratch;
+  }
   const M* mr = mask + r * channels;
 #pragma omp simd
   for (int64_t c = 0; c < channels; ++c) {
     float v = Widen(mr[c]);
     float step = v > 0.f ? 1.f : 0.f;
     step = v != v ? v : step;
-    scratch[c] = dyr[c] * step;
+    scratch[c] = Widen(dyr[c]) * step;
   }
   return scratch;
-}
-
-// Writes n float32 values as Y. bf16 goes through a float32 row buffer and a separate loop, which uses
-// the CPU's own conversion where the build allows (one instruction per 16 values).
-template <typename Y>
-inline void StoreRow(Y* dst, const float* src, int64_t n) {
-  if constexpr (std::is_same_v<Y, bf16_t>) {
-    NarrowRow(dst, src, n);
-  } else {
-#pragma omp simd
-    for (int64_t c = 0; c < n; ++c) dst[c] = src[c];
-  }
 }
 
 // Rows of few channels are processed k at a time, as one row of k·channels values with the per-channel
@@ -123,7 +118,7 @@ void BnForwardRows(const X* x, const R* residual, Y* y, int64_t rows, int64_t wi
             out[c] = (relu && !(v != v) && !(v > 0.f)) ? 0.f : v;
           }
         }
-        if constexpr (!kDirect) StoreRow(y + at, buffer, n);
+        if constexpr (!kDirect) StoreValues(y + at, buffer, n);
       }
     }
   });
@@ -173,8 +168,8 @@ Napi::Value BnForward(const Napi::CallbackInfo& info) {
 
 // The batch-norm gradient over rows of `width` (parameters repeated to that width): the sums Σdy and
 // Σdy·(x − μ) per column, and dx where it needs no sums ('inputs' mode)...
-template <typename X, typename M, typename D>
-std::vector<double> BnGradientSums(const X* x, const float* dy, const M* mask, D* dx, int64_t rows, int64_t width,
+template <typename X, typename G, typename M, typename D>
+std::vector<double> BnGradientSums(const X* x, const G* dy, const M* mask, D* dx, int64_t rows, int64_t width,
                                    const float* pm, const float* pg, bool writeDx) {
   constexpr bool kDirect = std::is_same_v<D, float>;
   return ColumnReduce(rows, width, 2, [&](int64_t begin, int64_t end, float* partial) {
@@ -194,15 +189,15 @@ std::vector<double> BnGradientSums(const X* x, const float* dy, const M* mask, D
         float* out = kDirect ? reinterpret_cast<float*>(dx + r * width) : row;
 #pragma omp simd
         for (int64_t c = 0; c < width; ++c) out[c] = dyr[c] * pg[c];
-        if constexpr (!kDirect) StoreRow(dx + r * width, row, width);
+        if constexpr (!kDirect) StoreValues(dx + r * width, row, width);
       }
     }
   });
 }
 
 // ...and, given the sums, dx = gain·(dy − Σdy/R − (x − μ)·rs²·Σ(dy·(x − μ))/R) ('moments' mode).
-template <typename X, typename M, typename D>
-void BnGradientApply(const X* x, const float* dy, const M* mask, D* dx, int64_t rows, int64_t width, const float* pm,
+template <typename X, typename G, typename M, typename D>
+void BnGradientApply(const X* x, const G* dy, const M* mask, D* dx, int64_t rows, int64_t width, const float* pm,
                      const float* pg, const float* pmd, const float* pk) {
   constexpr bool kDirect = std::is_same_v<D, float>;
   ParallelFor(rows, width, [&](int64_t begin, int64_t end) {
@@ -214,22 +209,23 @@ void BnGradientApply(const X* x, const float* dy, const M* mask, D* dx, int64_t 
       float* out = kDirect ? reinterpret_cast<float*>(dx + r * width) : row;
 #pragma omp simd
       for (int64_t c = 0; c < width; ++c) out[c] = pg[c] * (dyr[c] - pmd[c] - (Widen(xr[c]) - pm[c]) * pk[c]);
-      if constexpr (!kDirect) StoreRow(dx + r * width, row, width);
+      if constexpr (!kDirect) StoreValues(dx + r * width, row, width);
     }
   });
 }
 
 // bnBackward(x, dy, channels, mean, variance, scale|null, epsilon, mode, dx|null, dmean|null, dvariance|null,
-//            dscale|null, doffset|null, reluOutput|null, [bf16Mask]); mode 0 = 'inputs', 1 = 'moments'.
+//            dscale|null, doffset|null, reluOutput|null, [bf16Mask, count]); mode 0 = 'inputs', 1 = 'moments'.
 // With reluOutput, dy is the gradient of a ReLU that followed: the gradient used is dy·step(reluOutput),
-// computed on the fly. bf16Mask bits: 1 x, 2 reluOutput, 4 dx (dy is always float32).
+// computed on the fly. bf16Mask bits: 1 x, 2 reluOutput, 4 dx, 8 dy; count (the element count) is needed
+// when dy is bf16.
 Napi::Value BnBackward(const Napi::CallbackInfo& info) {
   int64_t channels = IntArg(info, 2, "channels");
-  int64_t total = FloatLength(info, 1, "dy");
-  int64_t rows = RowsOf(info, total, channels);
   int64_t bits = MaskArg(info, 14);
+  int64_t total = bits & 8 ? IntArg(info, 15, "count") : FloatLength(info, 1, "dy");
+  int64_t rows = RowsOf(info, total, channels);
   Values x = ValuesArg(info, 0, "x", total, bits & 1);
-  const float* dy = FloatArg(info, 1, "dy", total);
+  Values dyv = ValuesArg(info, 1, "dy", total, bits & 8);
   const float* mean = FloatArg(info, 3, "mean", channels);
   const float* variance = FloatArg(info, 4, "variance", channels);
   const float* scale = FloatArg(info, 5, "scale", channels, true);
@@ -248,34 +244,36 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
     gain[c] = rs[c] * (scale != nullptr ? scale[c] : 1.f);
   }
   WideRows w = WidenRows(rows, channels);
-  if ((mask || dx.bf16) && w.width > kMaxRowChunk)
-    throw Napi::RangeError::New(info.Env(), "reluOutput and a bf16 dx need channels <= 4096");
+  if ((mask || dx.bf16 || dyv.bf16) && w.width > kMaxRowChunk)
+    throw Napi::RangeError::New(info.Env(), "reluOutput and bf16 dx or dy need channels <= 4096");
   std::vector<float> pm = Repeat(m, w.k), pg = Repeat(gain, w.k);
   // In 'inputs' mode dx needs no sums, so it is written during the reduction pass.
   bool dxInFirstPass = mode == 0 && dx;
   std::vector<double> sums;
   WithType(x, [&](auto* xp) {
-    WithType(mask, [&](auto* mp) {
-      WithType(dx, [&](auto* dp) {
-        int64_t o = w.restStart;
-        sums = Fold(BnGradientSums(xp, dy, mp, dp, w.wide, w.width, pm.data(), pg.data(), dxInFirstPass), w.width,
-                    channels, 2);
-        if (w.rest > 0) {
-          auto rest = BnGradientSums(xp + o, dy + o, mp != nullptr ? mp + o : mp, dp != nullptr ? dp + o : dp, w.rest,
-                                     channels, pm.data(), pg.data(), dxInFirstPass);
-          for (size_t i = 0; i < sums.size(); ++i) sums[i] += rest[i];
-        }
-        if (mode != 1 || dp == nullptr) return;
-        std::vector<float> meanDy(channels), k(channels);
-        for (int64_t c = 0; c < channels; ++c) {
-          meanDy[c] = static_cast<float>(sums[c] / rows);
-          k[c] = static_cast<float>(static_cast<double>(rs[c]) * rs[c] * sums[channels + c] / rows);
-        }
-        std::vector<float> pmd = Repeat(meanDy, w.k), pk = Repeat(k, w.k);
-        BnGradientApply(xp, dy, mp, dp, w.wide, w.width, pm.data(), pg.data(), pmd.data(), pk.data());
-        if (w.rest > 0)
-          BnGradientApply(xp + o, dy + o, mp != nullptr ? mp + o : mp, dp + o, w.rest, channels, pm.data(), pg.data(),
-                          pmd.data(), pk.data());
+    WithType(dyv, [&](auto* dy) {
+      WithType(mask, [&](auto* mp) {
+        WithType(dx, [&](auto* dp) {
+          int64_t o = w.restStart;
+          sums = Fold(BnGradientSums(xp, dy, mp, dp, w.wide, w.width, pm.data(), pg.data(), dxInFirstPass), w.width,
+                      channels, 2);
+          if (w.rest > 0) {
+            auto rest = BnGradientSums(xp + o, dy + o, mp != nullptr ? mp + o : mp, dp != nullptr ? dp + o : dp,
+                                       w.rest, channels, pm.data(), pg.data(), dxInFirstPass);
+            for (size_t i = 0; i < sums.size(); ++i) sums[i] += rest[i];
+          }
+          if (mode != 1 || dp == nullptr) return;
+          std::vector<float> meanDy(channels), k(channels);
+          for (int64_t c = 0; c < channels; ++c) {
+            meanDy[c] = static_cast<float>(sums[c] / rows);
+            k[c] = static_cast<float>(static_cast<double>(rs[c]) * rs[c] * sums[channels + c] / rows);
+          }
+          std::vector<float> pmd = Repeat(meanDy, w.k), pk = Repeat(k, w.k);
+          BnGradientApply(xp, dy, mp, dp, w.wide, w.width, pm.data(), pg.data(), pmd.data(), pk.data());
+          if (w.rest > 0)
+            BnGradientApply(xp + o, dy + o, mp != nullptr ? mp + o : mp, dp + o, w.rest, channels, pm.data(),
+                            pg.data(), pmd.data(), pk.data());
+        });
       });
     });
   });

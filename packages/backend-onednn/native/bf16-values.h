@@ -51,6 +51,10 @@ inline void NarrowRow(bf16_t* dst, const float* src, int64_t n) {
   for (int64_t j = i; j < n; ++j) dst[j] = ToBf16(src[j]);
 }
 
+// n float32 values stored as float32 or (narrowed) bf16.
+inline void StoreValues(float* dst, const float* src, int64_t n) { std::memcpy(dst, src, sizeof(float) * n); }
+inline void StoreValues(bf16_t* dst, const float* src, int64_t n) { NarrowRow(dst, src, n); }
+
 // An activation argument that holds `count` float32 values, or `count` bf16 values when `bf16` (or null
 // when allowNull). The pointer's type follows `bf16`; kernels dispatch on it.
 struct Values {

@@ -146,6 +146,7 @@ struct BackwardDataEntry {
   memory diffSrc, diffDst;
   WeightsBridge weights;
   bool bf16 = false;
+  bool bf16Dst = false;
 };
 
 struct BackwardWeightsEntry {
@@ -176,6 +177,11 @@ bool HasArg(const Napi::CallbackInfo& info, size_t index) {
 }
 int64_t WeightKeyArg(const Napi::CallbackInfo& info, size_t index) {
   return HasArg(info, index) ? IntArg(info, index, "filterKey") : 0;
+}
+
+// n float32 values narrowed to bf16 (a float32 primitive's output where bf16 was asked for).
+void NarrowParallel(uint16_t* dst, const float* src, int64_t n) {
+  ParallelFor(n, 1, [&](int64_t begin, int64_t end) { NarrowRow(dst + begin, src + begin, end - begin); });
 }
 
 // An activation's float32 values for a float32 primitive: as given, or widened from its bf16 values into
@@ -248,30 +254,28 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   }
   e.prim.execute(stream, args);
   stream.wait();
-  if (narrowAfter) {
-    const float* from = yScratch.data();
-    ParallelFor(yCount, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) yb[i] = ToBf16(from[i]);
-    });
-  }
+  if (narrowAfter) NarrowParallel(yb, yScratch.data(), yCount);
   CountRun(kConvForwardRuns, e.bf16);
   return info.Env().Undefined();
 }
 
-// convBackwardData(dy|null, yShape, filter, filterShape, groups, dx, xShape, params, [dyBf16|null, filterKey]):
-// dy may be null when dyBf16 is given.
+// convBackwardData(dy|null, yShape, filter, filterShape, groups, dx|null, xShape, params,
+//                  [dyBf16|null, filterKey, dxBf16|null]): dy may be null when dyBf16 is given, dx when dxBf16 is.
 Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   Geometry g = ReadGeometry(info, 6, 3, 4, 1, 7);
-  int64_t dyCount = g.n * g.oh * g.ow * g.oc;
+  int64_t dyCount = g.n * g.oh * g.ow * g.oc, dxCount = g.n * g.h * g.w * g.c;
   const uint16_t* dyb = HasArg(info, 8) ? Bf16Arg(info, 8, "dyBf16", dyCount) : nullptr;
+  uint16_t* dxb = HasArg(info, 10) ? const_cast<uint16_t*>(Bf16Arg(info, 10, "dxBf16", dxCount)) : nullptr;
   float* dy = FloatArg(info, 0, "dy", dyCount, dyb != nullptr);
   float* w = FloatArg(info, 2, "filter", g.kh * g.kw * g.c * (g.oc / g.groups));
-  float* dx = FloatArg(info, 5, "dx", g.n * g.h * g.w * g.c);
+  float* dx = FloatArg(info, 5, "dx", dxCount, dxb != nullptr);
   int64_t filterKey = WeightKeyArg(info, 9);
   bool wantBf16 = dyb != nullptr;
+  bool wantBf16Dst = wantBf16 && dxb != nullptr && dx == nullptr;
+  if (!wantBf16 && dxb != nullptr) throw Napi::TypeError::New(info.Env(), "argument 'dxBf16' needs 'dyBf16'");
 
   Key key = GeometryKey("bwd_data", g);
-  key.Add(static_cast<int64_t>(wantBf16));
+  key.Add(static_cast<int64_t>(wantBf16)).Add(static_cast<int64_t>(wantBf16Dst));
   BackwardDataEntry& e = BackwardDataCache().Get(key, [&] {
     auto entry = std::make_unique<BackwardDataEntry>();
     auto pd = ChoosePrecision<dnnl::convolution_backward_data::primitive_desc>(
@@ -279,25 +283,31 @@ Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
         [&](bool bf16) {
           dt in = bf16 ? dt::bf16 : dt::f32;
           auto hint = ForwardDesc(g, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training, bf16);
+          dt out = bf16 && wantBf16Dst ? dt::bf16 : dt::f32;
           auto desc =
-              dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, g.Src(), g.AnyWeights(in),
+              dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, g.Src(out), g.AnyWeights(in),
                                                     g.Dst(in), g.strides, g.dilations, g.padL, g.padR);
           return dnnl::convolution_backward_data::primitive_desc(desc, CpuEngine(), hint);
         },
         entry->bf16);
+    entry->bf16Dst = entry->bf16 && wantBf16Dst;
     entry->prim = dnnl::convolution_backward_data(pd);
-    entry->diffSrc = memory(g.Src(), CpuEngine(), nullptr);
+    entry->diffSrc = memory(g.Src(entry->bf16Dst ? dt::bf16 : dt::f32), CpuEngine(), nullptr);
     entry->diffDst = memory(g.Dst(entry->bf16 ? dt::bf16 : dt::f32), CpuEngine(), nullptr);
     entry->weights.Init(g.UserWeights(), pd.weights_desc(), false);
     return entry;
   });
   auto& stream = CpuStream();
-  e.diffSrc.set_data_handle(dx);
-  std::vector<float> dyScratch;
+  // A float32 primitive asked for a bf16 dx writes float32 here first (shapes without a bf16 kernel).
+  bool narrowAfter = dx == nullptr && !e.bf16Dst;
+  std::vector<float> dxScratch, dyScratch;
+  if (narrowAfter) dxScratch.resize(static_cast<size_t>(dxCount));
+  e.diffSrc.set_data_handle(e.bf16Dst ? static_cast<void*>(dxb) : narrowAfter ? dxScratch.data() : static_cast<void*>(dx));
   e.diffDst.set_data_handle(e.bf16 ? const_cast<uint16_t*>(dyb) : Float32Of(dy, dyb, dyCount, "dy", dyScratch));
   memory filter = e.weights.Filter(w, e.bf16, filterKey);
   e.prim.execute(stream, {{DNNL_ARG_DIFF_SRC, e.diffSrc}, {DNNL_ARG_WEIGHTS, filter}, {DNNL_ARG_DIFF_DST, e.diffDst}});
   stream.wait();
+  if (narrowAfter) NarrowParallel(dxb, dxScratch.data(), dxCount);
   CountRun(kConvBackwardDataRuns, e.bf16);
   return info.Env().Undefined();
 }

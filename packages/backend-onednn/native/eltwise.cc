@@ -3,6 +3,9 @@
 // runs over a contiguous run with unit or zero strides, which the compiler vectorises.
 #include <cmath>
 
+#include <algorithm>
+#include <type_traits>
+
 #include "bf16-values.h"
 #include "common.h"
 #include "parallel.h"
@@ -200,23 +203,61 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// reluGrad(dy, x, dx, [xIsBf16]): dy·step(x) exactly as TF.js computes it (so NaN and ±0 agree), in one pass; written
-// as a product of selects so that it vectorises.
+// reluGrad(dy, x, dx, [bf16Mask, count]): dy·step(x) exactly as TF.js computes it (so NaN and ±0 agree), in
+// one pass; written as a product of selects so that it vectorises. bf16Mask bits: 1 dy, 2 x, 4 dx; count
+// (the element count) is needed when dy is bf16.
 Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
-  int64_t n = FloatLength(info, 0, "dy");
-  const float* dy = FloatArg(info, 0, "dy", n);
-  bool bf16 = info.Length() > 3 && info[3].IsBoolean() && BoolArg(info, 3, "xIsBf16");
-  Values xv = ValuesArg(info, 1, "x", n, bf16);
-  float* dx = FloatArg(info, 2, "dx", n);
-  WithType(xv, [&](auto* x) {
-    ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
+  int64_t bits = info.Length() > 3 && info[3].IsNumber() ? IntArg(info, 3, "bf16Mask") : 0;
+  int64_t n = bits & 1 ? IntArg(info, 4, "count") : FloatLength(info, 0, "dy");
+  Values dyv = ValuesArg(info, 0, "dy", n, bits & 1);
+  Values xv = ValuesArg(info, 1, "x", n, bits & 2);
+  Values dxv = ValuesArg(info, 2, "dx", n, bits & 4);
+  WithType(dyv, [&](auto* dy) {
+    WithType(xv, [&](auto* x) {
+      WithType(dxv, [&](auto* dx) {
+        ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
+          constexpr int64_t kBlock = 1024;
+          float out[kBlock];
+          for (int64_t i0 = begin; i0 < end; i0 += kBlock) {
+            int64_t len = std::min(kBlock, end - i0);
 #pragma omp simd
-      for (int64_t i = begin; i < end; ++i) {
-        float v = Widen(x[i]);
-        float step = v > 0.f ? 1.f : 0.f;
-        step = v != v ? v : step;
-        dx[i] = dy[i] * step;
-      }
+            for (int64_t i = 0; i < len; ++i) {
+              float v = Widen(x[i0 + i]);
+              float step = v > 0.f ? 1.f : 0.f;
+              step = v != v ? v : step;
+              out[i] = Widen(dy[i0 + i]) * step;
+            }
+            StoreValues(dx + i0, out, len);
+          }
+        });
+      });
+    });
+  });
+  return info.Env().Undefined();
+}
+
+// addSameShape(a, b, out, bf16Mask, count): out = a + b over `count` elements, each float32 or bf16
+// (bf16Mask bits: 1 a, 2 b, 4 out): the backward pass's sums of bf16 gradients (residual connections).
+Napi::Value AddSameShape(const Napi::CallbackInfo& info) {
+  int64_t bits = IntArg(info, 3, "bf16Mask");
+  int64_t n = IntArg(info, 4, "count");
+  Values a = ValuesArg(info, 0, "a", n, bits & 1);
+  Values b = ValuesArg(info, 1, "b", n, bits & 2);
+  Values out = ValuesArg(info, 2, "out", n, bits & 4);
+  WithType(a, [&](auto* pa) {
+    WithType(b, [&](auto* pb) {
+      WithType(out, [&](auto* po) {
+        ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
+          constexpr int64_t kBlock = 1024;
+          float sum[kBlock];
+          for (int64_t i0 = begin; i0 < end; i0 += kBlock) {
+            int64_t len = std::min(kBlock, end - i0);
+#pragma omp simd
+            for (int64_t i = 0; i < len; ++i) sum[i] = Widen(pa[i0 + i]) + Widen(pb[i0 + i]);
+            StoreValues(po + i0, sum, len);
+          }
+        });
+      });
     });
   });
   return info.Env().Undefined();
@@ -270,6 +311,7 @@ void InitEltwise(Napi::Env env, Napi::Object exports) {
   Export<Binary>(env, exports, "binary");
   Export<Unary>(env, exports, "unary");
   Export<ReluGrad>(env, exports, "reluGrad");
+  Export<AddSameShape>(env, exports, "addSameShape");
   Export<SquareGrad>(env, exports, "squareGrad");
   Export<AddN>(env, exports, "addN");
 }

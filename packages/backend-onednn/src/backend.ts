@@ -157,6 +157,39 @@ export class OneDnnBackend extends MathBackendCPU {
     return { info, bf16 };
   }
 
+  /**
+   * makeBf16Output whose bf16 values are computed by `fill` only when a kernel asks for them (bf16Backed)
+   * or something reads the float32 values; `sources` stay alive until then. Until then it is also a
+   * deferred tensor of `kind` with `detail` (e.g. a ReLU gradient that a batch-norm gradient applies on
+   * the fly without ever computing it).
+   */
+  makeLazyBf16Output(
+    shape: number[],
+    sources: TensorInfo[],
+    fill: (bf16: Float32Array) => void,
+    kind: LazyKind = 'bf16',
+    detail?: unknown,
+  ): TensorInfo {
+    const size = sizeOf(shape);
+    let info: TensorInfo;
+    const compute = () => {
+      const bf16 = this.pool.take(Math.ceil(size / 2));
+      fill(bf16);
+      // Computed: the sources are no longer needed (the float32 values come from the bf16 ones), nor is
+      // what the kind promised about them.
+      const entry = this.lazy.get(info.dataId);
+      if (entry !== undefined) {
+        this.releaseSources(info.dataId, entry);
+        entry.kind = 'bf16';
+        entry.detail = undefined;
+      }
+      return bf16;
+    };
+    info = this.makeLazyOutput32(shape, kind, sources, (out) => native.fromBf16(this.bf16.exact(info.dataId)!, out), detail);
+    this.bf16.adoptDeferred(info.dataId, compute);
+    return info;
+  }
+
   /** The bf16 storage of a tensor made by makeBf16Output (its exact values), or undefined. */
   bf16Backed(t: TensorInfo): Float32Array | undefined {
     return this.bf16.exact(t.dataId);

@@ -31,6 +31,8 @@ interface Shadow {
   values?: Float32Array;
   /** Whether `values` is the tensor's storage (its float32 values are made from it), not a rounded copy. */
   exact?: boolean;
+  /** Computes that storage, for a tensor whose bf16 values are themselves deferred. */
+  pending?: () => Float32Array;
   /** Whether the addon may hold converted filters under `key`. */
   keyed: boolean;
 }
@@ -66,10 +68,24 @@ export class Bf16Shadows {
     entry.exact = true;
   }
 
-  /** The bf16 storage of a bf16-backed tensor (exact values), or undefined. */
+  /** Makes the bf16 values `compute` returns (pooled) the storage of `dataId`, computed when first asked for. */
+  adoptDeferred(dataId: DataId, compute: () => Float32Array): void {
+    const entry = this.entry(dataId);
+    if (entry.values !== undefined) throw new Error('onednn backend: a bf16-backed tensor already had a bf16 copy.');
+    entry.exact = true;
+    entry.pending = compute;
+  }
+
+  /** The bf16 storage of a bf16-backed tensor (exact values; computed now if deferred), or undefined. */
   exact(dataId: DataId): Float32Array | undefined {
     const entry = this.entries.get(dataId);
-    return entry?.exact === true ? entry.values : undefined;
+    if (entry?.exact !== true) return undefined;
+    if (entry.pending !== undefined) {
+      const compute = entry.pending;
+      entry.pending = undefined;
+      entry.values = compute();
+    }
+    return entry.values;
   }
 
   /** The key under which the addon caches converted copies of this filter version (never reused). */

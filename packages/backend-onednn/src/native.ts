@@ -113,18 +113,19 @@ export interface NativeAddon {
     filterKey?: number,
     yBf16?: Float32Array | null,
   ): void;
-  /** dy may be null when dyBf16 is given. */
+  /** dy may be null when dyBf16 is given; dx when dxBf16 is (a bf16 output, needs dyBf16). */
   convBackwardData(
     dy: Float32Array | null,
     yShape: Shape,
     filter: Float32Array,
     filterShape: Shape,
     groups: number,
-    dx: Float32Array,
+    dx: Float32Array | null,
     xShape: Shape,
     params: ConvParams,
     dyBf16?: Float32Array | null,
     filterKey?: number,
+    dxBf16?: Float32Array | null,
   ): void;
   /** x and dy may be null when given as bf16. */
   convBackwardFilter(
@@ -188,13 +189,18 @@ export interface NativeAddon {
     dscale: Float32Array | null,
     doffset: Float32Array | null,
     reluOutput: Float32Array | null,
-    /** Which of x (1), reluOutput (2) and dx (4) hold bf16 values (dy is float32). */
+    /** Which of x (1), reluOutput (2), dx (4) and dy (8) hold bf16 values. */
     bf16Mask?: number,
+    /** The element count, needed when dy is bf16. */
+    count?: number,
   ): void;
   channelMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array, xIsBf16?: boolean, count?: number): void;
   binary(op: BinaryOpCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): void;
   unary(op: UnaryOpCode, x: Float32Array, y: Float32Array, alpha: number): void;
-  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, xIsBf16?: boolean): void;
+  /** bf16Mask says which of dy (1), x (2) and dx (4) hold bf16 values; count is needed when dy does. */
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, bf16Mask?: number, count?: number): void;
+  /** out = a + b over `count` elements; bf16Mask says which of a (1), b (2) and out (4) hold bf16 values. */
+  addSameShape(a: Float32Array, b: Float32Array, out: Float32Array, bf16Mask: number, count: number): void;
   squareGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   addN(inputs: Float32Array[], out: Float32Array): void;
   reduce(op: ReduceOpCode, x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;

@@ -142,8 +142,11 @@ function momentsReference(x: ArrayLike<number>, channels: number) {
   const rows = x.length / channels;
   const mean = new Float64Array(channels);
   const variance = new Float64Array(channels);
-  for (let i = 0; i < x.length; i++) mean[i % channels] += x[i]! / rows;
-  for (let i = 0; i < x.length; i++) variance[i % channels] += (x[i]! - mean[i % channels]!) ** 2 / rows;
+  for (let i = 0; i < x.length; i++) mean[i % channels] = mean[i % channels]! + x[i]! / rows;
+  for (let i = 0; i < x.length; i++) {
+    const c = i % channels;
+    variance[c] = variance[c]! + (x[i]! - mean[c]!) ** 2 / rows;
+  }
   return { mean, variance };
 }
 
@@ -165,8 +168,8 @@ function bnGradientReference(
   const sumDyXc = new Float64Array(channels);
   for (let i = 0; i < x.length; i++) {
     const c = i % channels;
-    sumDy[c] += dy[i]!;
-    sumDyXc[c] += dy[i]! * (x[i]! - Math.fround(mean[c]!));
+    sumDy[c] = sumDy[c]! + dy[i]!;
+    sumDyXc[c] = sumDyXc[c]! + dy[i]! * (x[i]! - Math.fround(mean[c]!));
   }
   const dx = Float64Array.from(x, (xv, i) => {
     const c = i % channels;
@@ -218,12 +221,43 @@ describeBf16('batch-norm, moment and ReLU-gradient kernels read and write bf16',
     expectClose(doffset, expected.doffset, 1e-4, 1e-5);
   });
 
-  test('the ReLU gradient reads a bf16 ReLU output', () => {
-    const dy = values(101, 18);
-    const y = toBf16(values(101, 19));
-    const dx = new Float32Array(101);
-    native.reluGrad(dy, y.packed, dx, true);
-    expect(Array.from(dx)).toEqual(Array.from(dy, (g, i) => g * (y.rounded[i]! > 0 ? 1 : 0)));
+  test('the batch-norm gradient reads a bf16 dy', () => {
+    const { rows, channels } = { rows: 7, channels: 16 };
+    const count = rows * channels;
+    const x = toBf16(values(count, 40, 3));
+    const { mean, variance } = momentsReference(x.rounded, channels);
+    const p = bnParameters(channels, 41);
+    const dy = toBf16(values(count, 42));
+    const dx = new Float32Array(Math.ceil(count / 2));
+    const dscale = new Float32Array(channels);
+    const doffset = new Float32Array(channels);
+    native.bnBackward(x.packed, dy.packed, channels, m32(mean), v32(variance), p.scale, p.epsilon, 1, dx, null, null, dscale, doffset, null, 1 | 4 | 8, count);
+    const expected = bnGradientReference(x.rounded, dy.rounded, null, channels, mean, variance, p.scale, p.epsilon);
+    expectClose(fromBf16(dx, count), expected.dx, BF16_ROUNDING, 1e-6);
+    expectClose(doffset, expected.doffset, 1e-4, 1e-5);
+  });
+
+  test('the ReLU gradient and same-shape sums read and write bf16', () => {
+    const n = 2101;
+    const dy = toBf16(values(n, 18));
+    const y = toBf16(values(n, 19));
+    const masked = Float64Array.from(dy.rounded, (g, i) => g * (y.rounded[i]! > 0 ? 1 : 0));
+    const dx = new Float32Array(n);
+    native.reluGrad(dy.rounded, y.packed, dx, 2);
+    expect(Array.from(dx)).toEqual(Array.from(masked));
+    const dxBf16 = new Float32Array(Math.ceil(n / 2));
+    native.reluGrad(dy.packed, y.packed, dxBf16, 1 | 2 | 4, n);
+    expect(Array.from(fromBf16(dxBf16, n))).toEqual(Array.from(masked)); // already bf16 values: exact
+
+    const a = toBf16(values(n, 20));
+    const b = values(n, 21);
+    const sum = Float64Array.from(b, (v, i) => v + a.rounded[i]!);
+    const out = new Float32Array(n);
+    native.addSameShape(a.packed, b, out, 1, n);
+    expectClose(out, sum, 2 ** -23, 0);
+    const outBf16 = new Float32Array(Math.ceil(n / 2));
+    native.addSameShape(b, a.packed, outBf16, 2 | 4, n);
+    expectClose(fromBf16(outBf16, n), sum, BF16_ROUNDING, 1e-7);
   });
 });
 
@@ -249,6 +283,22 @@ describeBf16('bf16-backed tensors of the onednn backend', () => {
     tf.dispose([x, w, y, z]);
   });
 
+  test('an input gradient is bf16 storage, computed when first read', async () => {
+    const inputs = [input([2, 6, 6, 8], 38), input([3, 3, 4, 8], 39, 0.5)];
+    const build = (dy?: tf.Tensor, w?: tf.Tensor) => {
+      const dx = tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [2, 6, 6, 4], 1, 'same');
+      if (tf.getBackend() === 'onednn') {
+        const storage = backend.bf16Backed(dx);
+        expect(storage).toBeDefined();
+        expect(Array.from(dx.dataSync())).toEqual(Array.from(fromBf16(storage!, dx.size)));
+      }
+      return dx;
+    };
+    const actual = await evaluate('onednn', inputs, build);
+    const expected = await evaluate('cpu', inputs, build);
+    expect(relativeError(actual[0]!.values, expected[0]!.values)).toBeLessThan(BF16_TOLERANCE);
+  });
+
   test('conv → batch norm (training) → residual add → ReLU: forward within bf16 precision of cpu, gradients in its direction', async () => {
     const inputs = [input([4, 8, 8, 16], 33), input([3, 3, 16, 16], 34, 0.3), input([4, 8, 8, 16], 35)];
     const block = (x?: tf.Tensor, w?: tf.Tensor, shortcut?: tf.Tensor) => {
@@ -263,8 +313,8 @@ describeBf16('bf16-backed tensors of the onednn backend', () => {
     };
     const spy = jest.spyOn(native, 'bnBackward');
     const actual = await evaluate('onednn', inputs, block);
-    // The batch-norm gradient ran with bf16 x, ReLU output and dx.
-    expect(spy.mock.calls.some((call) => call[14] === (1 | 2 | 4))).toBe(true);
+    // The batch-norm gradient ran with bf16 x, ReLU output and dx (its dy here is the loss's float32 product).
+    expect(spy.mock.calls.some((call) => ((call[14] ?? 0) & 7) === 7)).toBe(true);
     spy.mockRestore();
     const expected = await evaluate('cpu', inputs, block);
     expect(relativeError(actual[0]!.values, expected[0]!.values)).toBeLessThan(BF16_TOLERANCE);

@@ -1,10 +1,11 @@
 import { Add, backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend';
-import { BinaryOp } from '../native';
+import { BinaryOp, native } from '../native';
 import { applyBatchNorm, type NormalizedDetail } from './batch-norm-util';
 import { runBinary } from './eltwise-util';
-import { nativeKernel } from './util';
+import { getPrecision } from '../precision';
+import { nativeKernel, sizeOf } from './util';
 
 const sameShape = (p: readonly number[], q: readonly number[]) => p.length === q.length && p.every((d, i) => d === q[i]);
 
@@ -36,6 +37,17 @@ export const addConfig = nativeKernel(Add, ({ a, b }, backend) => {
         (y) => applyBatchNorm(detail, y, false),
         detail,
       );
+    }
+  }
+  // bf16 mode: sums of bf16 gradients (a residual connection's two paths) stay bf16.
+  const size = sizeOf(outShape);
+  if (getPrecision() === 'bf16' && size > 0 && sameShape(a!.shape, outShape) && sameShape(b!.shape, outShape)) {
+    if (backend.bf16Backed(a!) !== undefined || backend.bf16Backed(b!) !== undefined) {
+      const av = backend.activation(a!);
+      const bv = backend.activation(b!);
+      const { info, bf16 } = backend.makeBf16Output([...outShape]);
+      native.addSameShape(av.values, bv.values, bf16, (av.bf16 ? 1 : 0) | (bv.bf16 ? 2 : 0) | 4, size);
+      return info;
     }
   }
   return runBinary(backend, BinaryOp.add, a!, b!);

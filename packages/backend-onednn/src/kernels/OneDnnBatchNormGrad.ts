@@ -6,6 +6,9 @@ import { OneDnnBatchNormGrad } from './custom-names';
 import { getPrecision } from '../precision';
 import { nativeKernel, sizeOf } from './util';
 
+/** The native batch-norm gradient takes bf16 dx only for rows up to this wide. */
+const MAX_BF16_CHANNELS = 4096;
+
 /**
  * All five gradients of FusedBatchNorm in one kernel: [dx, dmean, dvariance, dscale, doffset], the last
  * four per channel. Mode 'inputs' treats mean and variance as independent inputs (TF.js's gradient);
@@ -21,7 +24,7 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
   const moments = mode === 'moments';
   // bf16 mode: dx is bf16 storage, read as such by the convolution gradients that consume it.
   const size = sizeOf(x!.shape);
-  const bf16 = getPrecision() === 'bf16' && size > 0;
+  const bf16 = getPrecision() === 'bf16' && size > 0 && channels <= MAX_BF16_CHANNELS;
   const dx = bf16 ? backend.makeBf16Output([...x!.shape]) : null;
   const dx32 = bf16 ? null : backend.makeOutput32([...x!.shape]);
   const dscale = backend.makeOutput32([channels]);
@@ -31,12 +34,13 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
   const dvariance = moments ? null : backend.makeOutput32([channels]);
   // A deferred ReLU gradient is applied on the fly: dy·step(y) is never stored.
   const relu = backend.lazyDetail<{ dy: TensorInfo; y: TensorInfo }>(dy!, 'reluGrad');
-  const gradient = backend.float32(relu?.dy ?? dy!);
+  const gradSource = relu?.dy ?? dy!;
+  const gradient = channels <= MAX_BF16_CHANNELS ? backend.activation(gradSource) : { values: backend.float32(gradSource), bf16: false };
   const mask = relu !== undefined ? backend.activation(relu.y) : null;
   const xs = backend.activation(x!);
   native.bnBackward(
     xs.values,
-    gradient,
+    gradient.values,
     channels,
     m,
     v,
@@ -49,7 +53,8 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
     dscale.values,
     doffset.values,
     mask?.values ?? null,
-    (xs.bf16 ? 1 : 0) | (mask?.bf16 === true ? 2 : 0) | (bf16 ? 4 : 0),
+    (xs.bf16 ? 1 : 0) | (mask?.bf16 === true ? 2 : 0) | (bf16 ? 4 : 0) | (gradient.bf16 ? 8 : 0),
+    size,
   );
   return [
     dx?.info ?? dx32!.info,

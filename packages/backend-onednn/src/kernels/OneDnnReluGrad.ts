@@ -1,6 +1,7 @@
 import { native } from '../native';
 import { OneDnnReluGrad } from './custom-names';
-import { nativeKernel } from './util';
+import { getPrecision } from '../precision';
+import { nativeKernel, sizeOf } from './util';
 
 /**
  * dx = dy · step(y), y the ReLU's output (same as step of its input). Deferred: a FusedBatchNorm gradient
@@ -8,14 +9,16 @@ import { nativeKernel } from './util';
  */
 export const oneDnnReluGradConfig = nativeKernel(OneDnnReluGrad, ({ dy, y }, backend) => {
   if (backend.lazyKind(dy!) === 'zeros') return backend.makeZeros32([...y!.shape]);
-  return backend.makeLazyOutput32(
-    [...y!.shape],
-    'reluGrad',
-    [dy!, y!],
-    (dx) => {
-      const ys = backend.activation(y!);
-      native.reluGrad(backend.float32(dy!), ys.values, dx, ys.bf16);
-    },
-    { dy: dy!, y: y! },
-  );
+  const size = sizeOf(y!.shape);
+  const run = (dx: Float32Array, dxBf16: boolean) => {
+    const g = backend.activation(dy!);
+    const ys = backend.activation(y!);
+    native.reluGrad(g.values, ys.values, dx, (g.bf16 ? 1 : 0) | (ys.bf16 ? 2 : 0) | (dxBf16 ? 4 : 0), size);
+  };
+  const detail = { dy: dy!, y: y! };
+  // bf16 mode: bf16 storage when computed at all (a residual sum reads it), as torch.autocast's gradients.
+  if (getPrecision() === 'bf16' && size > 0) {
+    return backend.makeLazyBf16Output([...y!.shape], [dy!, y!], (dx) => run(dx, true), 'reluGrad', detail);
+  }
+  return backend.makeLazyOutput32([...y!.shape], 'reluGrad', [dy!, y!], (dx) => run(dx, false), detail);
 });

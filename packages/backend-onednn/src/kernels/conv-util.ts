@@ -168,21 +168,29 @@ export function convBackwardData(
   // Deferred: TF.js computes the input gradient of every convolution, including the first layer's, whose
   // input is the image and whose gradient nobody reads; that one is then never computed.
   const groups = depthwise ? info.inChannels : 1;
-  const bf16 = getPrecision() === 'bf16';
-  return backend.makeLazyOutput32(nhwc(info), 'deferred', [dy, filter], (values) => {
-    const low = bf16 && sizeOf(dy.shape) > 0;
-    native.convBackwardData(
-      low ? backend.float32Unless16(dy) : backend.float32(dy),
-      nhwcOut(info),
-      backend.float32(filter),
-      filter.shape,
-      groups,
-      values,
-      nhwc(info),
-      params,
-      low ? backend.bf16Values(dy) : null,
-      low ? backend.bf16WeightKey(filter) : 0,
+  const outShape = nhwc(info);
+  if (getPrecision() === 'bf16' && sizeOf(dy.shape) > 0 && sizeOf(outShape) > 0) {
+    // bf16: dx is bf16 storage too (as torch.autocast's gradients are), read as such by the batch-norm
+    // gradient and the residual sums.
+    return backend.makeLazyBf16Output(outShape, [dy, filter], (dx) =>
+      native.convBackwardData(
+        backend.float32Unless16(dy),
+        nhwcOut(info),
+        backend.float32(filter),
+        filter.shape,
+        groups,
+        null,
+        outShape,
+        params,
+        backend.bf16Values(dy),
+        backend.bf16WeightKey(filter),
+        dx,
+      ),
     );
+  }
+  return backend.makeLazyOutput32(outShape, 'deferred', [dy, filter], (values) => {
+    if (values.length === 0) return;
+    native.convBackwardData(backend.float32(dy), nhwcOut(info), backend.float32(filter), filter.shape, groups, values, outShape, params);
   });
 }
 
