@@ -258,8 +258,8 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
           sums = Fold(BnGradientSums(xp, dy, mp, dp, w.wide, w.width, pm.data(), pg.data(), dxInFirstPass), w.width,
                       channels, 2);
           if (w.rest > 0) {
-            auto rest = BnGradientSums(xp + o, dy + o, mp != nullptr ? mp + o : mp, dp != nullptr ? dp + o : dp,
-                                       w.rest, channels, pm.data(), pg.data(), dxInFirstPass);
+            auto rest = BnGradientSums(xp + o, dy + o, mp != nullptr ? mp + o : mp, dp != nullptr ? dp + o : dp, w.rest,
+                                       channels, pm.data(), pg.data(), dxInFirstPass);
             for (size_t i = 0; i < sums.size(); ++i) sums[i] += rest[i];
           }
           if (mode != 1 || dp == nullptr) return;
@@ -271,8 +271,8 @@ Napi::Value BnBackward(const Napi::CallbackInfo& info) {
           std::vector<float> pmd = Repeat(meanDy, w.k), pk = Repeat(k, w.k);
           BnGradientApply(xp, dy, mp, dp, w.wide, w.width, pm.data(), pg.data(), pmd.data(), pk.data());
           if (w.rest > 0)
-            BnGradientApply(xp + o, dy + o, mp != nullptr ? mp + o : mp, dp + o, w.rest, channels, pm.data(),
-                            pg.data(), pmd.data(), pk.data());
+            BnGradientApply(xp + o, dy + o, mp != nullptr ? mp + o : mp, dp + o, w.rest, channels, pm.data(), pg.data(),
+                            pmd.data(), pk.data());
         });
       });
     });

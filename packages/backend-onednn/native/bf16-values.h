@@ -72,10 +72,8 @@ Values ValuesArg(const Napi::CallbackInfo& info, size_t index, const char* name,
 // Calls body(float*) or body(bf16_t*) according to the element type of `v`.
 template <typename Body>
 void WithType(const Values& v, Body body) {
-  if (v.bf16)
-    body(v.As<bf16_t>());
-  else
-    body(v.As<float>());
+  if (v.bf16) body(v.As<bf16_t>());
+  else body(v.As<float>());
 }
 
 }  // namespace fixclf

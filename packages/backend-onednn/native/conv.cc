@@ -302,7 +302,9 @@ Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   bool narrowAfter = dx == nullptr && !e.bf16Dst;
   std::vector<float> dxScratch, dyScratch;
   if (narrowAfter) dxScratch.resize(static_cast<size_t>(dxCount));
-  e.diffSrc.set_data_handle(e.bf16Dst ? static_cast<void*>(dxb) : narrowAfter ? dxScratch.data() : static_cast<void*>(dx));
+  e.diffSrc.set_data_handle(e.bf16Dst     ? static_cast<void*>(dxb)
+                            : narrowAfter ? dxScratch.data()
+                                          : static_cast<void*>(dx));
   e.diffDst.set_data_handle(e.bf16 ? const_cast<uint16_t*>(dyb) : Float32Of(dy, dyb, dyCount, "dy", dyScratch));
   memory filter = e.weights.Filter(w, e.bf16, filterKey);
   e.prim.execute(stream, {{DNNL_ARG_DIFF_SRC, e.diffSrc}, {DNNL_ARG_WEIGHTS, filter}, {DNNL_ARG_DIFF_DST, e.diffDst}});

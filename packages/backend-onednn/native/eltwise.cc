@@ -1,9 +1,8 @@
 // Element-wise kernels: unary maps, binary maps with NumPy broadcasting, AddN, and the fused gradients
 // the backend's gradient overrides call (ReLU, Square). Shapes are collapsed so that the innermost loop
 // runs over a contiguous run with unit or zero strides, which the compiler vectorises.
-#include <cmath>
-
 #include <algorithm>
+#include <cmath>
 #include <type_traits>
 
 #include "bf16-values.h"

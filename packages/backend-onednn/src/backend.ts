@@ -171,7 +171,6 @@ export class OneDnnBackend extends MathBackendCPU {
     detail?: unknown,
   ): TensorInfo {
     const size = sizeOf(shape);
-    let info: TensorInfo;
     const compute = () => {
       const bf16 = this.pool.take(Math.ceil(size / 2));
       fill(bf16);
@@ -185,7 +184,7 @@ export class OneDnnBackend extends MathBackendCPU {
       }
       return bf16;
     };
-    info = this.makeLazyOutput32(shape, kind, sources, (out) => native.fromBf16(this.bf16.exact(info.dataId)!, out), detail);
+    const info = this.makeLazyOutput32(shape, kind, sources, (out) => native.fromBf16(this.bf16.exact(info.dataId)!, out), detail);
     this.bf16.adoptDeferred(info.dataId, compute);
     return info;
   }

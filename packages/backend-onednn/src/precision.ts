@@ -1,6 +1,8 @@
-// The precision of convolutions and matrix products: 'fp32' (the default) or 'bf16', where they read
-// bfloat16 copies of their inputs and accumulate and write float32, as torch.autocast does on a CPU.
-// Weights, optimizer state, batch-norm statistics, losses and every tensor TF.js sees stay float32.
+// The precision of convolutions and matrix products: 'fp32' (the default) or 'bf16', as torch.autocast on a
+// CPU: they read bfloat16 inputs and accumulate in float32, and the activations between them (convolution
+// outputs, batch norm (+ residual) + ReLU outputs, their gradients) are stored as bf16 behind float32
+// tensors. Weights, optimizer state, batch-norm statistics and losses stay float32; every tensor TF.js sees
+// is float32 (its values those bf16 ones).
 // bf16 runs only where the CPU computes it natively (AVX512-BF16 or AMX); elsewhere it would be slower
 // than float32, so asking for it keeps float32 and says so once.
 import { native } from './native';
@@ -24,9 +26,10 @@ export function bf16Unavailable(env: Record<string, string | undefined> = proces
 }
 
 /**
- * Convolutions (forward and both gradients) and matrix products in bf16 with float32 accumulation and
- * outputs, or in float32. Where the CPU has neither AVX512-BF16 nor AMX, 'bf16' keeps float32 and
- * warns once. Takes effect for the kernels that run next.
+ * Convolutions (forward and both gradients) and matrix products in bf16 with float32 accumulation, and
+ * the activations and gradients between them stored as bf16 (torch.autocast's behaviour), or everything
+ * in float32. Where the CPU has neither AVX512-BF16 nor AMX, 'bf16' keeps float32 and warns once. Takes
+ * effect for the kernels that run next.
  */
 export function setPrecision(precision: Precision): void {
   if (!PRECISIONS.includes(precision)) {

@@ -89,7 +89,13 @@ function bnParameters(channels: number, seed: number) {
 }
 
 /** relu(γ·(x − μ)/√(v + ε) + β + r) in float64. */
-function bnForwardReference(x: Float32Array, residual: Float32Array | null, relu: boolean, channels: number, p: ReturnType<typeof bnParameters>) {
+function bnForwardReference(
+  x: Float32Array,
+  residual: Float32Array | null,
+  relu: boolean,
+  channels: number,
+  p: ReturnType<typeof bnParameters>,
+) {
   return Float64Array.from(x, (xv, i) => {
     const c = i % channels;
     let v = ((xv - p.mean[c]!) * p.scale[c]!) / Math.sqrt(p.variance[c]! + p.epsilon) + p.offset[c]!;
@@ -104,7 +110,12 @@ describe('batch norm over rows of few channels, taken several at a time', () => 
     const p = bnParameters(channels, 1);
     const x = values(count, 5);
     const residual = values(count, 6);
-    for (const [r, relu] of [[null, false], [null, true], [residual, true], [residual, false]] as const) {
+    for (const [r, relu] of [
+      [null, false],
+      [null, true],
+      [residual, true],
+      [residual, false],
+    ] as const) {
       const y = new Float32Array(count);
       native.bnForward(x, channels, p.mean, p.variance, p.scale, p.offset, p.epsilon, y, r, relu);
       expectClose(y, bnForwardReference(x, r, relu, channels, p), 1e-5, 1e-6);
@@ -214,7 +225,23 @@ describeBf16('batch-norm, moment and ReLU-gradient kernels read and write bf16',
     const dx = new Float32Array(Math.ceil(count / 2));
     const dscale = new Float32Array(channels);
     const doffset = new Float32Array(channels);
-    native.bnBackward(x.packed, dy, channels, mean, variance, p.scale, p.epsilon, 1, dx, null, null, dscale, doffset, reluOutput.packed, 1 | 2 | 4);
+    native.bnBackward(
+      x.packed,
+      dy,
+      channels,
+      mean,
+      variance,
+      p.scale,
+      p.epsilon,
+      1,
+      dx,
+      null,
+      null,
+      dscale,
+      doffset,
+      reluOutput.packed,
+      1 | 2 | 4,
+    );
     const expected = bnGradientReference(x.rounded, dy, reluOutput.rounded, channels, mean, variance, p.scale, p.epsilon);
     expectClose(fromBf16(dx, count), expected.dx, BF16_ROUNDING, 1e-6);
     expectClose(dscale, expected.dscale, 1e-4, 1e-5);
@@ -231,7 +258,24 @@ describeBf16('batch-norm, moment and ReLU-gradient kernels read and write bf16',
     const dx = new Float32Array(Math.ceil(count / 2));
     const dscale = new Float32Array(channels);
     const doffset = new Float32Array(channels);
-    native.bnBackward(x.packed, dy.packed, channels, m32(mean), v32(variance), p.scale, p.epsilon, 1, dx, null, null, dscale, doffset, null, 1 | 4 | 8, count);
+    native.bnBackward(
+      x.packed,
+      dy.packed,
+      channels,
+      m32(mean),
+      v32(variance),
+      p.scale,
+      p.epsilon,
+      1,
+      dx,
+      null,
+      null,
+      dscale,
+      doffset,
+      null,
+      1 | 4 | 8,
+      count,
+    );
     const expected = bnGradientReference(x.rounded, dy.rounded, null, channels, mean, variance, p.scale, p.epsilon);
     expectClose(fromBf16(dx, count), expected.dx, BF16_ROUNDING, 1e-6);
     expectClose(doffset, expected.doffset, 1e-4, 1e-5);

@@ -127,7 +127,19 @@ export function convForward(
     const xValues = backend.float32(x);
     const { info: out, values } = backend.makeOutput32(outShape);
     if (size > 0) {
-      native.convForward(xValues, nhwc(info), filterValues, filter.shape, groups, biasValues, values, outShape, params, code, leakyreluAlpha ?? 0.2);
+      native.convForward(
+        xValues,
+        nhwc(info),
+        filterValues,
+        filter.shape,
+        groups,
+        biasValues,
+        values,
+        outShape,
+        params,
+        code,
+        leakyreluAlpha ?? 0.2,
+      );
     }
     return out;
   }

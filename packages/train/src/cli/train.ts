@@ -83,7 +83,7 @@ export function registerTrain(program: Command): void {
     .addOption(
       new Option(
         '--precision <p>',
-        'convolutions and matmuls in fp32, or in bf16 with fp32 accumulation (weights and optimizer stay fp32); bf16 needs the onednn backend and runs fp32, with a warning, on a CPU without AVX512-BF16 or AMX. Default: fp32 (over FIXCLF_ONEDNN_PRECISION); recorded in run.json, kept by --resume and eval',
+        'convolutions and matmuls in fp32, or in bf16 with fp32 accumulation and bf16 activations, as torch.autocast (weights and optimizer stay fp32); bf16 needs the onednn backend and runs fp32, with a warning, on a CPU without AVX512-BF16 or AMX. Default: fp32 (over FIXCLF_ONEDNN_PRECISION); recorded in run.json, kept by --resume and eval',
       ).choices(PRECISIONS),
     )
     .addHelpText(
