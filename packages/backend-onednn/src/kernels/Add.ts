@@ -2,9 +2,9 @@ import { Add, backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend';
 import { BinaryOp, native } from '../native';
+import { getPrecision } from '../precision';
 import { applyBatchNorm, type NormalizedDetail } from './batch-norm-util';
 import { runBinary } from './eltwise-util';
-import { getPrecision } from '../precision';
 import { nativeKernel, sizeOf } from './util';
 
 const sameShape = (p: readonly number[], q: readonly number[]) => p.length === q.length && p.every((d, i) => d === q[i]);

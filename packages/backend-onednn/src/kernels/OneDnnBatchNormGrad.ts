@@ -1,9 +1,9 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 import { native } from '../native';
+import { getPrecision } from '../precision';
 import { channelsOf, perChannel } from './batch-norm-util';
 import { OneDnnBatchNormGrad } from './custom-names';
-import { getPrecision } from '../precision';
 import { nativeKernel, sizeOf } from './util';
 
 /** The native batch-norm gradient takes bf16 dx only for rows up to this wide. */

@@ -1,6 +1,6 @@
 import { native } from '../native';
-import { OneDnnReluGrad } from './custom-names';
 import { getPrecision } from '../precision';
+import { OneDnnReluGrad } from './custom-names';
 import { nativeKernel, sizeOf } from './util';
 
 /**
