@@ -368,6 +368,21 @@ describeBf16('bf16-backed tensors of the onednn backend', () => {
     for (const i of [1, 2]) expect(cosine(actual[i]!.values, expected[i]!.values)).toBeGreaterThan(0.995);
   });
 
+  test('bf16-backed tensors kept across a switch to fp32 read as their float32 values', () => {
+    const x = tf.tensor4d(input([2, 6, 6, 8], 43).values, [2, 6, 6, 8]);
+    const w = tf.tensor4d(input([3, 3, 8, 16], 44, 0.5).values, [3, 3, 8, 16]);
+    const y = tf.conv2d(x, w, 1, 'same');
+    setPrecision('fp32');
+    const widened = tf.tensor4d(y.dataSync().slice(), y.shape as [number, number, number, number]);
+    const f = (t: tf.Tensor) => {
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      return tf.relu(tf.add(tf.batchNorm(t, mean, variance), t));
+    };
+    const [fromStorage, fromValues] = [f(y), f(widened)];
+    expect(Array.from(fromStorage.dataSync())).toEqual(Array.from(fromValues.dataSync()));
+    tf.dispose([x, w, y, widened, fromStorage, fromValues]);
+  });
+
   test('bf16 storage comes back to the pool with its tensors', () => {
     const x = tf.tensor4d(input([2, 8, 8, 16], 36).values, [2, 8, 8, 16]);
     const w = tf.tensor4d(input([3, 3, 16, 16], 37, 0.3).values, [3, 3, 16, 16]);
