@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OneDnnBackend } from '../src/backend';
 import { setPrecision } from '../src/index';
 import { native } from '../src/native';
-import { evaluate, input, random, relativeError } from './helpers';
+import { cosine, evaluate, input, random, relativeError } from './helpers';
 
 const supported = native.bf16Support().supported;
 const describeBf16 = supported ? describe : describe.skip;
@@ -26,18 +26,6 @@ function toBf16(values: Float32Array): { packed: Float32Array; rounded: Float32A
   const rounded = new Float32Array(values.length);
   native.fromBf16(packed, rounded);
   return { packed, rounded };
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 function fromBf16(packed: Float32Array, count: number): Float32Array {

@@ -76,6 +76,19 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
   return worst / scale;
 }
 
+/** The cosine of the angle between two vectors (1 when both are zero). */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return aa === 0 && bb === 0 ? 1 : ab / Math.sqrt(aa * bb);
+}
+
 /** Asserts that onednn and cpu agree on every output within `tolerance` and returns the onednn outputs. */
 export async function expectMatchesCpu(
   inputs: Input[],

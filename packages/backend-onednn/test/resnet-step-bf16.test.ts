@@ -17,7 +17,7 @@ import { createModel } from '@fixclf/models';
 import { setPrecision } from '../src/index';
 import { native } from '../src/native';
 import { type Precision } from '../src/precision';
-import { input, random, relativeError } from './helpers';
+import { cosine, input, random, relativeError } from './helpers';
 
 const SIZE = 32;
 const BATCH = 8;
@@ -58,18 +58,6 @@ async function trainingStep(
   model.weights.forEach((w) => w.read().dispose());
   setPrecision('fp32');
   return { result, snapshot };
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return aa === 0 && bb === 0 ? 1 : ab / Math.sqrt(aa * bb);
 }
 
 (native.bf16Support().supported ? test : test.skip)(
