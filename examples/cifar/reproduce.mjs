@@ -4,7 +4,8 @@
 //   pnpm reproduce            ResNet-56 on CIFAR-10 and DenseNet-BC-100 on CIFAR-100, the paper's
 //                             regime (164 epochs, lr 0.1 ÷10 at 81 and 122, wd 1e-4, batch 128)
 //   pnpm reproduce --quick    ResNet-20 on CIFAR-10, 50 epochs of one-cycle SGD
-//   --precision bf16          convolutions and matmuls in bf16 (onednn); run directories get a -bf16 suffix
+//   --precision bf16          bf16 as torch.autocast (onednn): bf16 convolutions and matmuls, bf16
+//                             activations; run directories get a -bf16 suffix
 //
 // Data: --data <path> (a CIFAR binary directory, or an image-folder tar such as
 // ../../../shared/data/cifar10-jpeg/train.tar.gz, which has no test split: 10 % of it is then held

@@ -14,10 +14,10 @@ export const BACKEND_NAME = 'onednn';
 
 /**
  * What a deferred tensor holds: zeros; x − μ or (x − μ)² (μ per channel, over the last axis); a batch-norm
- * output; a ReLU gradient dy·step(y); float32 values of bf16 storage ('bf16'); or any other deferred
- * computation ('deferred').
+ * output; a ReLU gradient dy·step(y); an NHWC tensor zero-padded in height and width ('padded'); float32
+ * values of bf16 storage ('bf16'); or any other deferred computation ('deferred').
  */
-export type LazyKind = 'zeros' | 'centered' | 'squaredCentered' | 'normalized' | 'reluGrad' | 'bf16' | 'deferred';
+export type LazyKind = 'zeros' | 'centered' | 'squaredCentered' | 'normalized' | 'reluGrad' | 'padded' | 'bf16' | 'deferred';
 
 interface LazyEntry {
   kind: LazyKind;

@@ -140,7 +140,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   // What runs: fp32 where the CPU has no bf16 (the backend warns).
   const precision = await applyPrecision(options.precision ?? (resumed ? runPrecision(resumed) : 'fp32'), { strict: true });
   log(
-    `backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 convolutions and matmuls' : ''}`,
+    `backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 (convolutions and matmuls on bf16 with fp32 accumulation, activations stored as bf16, as torch.autocast)' : ''}`,
   );
 
   const validation = options.validation ?? (HAS_TEST_SPLIT.has(options.dataset) ? 'test' : 0.1);

@@ -83,7 +83,10 @@ const runJson = async (run: string) =>
     expect(trained.code).toBe(0);
     const expected = bf16Here ? 'bf16' : 'fp32';
     expect((await runJson(run)).precision).toBe(expected);
-    if (bf16Here) expect(trained.stdout).toMatch(/precision: bf16 convolutions and matmuls/);
+    if (bf16Here)
+      expect(trained.stdout).toMatch(
+        /precision: bf16 \(convolutions and matmuls on bf16 with fp32 accumulation, activations stored as bf16/,
+      );
 
     const clash = await tinyTrain(
       run,

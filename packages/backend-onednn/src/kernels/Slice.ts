@@ -2,6 +2,7 @@ import { Slice, slice_util, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend';
 import { native } from '../native';
+import { cropInputGradient } from './conv-util';
 import { nativeKernel, nativeOutput } from './util';
 
 /**
@@ -14,10 +15,11 @@ export function stridedSlice(backend: OneDnnBackend, x: TensorInfo, begin: numbe
   return nativeOutput(backend, size, (out) => native.slice(xValues, x.shape, begin, out, size));
 }
 
-// E.g. the gradient of ZeroPadding2D, which TF.js's cpu kernel copies element by element.
+// E.g. the gradient of ZeroPadding2D, which TF.js's cpu kernel copies element by element; when it crops a
+// convolution's input gradient not computed yet, only the window is computed (conv-util.ts).
 export const sliceConfig = nativeKernel(Slice, ({ x }, backend, attrs) => {
   const { begin, size } = attrs as { begin: number | number[]; size: number | number[] };
   const [$begin, $size] = slice_util.parseSliceParams(x!, begin, size) as [number[], number[]];
   slice_util.assertParamsValid(x!, $begin, $size);
-  return stridedSlice(backend, x!, $begin, $size);
+  return cropInputGradient(x!, $begin, $size) ?? stridedSlice(backend, x!, $begin, $size);
 });
