@@ -5,6 +5,7 @@ import { engine, getBackend, getKernel, getKernelsForBackend, registerBackend, r
 
 import { BACKEND_NAME, OneDnnBackend } from './backend';
 import { installGradients } from './gradients';
+import { setZeroAwareBackend } from './gradients/override';
 import { installEarlyRelease } from './gradients/early-release';
 import { nativeKernelConfigs } from './kernel-list';
 import { installOptimizerFastPaths } from './optimizers';
@@ -41,6 +42,7 @@ export function registerOneDnnBackend(): void {
   registerNativeKernels();
   inheritCpuKernels();
   installGradients();
+  setZeroAwareBackend(() => (getBackend() === BACKEND_NAME ? (engine().backend as OneDnnBackend) : null));
   // The backward pass frees each node's saved tensors and gradients once the tape has passed it
   // (FIXCLF_ONEDNN_EARLY_RELEASE=0 keeps them to the end, as TF.js does).
   const earlyRelease = process.env.FIXCLF_ONEDNN_EARLY_RELEASE !== '0';

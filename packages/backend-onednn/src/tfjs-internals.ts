@@ -7,7 +7,16 @@
 // (and was tested with) and then probes each internal below for the shape it relies on, so a TF.js release
 // that moves one fails loudly at import rather than silently (wrong or slower gradients) in training.
 import * as tfjsCpu from '@tensorflow/tfjs-backend-cpu';
-import { type BackendValues, type DataId, type DataType, engine, Tensor, type Variable, version_core } from '@tensorflow/tfjs-core';
+import {
+  type BackendValues,
+  type DataId,
+  type DataType,
+  engine,
+  Tensor,
+  type TensorInfo,
+  type Variable,
+  version_core,
+} from '@tensorflow/tfjs-core';
 
 type MathBackendCPU = tfjsCpu.MathBackendCPU;
 
@@ -56,6 +65,7 @@ interface EngineInternals {
   keep(tensor: TrackedTensor): unknown;
   removeDataId(dataId: DataId, backend: unknown): void;
   addTapeNode(...args: unknown[]): void;
+  makeTensorFromTensorInfo(info: TensorInfo): Tensor;
 }
 
 /** tfjs-core's EngineState: fields declared on the class but not part of TF.js's documented API. */
@@ -238,6 +248,17 @@ export function removeEngineDataId(dataId: DataId, backend: MathBackendCPU): voi
   engineInternals().removeDataId(dataId, backend);
 }
 
+/**
+ * A tensor wrapping the active backend's `info`, tracked in the current scope, without a kernel call.
+ * Relies on: Engine.makeTensorFromTensorInfo (public on the class, documented as internal, for backends),
+ * which wraps every kernel's output.
+ * Why: a gradient that knows its result is zeros makes it without a kernel call and the engine's per-call
+ * bookkeeping (gradients/override.ts, zeroGradients).
+ */
+export function tensorFromInfo(info: TensorInfo): Tensor {
+  return engineInternals().makeTensorFromTensorInfo(info);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The guard.
 
@@ -316,7 +337,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * state.gradientDepth and state.kernelDepth; startScope() making { id } the state.activeScope and
  * endScope() restoring it; track() stamping a tensor with that id and endScope() disposing it unless
  * keep() marked it `kept`; startTape() making state.activeTape an array and counting gradientDepth;
- * addTapeNode() pushing a node { inputs, saved, gradient } onto it; removeDataId(). Throws a TfjsCompatibilityError ('tfjs-internals') naming the first one that differs.
+ * addTapeNode() pushing a node { inputs, saved, gradient } onto it; removeDataId();
+ * makeTensorFromTensorInfo(). Throws a TfjsCompatibilityError ('tfjs-internals') naming the first one that differs.
  * Leaves the engine as it found it.
  */
 export function checkEngineInternals(candidate: unknown, version: string): void {
@@ -326,7 +348,17 @@ export function checkEngineInternals(candidate: unknown, version: string): void 
   for (const field of ['gradientDepth', 'kernelDepth'] as const) {
     if (typeof state[field] !== 'number') missing(`engine().state.${field}`, 'a number', version);
   }
-  for (const method of ['startScope', 'endScope', 'track', 'keep', 'startTape', 'endTape', 'removeDataId', 'addTapeNode'] as const) {
+  for (const method of [
+    'startScope',
+    'endScope',
+    'track',
+    'keep',
+    'startTape',
+    'endTape',
+    'removeDataId',
+    'addTapeNode',
+    'makeTensorFromTensorInfo',
+  ] as const) {
     if (typeof candidate[method] !== 'function') missing(`engine().${method}()`, 'a method', version);
   }
   const e = candidate as unknown as EngineInternals;

@@ -7,7 +7,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 import { replacedGradients } from '../src/gradients/override';
 import { silenceCpuFirstUseWarning } from '../src/tfjs-internals';
-import { input, type Input, relativeError } from './helpers';
+import { input, type Input, kernelNames, relativeError } from './helpers';
 
 interface Case {
   name: string;
@@ -84,6 +84,23 @@ const CASES: Record<string, Case[]> = {
     { name: 'axes [0, 1, 2], keepDims', inputs: [image(52)], f: (x) => tf.sum(x!, [0, 1, 2], true) },
     { name: 'a bias gradient: axis 0', inputs: [input([8, 10], 53)], f: (x) => tf.sum(x!, 0) },
   ],
+  // Overridden only to skip the batch moments' known zeros on onednn (src/gradients/zeros.ts).
+  Sub: [
+    { name: 'x − μ in training batch norm', inputs: [image(80, 2), channel(81), channel(82)], f: (x, g, b) => trainingBatchNorm(x!, g, b) },
+    { name: 'NHWC − per-channel, broadcast', inputs: [image(83), channel(84)], f: (a, b) => tf.sub(a!, b!) },
+  ],
+  Reshape: [
+    {
+      name: 'μ to [1, 1, 1, C] in training batch norm',
+      inputs: [image(85, 2), channel(86), channel(87)],
+      f: (x, g, b) => trainingBatchNorm(x!, g, b),
+    },
+    { name: 'NHWC to a matrix', inputs: [image(88)], f: (x) => tf.reshape(x!, [10, 5 * C]) },
+  ],
+  Cast: [
+    { name: 'x to float32 in tf.moments', inputs: [image(89, 2), channel(90), channel(91)], f: (x, g, b) => trainingBatchNorm(x!, g, b) },
+    { name: 'float32 to float32', inputs: [image(92)], f: (x) => tf.cast(x!, 'float32') },
+  ],
   Concat: [
     { name: 'DenseNet: channels, two inputs', inputs: [image(60), input([2, 5, 5, 4], 61)], f: (a, b) => tf.concat([a!, b!], -1) },
     { name: 'channels, three inputs', inputs: [image(62), input([2, 5, 5, 2], 63), image(64)], f: (a, b, c) => tf.concat([a!, b!, c!], 3) },
@@ -133,7 +150,7 @@ function expectClose(actual: Float32Array[], expected: Float32Array[], tolerance
 const replaced = [...replacedGradients().keys()];
 
 test('the registry lists every gradient the backend replaced, with the gradient TF.js had', () => {
-  expect(replaced.sort()).toEqual(['Concat', 'FusedBatchNorm', 'Mean', 'Relu', 'Square', 'Sum']);
+  expect(replaced.sort()).toEqual(['Cast', 'Concat', 'FusedBatchNorm', 'Mean', 'Relu', 'Reshape', 'Square', 'Sub', 'Sum']);
   for (const [name, original] of replacedGradients()) {
     expect(original.kernelName).toBe(name);
     expect(tf.getGradient(name)).not.toBe(original);
@@ -175,6 +192,23 @@ describe('on onednn, an override computes what TF.js’s own gradient computes (
     const stock = await withStockGradients([name], () => gradients('onednn', c));
     expectClose(override, stock, 1e-4);
   });
+});
+
+test('on onednn, training batch norm’s backward runs no kernel for the moments’ zeros', async () => {
+  await tf.setBackend('onednn');
+  const [x, g, b] = [image(93, 2), channel(94), channel(95)].map((i) => tf.tensor(i.values, i.shape));
+  const backward = (names: string[]) => names.slice(names.lastIndexOf('FusedBatchNorm'));
+  const step = () => tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(trainingBatchNorm(a, c, d)))([x!, g!, b!]);
+  const ours = backward(await kernelNames(step));
+  const stock = backward(await withStockGradients(['Sub', 'Reshape', 'Cast', 'Mean', 'Square'], () => kernelNames(step)));
+  // TF.js's gradients carry the zeros through tf.moments' Sub (Neg among others), Square (Multiply) and Mean.
+  expect(stock).toContain('Neg');
+  expect(stock).toContain('Multiply');
+  for (const kernel of ['Neg', 'Multiply', 'OneDnnSquareGrad']) expect(ours).not.toContain(kernel);
+  // Sum's own gradient (the one non-zero broadcast) and nothing for the two means.
+  expect(ours.filter((k) => k === 'OneDnnBroadcastScale')).toHaveLength(1);
+  expect(ours.length).toBeLessThanOrEqual(stock.length - 10);
+  tf.dispose([x, g, b]);
 });
 
 test('the overrides are back in place after the comparisons', () => {

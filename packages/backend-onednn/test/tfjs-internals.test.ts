@@ -140,6 +140,7 @@ function standInEngine(change: (engine: Record<string, unknown>, state: Record<s
       (state.gradientDepth as number)--;
     },
     removeDataId() {},
+    makeTensorFromTensorInfo() {},
     addTapeNode(_kernelName: string, inputs: unknown, _outputs: unknown, gradientsFunc: unknown, saved: unknown) {
       (state.activeTape as unknown[]).push({ id: 0, inputs, saved, gradient: gradientsFunc });
     },
@@ -160,6 +161,7 @@ describe('the engine probe', () => {
     ['engine().state.gradientDepth', 'gradientDepth not a number', (_, state) => void (state.gradientDepth = '0')],
     ['engine().startTape()', 'startTape renamed', (engine) => void delete engine.startTape],
     ['engine().removeDataId()', 'removeDataId gone', (engine) => void delete engine.removeDataId],
+    ['engine().makeTensorFromTensorInfo()', 'makeTensorFromTensorInfo gone', (engine) => void delete engine.makeTensorFromTensorInfo],
     ['engine().addTapeNode()', 'addTapeNode gone', (engine) => void delete engine.addTapeNode],
     [
       'engine().addTapeNode()',

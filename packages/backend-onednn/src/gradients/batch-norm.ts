@@ -1,4 +1,4 @@
-import { engine, FusedBatchNorm, reshape, sum, type Tensor } from '@tensorflow/tfjs-core';
+import { engine, FusedBatchNorm, reshape, sum, type Tensor, util } from '@tensorflow/tfjs-core';
 
 import { OneDnnBatchNormGrad } from '../kernels/custom-names';
 import { areTapedBatchMoments } from '../moments';
@@ -31,7 +31,9 @@ export function installBatchNormGradient(): void {
       mode,
     }) as Tensor[];
     releaseGradient(grad, activeScopeId());
-    const perChannel = (t: Tensor, like: Tensor) => () => (like.size === 1 ? reshape(sum(t), like.shape) : reshape(t, like.shape));
+    // Already in their inputs' shapes in tf.layers' batch norm ([C]): returned as they are, not reshaped.
+    const perChannel = (t: Tensor, like: Tensor) => () =>
+      like.size === 1 ? reshape(sum(t), like.shape) : util.arraysEqual(t.shape, like.shape) ? t : reshape(t, like.shape);
     return {
       x: () => dx!,
       mean: perChannel(dmean!, mean),

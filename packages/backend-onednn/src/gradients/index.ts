@@ -3,6 +3,7 @@ import { installConcatGradient } from './concat';
 import { installReductionGradients } from './reductions';
 import { installReluGradient } from './relu';
 import { installSquareGradient } from './square';
+import { installZeroGradients } from './zeros';
 
 export function installGradients(): void {
   installBatchNormGradient();
@@ -10,4 +11,5 @@ export function installGradients(): void {
   installSquareGradient();
   installReductionGradients();
   installConcatGradient();
+  installZeroGradients();
 }

@@ -1,12 +1,14 @@
 import { engine, Mean, Sum, type Tensor, util } from '@tensorflow/tfjs-core';
 
 import { OneDnnBroadcastScale } from '../kernels/custom-names';
-import { activeBackendHas, overrideGradient, type NativeGradient } from './override';
+import { activeBackendHas, type NativeGradient, overrideGradient, zeroGradients } from './override';
 
 /** TF.js: reshape(dy) · ones(x.shape) [· 1/n] — a JS fill of a full-size tensor and two kernels; here one. */
 function broadcastGradient(mean: boolean): NativeGradient {
   return (dy, saved, attrs) => {
     const [x] = saved as [Tensor];
+    const zeros = zeroGradients(dy, { x: x.shape });
+    if (zeros !== null) return zeros;
     const grad = dy as Tensor;
     if (!activeBackendHas(OneDnnBroadcastScale) || grad.dtype !== 'float32') return null;
     const axes = util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape);
