@@ -41,14 +41,16 @@ export function registerOneDnnBackend(): void {
   assertSupportedTfjs();
   registerNativeKernels();
   inheritCpuKernels();
+  // This package's backend while it is the active one (the gradients' and optimizers' fast paths).
+  const activeOneDnn = () => (getBackend() === BACKEND_NAME ? (engine().backend as OneDnnBackend) : null);
   installGradients();
-  setZeroAwareBackend(() => (getBackend() === BACKEND_NAME ? (engine().backend as OneDnnBackend) : null));
+  setZeroAwareBackend(activeOneDnn);
   // The backward pass frees each node's saved tensors and gradients once the tape has passed it
   // (FIXCLF_ONEDNN_EARLY_RELEASE=0 keeps them to the end, as TF.js does).
   const earlyRelease = process.env.FIXCLF_ONEDNN_EARLY_RELEASE !== '0';
   installEarlyRelease(() => earlyRelease && getBackend() === BACKEND_NAME);
   // tf.train.momentum / tf.train.sgd: one native call per step while onednn is active.
-  installOptimizerFastPaths(() => (getBackend() === BACKEND_NAME ? (engine().backend as OneDnnBackend) : null));
+  installOptimizerFastPaths(activeOneDnn);
   registerBackend(
     BACKEND_NAME,
     () => {

@@ -91,9 +91,14 @@ function filterShape(c: FoldCase): [number, number, number, number] {
   return [c.k, c.k, c.x[3], c.depthwise ? 2 : 7];
 }
 
+/** The case's padding as tf.pad takes it: height and width only. */
+function paddings(c: FoldCase): [number, number][] {
+  return [[0, 0], c.padding[0], c.padding[1], [0, 0]];
+}
+
 function outShape(c: FoldCase): number[] {
   return tf.tidy(() => {
-    const padded = tf.zeros(c.x).pad([[0, 0], c.padding[0], c.padding[1], [0, 0]]);
+    const padded = tf.zeros(c.x).pad(paddings(c));
     return conv(padded, tf.zeros(filterShape(c)), c).shape;
   });
 }
@@ -101,7 +106,7 @@ function outShape(c: FoldCase): number[] {
 /** conv(pad(x)), and the gradients of Σ conv(pad(x))·dy with respect to x and the filter. */
 function padConvAndGradients(c: FoldCase) {
   return (x?: tf.Tensor, w?: tf.Tensor, dy?: tf.Tensor) => {
-    const f = (a: tf.Tensor, b: tf.Tensor) => conv(tf.pad(a, [[0, 0], c.padding[0], c.padding[1], [0, 0]]), b, c);
+    const f = (a: tf.Tensor, b: tf.Tensor) => conv(tf.pad(a, paddings(c)), b, c);
     const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), dy!)))([x!, w!]);
     return [f(x!, w!), gx!, gw!];
   };
