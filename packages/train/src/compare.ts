@@ -3,11 +3,14 @@ import * as path from 'node:path';
 import { writeFileAtomic } from './io/atomic';
 import { readMetrics } from './logging/metrics-log';
 import { errorPlotSvg, hasScales, scalePlotSvg } from './report/plot';
-import { comparisonTable, type RunSummary } from './report/table';
+import { comparisonTable, type RunSummary, runsTable } from './report/table';
 import { readRun } from './run-dir';
 
 export interface Comparison {
+  /** The paper's Table 1 for the runs. */
   table: string;
+  /** One row per run: epochs, final and best errors, α, feature norm, training time (runsTable). */
+  runsTable: string;
   svg: string;
   /** α and feature norms per epoch (scalePlotSvg), when any run recorded them. */
   scaleSvg: string | null;
@@ -17,8 +20,9 @@ export interface Comparison {
 
 /**
  * The paper's Table 1 (Markdown) and Figure 2 (training/validation error per epoch) for a set of
- * run directories, written to `outDir` as comparison.md, errors.svg and errors.png; and, when the runs
- * recorded them, α and the mean feature norm per epoch as scales.svg and scales.png.
+ * run directories, written to `outDir` as comparison.md (with a row per run below Table 1: where it
+ * ended, its best epoch, α, the feature norm and its training time), errors.svg and errors.png; and,
+ * when the runs recorded them, α and the mean feature norm per epoch as scales.svg and scales.png.
  */
 export async function compareRuns(runDirs: string[], outDir: string): Promise<Comparison> {
   if (runDirs.length === 0) throw new Error('compare: give at least one run directory.');
@@ -42,11 +46,12 @@ export async function compareRuns(runDirs: string[], outDir: string): Promise<Co
   );
   const table = comparisonTable(runs.map((r) => r.summary));
   const series = runs.map((r) => ({ label: r.label, records: r.records }));
+  const perRun = runsTable(runs.map((r) => ({ label: path.basename(path.resolve(r.summary.dir)), records: r.records })));
   const svg = errorPlotSvg(series);
   const scaleSvg = hasScales(series) ? scalePlotSvg(series) : null;
   await fs.mkdir(outDir, { recursive: true });
   const files = [path.join(outDir, 'comparison.md')];
-  await writeFileAtomic(files[0]!, table + '\n');
+  await writeFileAtomic(files[0]!, `${table}\n\n${perRun}\n`);
   for (const [name, image] of [
     ['errors', svg],
     ['scales', scaleSvg],
@@ -61,7 +66,7 @@ export async function compareRuns(runDirs: string[], outDir: string): Promise<Co
       await writeFileAtomic(files.at(-1)!, png);
     }
   }
-  return { table, svg, scaleSvg, files };
+  return { table, runsTable: perRun, svg, scaleSvg, files };
 }
 
 /** SVG → PNG with sharp (libvips + librsvg), when it is installed. */

@@ -30,7 +30,7 @@ export { readRun, prepareRunDir, lockRunDir, LOCK_FILE, type RunConfig } from '.
 export { LockedError, type HeldLock, type LockOwner } from './io/lock';
 export { readMetrics, MetricsLog, type EpochRecord } from './logging/metrics-log';
 export { defaultProgress, BarProgress, LineProgress, formatRecord, type ProgressReporter } from './logging/progress';
-export { comparisonTable, type RunSummary } from './report/table';
+export { comparisonTable, type RunHistory, type RunSummary, runsTable } from './report/table';
 export { errorPlotSvg, type PlotSeries } from './report/plot';
 export { topKHits, EpochMeter } from './metrics';
 export type { TrainDataset, Batch } from './dataset';

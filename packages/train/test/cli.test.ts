@@ -108,6 +108,12 @@ describe('fixclf', () => {
     expect(compared.code).toBe(0);
     const learnedTop1 = (await readMetrics(learned)).at(-1)!.valTop1!.toFixed(2);
     expect(compared.stdout).toContain(`| tiny | synthetic | ${learnedTop1} % | ${records[2]!.valTop1!.toFixed(2)} % |`);
+    // Below Table 1, a row per run: epochs, final training error and validation top-1, α, training time.
+    const fixedSeconds = Math.round(records.reduce((sum, r) => sum + r.seconds, 0));
+    expect(compared.stdout).toContain(`| fixed | 3 | ${records[2]!.trainError.toFixed(2)} % | ${records[2]!.valTop1!.toFixed(2)} % | `);
+    expect(compared.stdout).toContain(`| ${records[2]!.alpha!.toFixed(2)} | ${records[2]!.featureNorm!.toFixed(2)} | `);
+    expect(compared.stdout).toContain(`(${fixedSeconds.toLocaleString('en-US')} s) |`);
+    expect(await fs.readFile(path.join(out, 'comparison.md'), 'utf8')).toContain('| run | epochs | training error |');
     // The fixed run recorded α and feature norms: their plot comes too.
     expect((await fs.readdir(out)).sort()).toEqual(['comparison.md', 'errors.png', 'errors.svg', 'scales.png', 'scales.svg']);
     const png = await fs.readFile(path.join(out, 'errors.png'));

@@ -1,4 +1,4 @@
-import { comparisonTable, type RunSummary } from '../src/report/table';
+import { comparisonTable, type RunSummary, runsTable } from '../src/report/table';
 import { errorPlotSvg, hasScales, scalePlotSvg } from '../src/report/plot';
 import type { EpochRecord } from '../src/logging/metrics-log';
 
@@ -37,6 +37,49 @@ describe('comparisonTable', () => {
   it('shows a missing side as a dash and names a non-Hadamard fixed matrix', () => {
     const table = comparisonTable([run({ classifier: 'orthogonal', trainable: 855131, fixed: 640, top1: 92 })]).split('\n');
     expect(table[2]).toBe(`| resnet56 | cifar10 | — | 92.00 % (orthogonal) | 855,770 | ${((100 * 640) / 855770).toFixed(2)} % |`);
+  });
+});
+
+describe('runsTable', () => {
+  const epoch = (e: number, over: Partial<EpochRecord>): EpochRecord => ({
+    epoch: e,
+    lr: 0.1,
+    trainLoss: 1,
+    trainError: 50 - e,
+    valLoss: 1,
+    valTop1: 50 + e,
+    valTop5: 99,
+    alpha: null,
+    featureNorm: null,
+    imagesPerSecond: 1,
+    seconds: 1,
+    ...over,
+  });
+
+  it('gives each run its last epoch, its best validation epoch, α, the feature norm and the summed training time', () => {
+    const fixed = [
+      epoch(1, { valTop1: 80.5, alpha: 7.25, featureNorm: 13.4, seconds: 1200.25 }),
+      epoch(2, { valTop1: 88.125, alpha: 14, featureNorm: 6.5, seconds: 2400.5 }),
+      epoch(3, { trainError: 2.2, valTop1: 87.9, alpha: 15.4321, featureNorm: 5.876, seconds: 3599.75 }),
+    ];
+    const learned = [epoch(1, { valTop1: 70, seconds: 61 }), epoch(2, { trainError: 1.16, valTop1: 88.72, featureNorm: 6.2, seconds: 64 })];
+    const rows = runsTable([
+      { label: 'resnet56-hadamard', records: fixed },
+      { label: 'resnet56-learned', records: learned },
+    ]).split('\n');
+    expect(rows[0]).toBe('| run | epochs | training error | validation top-1 | best (epoch) | α | ‖features‖ | training time |');
+    expect(rows).toHaveLength(4);
+    // 1200.25 + 2400.5 + 3599.75 = 7200.5 s: 2 h 0 min; 61 + 64 = 125 s: 2 min 5 s.
+    expect(rows[2]).toBe('| resnet56-hadamard | 3 | 2.20 % | 87.90 % | 88.13 % (2) | 15.43 | 5.88 | 2 h 0 min (7,201 s) |');
+    expect(rows[3]).toBe('| resnet56-learned | 2 | 1.16 % | 88.72 % | 88.72 % (2) | — | 6.20 | 2 min 5 s (125 s) |');
+  });
+
+  it('shows dashes for a run without validation, and rounds hours and minutes together', () => {
+    const rows = runsTable([
+      { label: 'no-val', records: [epoch(1, { valTop1: null, featureNorm: undefined, seconds: 3599.6 + 3600 * 6 })] },
+    ]).split('\n');
+    // 25,199.6 s is 419.99 minutes: 7 h 0 min, not 6 h 60 min.
+    expect(rows[2]).toBe('| no-val | 1 | 49.00 % | — | — | — | — | 7 h 0 min (25,200 s) |');
   });
 });
 

@@ -1,3 +1,5 @@
+import type { EpochRecord } from '../logging/metrics-log';
+
 /** What `compare` needs to know of one run. */
 export interface RunSummary {
   dir: string;
@@ -43,6 +45,47 @@ export function comparisonTable(runs: RunSummary[]): string {
         `| ${first.model} | ${first.dataset} | ${pct(l?.top1 ?? null)} | ${fixedCell} | ${params.toLocaleString('en-US')} | ${fixedShare} |`,
       );
     }
+  }
+  return lines.join('\n');
+}
+
+/** What the per-run table needs of one run: its label and its epochs as logged. */
+export interface RunHistory {
+  label: string;
+  records: readonly EpochRecord[];
+}
+
+const fixed2 = (v: number | null | undefined) => (v == null ? '—' : v.toFixed(2));
+
+/** 25,057 s → "6 h 58 min"; under an hour, minutes and seconds. */
+function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  const minutes = Math.round(s / 60);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/**
+ * One row per run: how far it got and where it ended — epochs, the last epoch's training error and
+ * validation top-1, the best validation top-1 and its epoch, α and the mean feature norm after the last
+ * epoch, and the training time: the epochs' own seconds summed (validation and start-up excluded, so
+ * runs interrupted and resumed compare with runs that went through).
+ */
+export function runsTable(runs: readonly RunHistory[]): string {
+  const lines = [
+    '| run | epochs | training error | validation top-1 | best (epoch) | α | ‖features‖ | training time |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const { label, records } of runs) {
+    const last = records.at(-1);
+    if (last === undefined) continue;
+    let best: EpochRecord | undefined;
+    for (const r of records) if (r.valTop1 != null && (best === undefined || r.valTop1 > best.valTop1!)) best = r;
+    const seconds = records.reduce((sum, r) => sum + r.seconds, 0);
+    lines.push(
+      `| ${label} | ${last.epoch} | ${pct(last.trainError)} | ${pct(last.valTop1)} | ${best ? `${pct(best.valTop1)} (${best.epoch})` : '—'} | ` +
+        `${fixed2(last.alpha)} | ${fixed2(last.featureNorm)} | ${formatDuration(seconds)} (${Math.round(seconds).toLocaleString('en-US')} s) |`,
+    );
   }
   return lines.join('\n');
 }
