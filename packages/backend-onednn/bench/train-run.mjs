@@ -4,12 +4,15 @@
 // steps then `--steps` timed ones.
 // Prints one JSON line. With --profile, also the per-kernel time of one step (tf.profile).
 //
-//   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10 [--precision bf16]
+//   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10 [--precision bf16] [--fuse-batch-norm]
+//
+// --fuse-batch-norm: each batch norm trains as one op (@fixclf/layers' fuseBatchNormTraining), as `fixclf train` does.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';
 
+import { fuseBatchNormTraining } from '@fixclf/layers';
 import { createModel } from '@fixclf/models';
 
 import { trainingFlopsPerImage } from './model-flops.js';
@@ -23,6 +26,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
     precision: { type: 'string', default: 'fp32' },
+    'fuse-batch-norm': { type: 'boolean', default: false },
   },
 });
 const batch = Number(args.batch);
@@ -39,6 +43,7 @@ if (!(await tf.setBackend(args.backend))) throw new Error(`backend ${args.backen
 if (args.backend === 'cpu') tf.backend().firstUse = false;
 
 const model = createModel(args.model, { numClasses: 10, classifier: 'learned', seed: 7 });
+const fusedBatchNorms = args['fuse-batch-norm'] ? fuseBatchNormTraining(model) : 0;
 const optimizer = tf.train.momentum(0.05, 0.9);
 const xs = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1);
 const ys = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10).toFloat();
@@ -64,6 +69,7 @@ const result = {
   model: args.model,
   backend: args.backend,
   precision,
+  fusedBatchNorms,
   batch,
   steps,
   seconds,

@@ -8,7 +8,8 @@
 // GFLOP/s as a fraction of (1); (5) peak resident memory of each training run (each in its own process).
 // (6) the fixed classifier's head kernels, JavaScript vs native (bench/head-kernels.bench.mjs).
 // Options: --quick (fewer steps, one round), --repeat=N (rounds, default 3), --no-cpu, --no-torch, --no-head, --profile (per-kernel profiles of one onednn step of
-// ResNet-20, ResNet-56 and DenseNet-BC-100), --bf16 (the onednn runs again with setPrecision('bf16'), and PyTorch under bf16 autocast).
+// ResNet-20, ResNet-56 and DenseNet-BC-100), --bf16 (the onednn runs again with setPrecision('bf16'), and PyTorch under bf16 autocast),
+// --no-fuse-batch-norm (tf.layers' batch norm as it is; by default each trains as one op, as `fixclf train` runs it).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,7 @@ function trainTfjs(model, backend, batch, warmup, steps, profile = false, precis
     precision,
   ];
   if (profile) args.push('--profile');
+  if (!argv.has('--no-fuse-batch-norm')) args.push('--fuse-batch-norm');
   return runChild(process.execPath, args);
 }
 
@@ -74,7 +76,8 @@ const load = os.loadavg();
 const version = onednnVersion();
 console.log(
   `oneDNN ${version.major}.${version.minor}.${version.patch} (${version.cpuRuntime}), ${getThreads()} threads, ` +
-    `${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}`,
+    `${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, ` +
+    `batch norm ${argv.has('--no-fuse-batch-norm') ? "as tf.layers' (--no-fuse-batch-norm)" : 'as one op (fuseBatchNormTraining)'}`,
 );
 console.log(
   `load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}${load[0] > 2.5 ? '  (MACHINE BUSY: figures are pessimistic)' : ''}`,

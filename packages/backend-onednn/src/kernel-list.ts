@@ -1,5 +1,6 @@
 // The kernels the onednn backend runs natively; every other kernel is inherited from the cpu backend.
-// Besides TF.js's own, @fixclf/layers' head kernels (Fixclf*, names mirrored in kernels/head-names.ts).
+// Besides TF.js's own, @fixclf/layers' head kernels and batch-norm gradient (Fixclf*, names mirrored in
+// kernels/head-names.ts and kernels/layers-names.ts).
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
 import { absConfig } from './kernels/Abs';
@@ -17,6 +18,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseCo
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseConv2dNativeBackpropInput';
 import { eluConfig } from './kernels/Elu';
 import { expConfig } from './kernels/Exp';
+import { fixclfBatchNormTrainingGradConfig } from './kernels/FixclfBatchNormTrainingGrad';
 import { fixclfHadamardTransformConfig } from './kernels/FixclfHadamardTransform';
 import { fixclfNormalizedHadamardConfig } from './kernels/FixclfNormalizedHadamard';
 import { fixclfNormalizedHadamardGradConfig } from './kernels/FixclfNormalizedHadamardGrad';
@@ -74,6 +76,7 @@ export const nativeKernelConfigs: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputConfig,
   eluConfig,
   expConfig,
+  fixclfBatchNormTrainingGradConfig,
   fixclfHadamardTransformConfig,
   fixclfNormalizedHadamardConfig,
   fixclfNormalizedHadamardGradConfig,

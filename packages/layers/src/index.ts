@@ -20,3 +20,6 @@ export {
 } from './ops/kernel-names';
 export { registerFixedClassifierKernels, fixedClassifierKernels } from './ops/cpu-kernels';
 export { l2Normalize } from './ops/l2-normalize';
+// Training-mode batch norm as one op; its gradient kernel's name and attrs are a contract with backends.
+export { batchNormTraining, fuseBatchNormTraining } from './batch-norm-training';
+export { BATCH_NORM_TRAINING_GRAD, type BatchNormTrainingGradAttrs } from './ops/kernel-names';

@@ -1,4 +1,6 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+import type { OneDnnBackend } from '../backend';
 
 import { native } from '../native';
 import { getPrecision } from '../precision';
@@ -14,14 +16,29 @@ const MAX_BF16_CHANNELS = 4096;
  * four per channel. Mode 'inputs' treats mean and variance as independent inputs (TF.js's gradient);
  * mode 'moments' folds in their dependence on x when they are x's batch moments.
  */
-export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x, dy, mean, variance, scale }, backend, attrs) => {
+export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, (inputs, backend, attrs) => {
   const { varianceEpsilon, mode } = attrs as { varianceEpsilon: number; mode: 'inputs' | 'moments' };
+  const g = batchNormGradient(inputs, backend, varianceEpsilon, mode === 'moments', OneDnnBatchNormGrad);
+  const channels = g.dscale.shape[0]!;
+  return [g.dx, g.dmean ?? backend.makeZeros32([channels]), g.dvariance ?? backend.makeZeros32([channels]), g.dscale, g.doffset];
+});
+
+/**
+ * The native batch-norm gradient. With `moments`, mean and variance are x's batch moments and their
+ * dependence on x is folded into dx (dmean and dvariance are then null: whatever reaches them is zero).
+ */
+export function batchNormGradient(
+  { x, dy, mean, variance, scale }: NamedTensorInfoMap,
+  backend: OneDnnBackend,
+  varianceEpsilon: number,
+  moments: boolean,
+  kernel: string,
+): { dx: TensorInfo; dmean: TensorInfo | null; dvariance: TensorInfo | null; dscale: TensorInfo; doffset: TensorInfo } {
   const channels = channelsOf(x!);
   const m = perChannel(backend, mean, channels);
   const v = perChannel(backend, variance, channels);
   const s = perChannel(backend, scale, channels);
-  if (!m || !v || s === null) throw new Error('OneDnnBatchNormGrad: mean, variance and scale must be per-channel float32.');
-  const moments = mode === 'moments';
+  if (!m || !v || s === null) throw new Error(`${kernel}: mean, variance and scale must be per-channel float32.`);
   // bf16 mode: dx is bf16 storage, read as such by the convolution gradients that consume it.
   const size = sizeOf(x!.shape);
   const bf16 = getPrecision() === 'bf16' && size > 0 && channels <= MAX_BF16_CHANNELS;
@@ -56,11 +73,11 @@ export const oneDnnBatchNormGradConfig = nativeKernel(OneDnnBatchNormGrad, ({ x,
     (xs.bf16 ? 1 : 0) | (mask?.bf16 === true ? 2 : 0) | (bf16 ? 4 : 0) | (gradient.bf16 ? 8 : 0),
     size,
   );
-  return [
-    dx?.info ?? dx32!.info,
-    dmean?.info ?? backend.makeZeros32([channels]),
-    dvariance?.info ?? backend.makeZeros32([channels]),
-    dscale.info,
-    doffset.info,
-  ];
-});
+  return {
+    dx: dx?.info ?? dx32!.info,
+    dmean: dmean?.info ?? null,
+    dvariance: dvariance?.info ?? null,
+    dscale: dscale.info,
+    doffset: doffset.info,
+  };
+}

@@ -63,3 +63,20 @@ export interface NormalizedHadamardAttrs {
   /** The m×m core of H, as in {@link HadamardTransformAttrs.core}. */
   core?: Int8Array;
 }
+
+/**
+ * The gradient of training-mode batch normalisation (`batchNormTraining`): normalisation of x over every
+ * axis but the last with the batch's own mean and variance, including their dependence on x. Inputs
+ * `{ dy, x, mean, variance, scale }` (dy and x of one shape, channels last; mean, variance and scale of
+ * shape [channels], mean and variance the biased batch moments of x), attrs
+ * {@link BatchNormTrainingGradAttrs}, outputs `[dx, dscale, doffset]`, with n the count of values per channel:
+ *   x̂ = (x − mean)/√(variance + ε), doffset = Σ dy, dscale = Σ dy·x̂,
+ *   dx = scale/√(variance + ε) · (dy − doffset/n − x̂·dscale/n).
+ */
+export const BATCH_NORM_TRAINING_GRAD = 'FixclfBatchNormTrainingGrad';
+
+/** Attributes of {@link BATCH_NORM_TRAINING_GRAD}. */
+export interface BatchNormTrainingGradAttrs {
+  /** ε, added to the variance. */
+  varianceEpsilon: number;
+}
