@@ -18,6 +18,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseCo
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseConv2dNativeBackpropInput';
 import { eluConfig } from './kernels/Elu';
 import { expConfig } from './kernels/Exp';
+import { fixclfBatchNormTrainingConfig } from './kernels/FixclfBatchNormTraining';
 import { fixclfBatchNormTrainingGradConfig } from './kernels/FixclfBatchNormTrainingGrad';
 import { fixclfHadamardTransformConfig } from './kernels/FixclfHadamardTransform';
 import { fixclfNormalizedHadamardConfig } from './kernels/FixclfNormalizedHadamard';
@@ -76,6 +77,7 @@ export const nativeKernelConfigs: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputConfig,
   eluConfig,
   expConfig,
+  fixclfBatchNormTrainingConfig,
   fixclfBatchNormTrainingGradConfig,
   fixclfHadamardTransformConfig,
   fixclfNormalizedHadamardConfig,

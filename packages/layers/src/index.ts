@@ -21,5 +21,10 @@ export {
 export { registerFixedClassifierKernels, fixedClassifierKernels } from './ops/cpu-kernels';
 export { l2Normalize } from './ops/l2-normalize';
 // Training-mode batch norm as one op; its gradient kernel's name and attrs are a contract with backends.
-export { batchNormTraining, fuseBatchNormTraining } from './batch-norm-training';
-export { BATCH_NORM_TRAINING_GRAD, type BatchNormTrainingGradAttrs } from './ops/kernel-names';
+export { batchNormTraining, fuseBatchNormTraining, type MovingAverages } from './batch-norm-training';
+export {
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  type BatchNormTrainingAttrs,
+  type BatchNormTrainingGradAttrs,
+} from './ops/kernel-names';

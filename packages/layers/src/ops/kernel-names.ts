@@ -65,6 +65,27 @@ export interface NormalizedHadamardAttrs {
 }
 
 /**
+ * Training-mode batch normalisation (`batchNormTraining`) in one kernel: x normalised over every axis
+ * but the last with the batch's own statistics, and the moving averages updated as tf.layers updates
+ * them. Inputs `{ x, scale, offset, movingMean, movingVariance }` (x channels last, the rest of shape
+ * [channels]), attrs {@link BatchNormTrainingAttrs}, outputs `[y, mean, variance, movingMean',
+ * movingVariance']`: mean and variance the biased batch moments per channel,
+ *   y = scale·(x − mean)/√(variance + ε) + offset,
+ *   moving' = moving − (moving − batch)·(1 − momentum), each operation rounded to float32 as TF.js's
+ *   sub, mul and sub would round it.
+ * Its gradient is {@link BATCH_NORM_TRAINING_GRAD}; a backend registers both or only the gradient.
+ */
+export const BATCH_NORM_TRAINING = 'FixclfBatchNormTraining';
+
+/** Attributes of {@link BATCH_NORM_TRAINING}. */
+export interface BatchNormTrainingAttrs {
+  /** ε, added to the variance. */
+  varianceEpsilon: number;
+  /** The moving averages' momentum (tf.layers' `momentum`: the weight of the old value). */
+  momentum: number;
+}
+
+/**
  * The gradient of training-mode batch normalisation (`batchNormTraining`): normalisation of x over every
  * axis but the last with the batch's own mean and variance, including their dependence on x. Inputs
  * `{ dy, x, mean, variance, scale }` (dy and x of one shape, channels last; mean, variance and scale of
