@@ -10,7 +10,7 @@ import { nativeKernel, sizeOf } from './util';
  * tf.moments computes them here), the normalised output deferred as FusedBatchNorm's is (a following
  * ReLU or residual Add computes it in their own pass), and tf.layers' moving-average update on the
  * per-channel vectors, rounded as TF.js's sub, mul and sub round it. What tf.moments, FusedBatchNorm and
- * two moving-average updates cost as ~14 kernel calls is one.
+ * two moving-average updates cost as a dozen kernel calls is one.
  */
 export const fixclfBatchNormTrainingConfig = nativeKernel(
   BATCH_NORM_TRAINING,
