@@ -112,6 +112,36 @@ describe('batchNormTraining and fuseBatchNormTraining', () => {
     expect(few).toBeLessThanOrEqual(0.75 * many);
   });
 
+  it('trains under model.fit as tf.layers does: the same weights and moving averages after two steps', async () => {
+    const build = () => {
+      const input = tf.input({ shape: [4, 4, 3] });
+      const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: 'glorotUniform', seed: 1 } as never);
+      const bn = tf.layers.batchNormalization({ momentum: 0.8 });
+      const flat = tf.layers.flatten();
+      const dense = tf.layers.dense({ units: 2, kernelInitializer: 'glorotUniform', seed: 2 } as never);
+      const output = dense.apply(flat.apply(tf.layers.reLU().apply(bn.apply(conv.apply(input))))) as tf.SymbolicTensor;
+      const model = tf.model({ inputs: input, outputs: output });
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+      return model;
+    };
+    const [stock, fused] = [build(), build()];
+    fused.setWeights(stock.getWeights());
+    expect(fuseBatchNormTraining(fused)).toBe(1);
+    const x = tf.tensor4d(randomValues(8 * 4 * 4 * 3, 31), [8, 4, 4, 3]);
+    const y = tf.tensor2d(randomValues(8 * 2, 32), [8, 2]);
+    // fit reaches the layer through Layer.apply, which calls the instance's `call`: the one op's.
+    const bn = fused.layers.find((l) => l.getClassName() === 'BatchNormalization')!;
+    const call = jest.spyOn(bn, 'call');
+    for (const model of [stock, fused]) await model.fit(x, y, { batchSize: 4, epochs: 1, shuffle: false, verbose: 0 });
+    expect(call.mock.calls.filter(([, kwargs]) => kwargs?.['training'] === true)).toHaveLength(2);
+    const [a, b] = [stock.getWeights(), fused.getWeights()];
+    expect(b).toHaveLength(a.length);
+    a.forEach((w, i) => expect(maxAbsDiff(b[i]!.dataSync(), w.dataSync())).toBeLessThan(1e-5));
+    // The moving mean moved, in both.
+    const movingMean = stock.weights.findIndex((w) => w.originalName.endsWith('moving_mean'));
+    expect(maxAbsDiff(a[movingMean]!.dataSync(), new Float32Array(4))).toBeGreaterThan(1e-3);
+  });
+
   it('leaves layers it cannot take, inference calls and the saved configuration as they were', () => {
     const off = tf.layers.batchNormalization({ center: false });
     const [channelsFirst, stockChannelsFirst] = [tf.layers.batchNormalization({ axis: 1 }), tf.layers.batchNormalization({ axis: 1 })];
