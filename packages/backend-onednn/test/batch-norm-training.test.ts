@@ -17,7 +17,59 @@ import { input, relativeError } from './helpers';
 
 const SIZE = 16;
 
-beforeAll(async () => {
+type BatchNorm = ReturnType<typeof tf.layers.batchNormalization>;
+
+/** One training call of a batch norm on `backend`: output, moving statistics and the gradients of Σ y·w. */
+async function batchNormStep(backend: 'onednn' | 'cpu', fused: boolean, shape: number[], seed: number) {
+  await tf.setBackend(backend);
+  const channels = shape.at(-1)!;
+  const layer: BatchNorm = tf.layers.batchNormalization({ momentum: 0.7, epsilon: 1e-3 });
+  layer.build([null, ...shape.slice(1)]);
+  layer.setWeights([1, 2, 3, 4].map((k) => tf.tensor1d(input([channels], seed + k).values.map((v) => (k === 4 ? 1 + Math.abs(v) : v)))));
+  if (fused) expect(fuseBatchNormTraining([layer])).toBe(1);
+  const x = tf.tensor(
+    input(shape, seed).values.map((v) => 3 * v - 1),
+    shape,
+  );
+  const w = tf.tensor(input(shape, seed + 9).values, shape);
+  const [gamma, beta] = layer.trainableWeights.map((v) => v.read());
+  let y: Float32Array | null = null;
+  const grads = tf.grads((xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    layer.trainableWeights[0]!.write(g);
+    layer.trainableWeights[1]!.write(b);
+    const out = layer.apply(xs, { training: true }) as tf.Tensor;
+    y = (out.dataSync() as Float32Array).slice();
+    return tf.sum(tf.mul(out, w));
+  })([x, gamma!, beta!]);
+  return {
+    y: y!,
+    grads: grads.map((g) => (g.dataSync() as Float32Array).slice()),
+    moving: layer
+      .getWeights()
+      .slice(2)
+      .map((t) => (t.dataSync() as Float32Array).slice()),
+  };
+}
+
+describe.each(['fp32', 'bf16'] as const)('one batch norm as one op in %s, against tf.layers on cpu', (precision) => {
+  it.each([[[6, 5]], [[4, 3, 33]], [[2, 3, 3, 20]], [[3, 2, 2, 64]]])(
+    'shape %p: output, gradients for x, γ and β, moving averages',
+    async (shape) => {
+      const reference = await batchNormStep('cpu', false, shape, 40);
+      setPrecision(precision);
+      const native = await batchNormStep('onednn', true, shape, 40);
+      setPrecision('fp32');
+      // bf16 rounds the normalised activations and the gradients' inputs: bf16's tolerance, 2e-2 of the scale.
+      const tolerance = precision === 'bf16' ? 2e-2 : 1e-4;
+      expect(relativeError(native.y, reference.y)).toBeLessThan(tolerance);
+      native.grads.forEach((g, i) => expect(relativeError(g, reference.grads[i]!)).toBeLessThan(tolerance));
+      // The moving averages come from the batch moments of x, which bf16 does not round here (x is float32).
+      native.moving.forEach((m, i) => expect(relativeError(m, reference.moving[i]!)).toBeLessThan(1e-5));
+    },
+  );
+});
+
+beforeEach(async () => {
   await tf.setBackend('onednn');
 });
 
