@@ -1,5 +1,5 @@
 // The kernels the onednn backend runs natively; every other kernel is inherited from the cpu backend.
-// Besides TF.js's own, @fixclf/layers' head kernels and batch-norm gradient (Fixclf*, names mirrored in
+// Besides TF.js's own, @fixclf/layers' head kernels and training-mode batch-norm kernels (Fixclf*, names mirrored in
 // kernels/head-names.ts and kernels/layers-names.ts).
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 

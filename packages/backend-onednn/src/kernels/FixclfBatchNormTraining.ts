@@ -1,7 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 import { native } from '../native';
-import { applyBatchNorm, channelsOf, type NormalizedDetail, perChannel } from './batch-norm-util';
+import { channelsOf, deferredBatchNorm, perChannel } from './batch-norm-util';
 import { BATCH_NORM_TRAINING, type BatchNormTrainingAttrs } from './layers-names';
 import { nativeKernel, sizeOf } from './util';
 
@@ -39,21 +39,9 @@ export const fixclfBatchNormTrainingConfig = nativeKernel(
       for (let c = 0; c < channels; c++) out.values[c] = Math.fround(old[c]! - Math.fround(Math.fround(old[c]! - batch[c]!) * decay));
       return out.info;
     };
-    const detail: NormalizedDetail = {
-      x: xs.values,
-      xBf16: xs.bf16,
-      count,
-      channels,
-      mean: mean.values,
-      variance: variance.values,
-      scale: s,
-      offset: o,
-      epsilon: varianceEpsilon,
-      residual: null,
-      residualBf16: false,
-    };
     const sources: TensorInfo[] = [x!, mean.info, variance.info, offset!, scale!];
-    const y = backend.makeLazyOutput32([...x!.shape], 'normalized', sources, (out) => applyBatchNorm(detail, out, false), detail);
+    const stats = { mean: mean.values, variance: variance.values, scale: s, offset: o, epsilon: varianceEpsilon };
+    const y = deferredBatchNorm(backend, x!, stats, sources);
     return [y, mean.info, variance.info, movingAverage(oldMean, mean.values), movingAverage(oldVariance, variance.values)];
   },
 );

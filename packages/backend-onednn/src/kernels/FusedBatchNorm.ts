@@ -1,7 +1,7 @@
 import { FusedBatchNorm, type TensorInfo } from '@tensorflow/tfjs-core';
 
-import { applyBatchNorm, channelsOf, type NormalizedDetail, perChannel } from './batch-norm-util';
-import { nativeKernel, sizeOf } from './util';
+import { channelsOf, deferredBatchNorm, perChannel } from './batch-norm-util';
+import { nativeKernel } from './util';
 
 // The output is deferred: a following residual Add and/or Relu compute relu(bn(x) [+ r]) in one pass
 // (Add.ts, Relu.ts), so in a ResNet neither the normalised tensor nor the residual sum is ever stored.
@@ -13,20 +13,7 @@ export const fusedBatchNormConfig = nativeKernel(FusedBatchNorm, ({ x, mean, var
   const o = perChannel(backend, offset, channels);
   const s = perChannel(backend, scale, channels);
   if (!m || !v || o === null || s === null) return null;
-  const xValues = backend.activation(x!);
-  const detail: NormalizedDetail = {
-    x: xValues.values,
-    xBf16: xValues.bf16,
-    count: sizeOf(x!.shape),
-    channels,
-    mean: m,
-    variance: v,
-    scale: s ?? null,
-    offset: o ?? null,
-    epsilon: (attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001,
-    residual: null,
-    residualBf16: false,
-  };
+  const epsilon = (attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001;
   const sources = [x, mean, variance, offset, scale].filter((t): t is TensorInfo => t != null);
-  return backend.makeLazyOutput32([...x!.shape], 'normalized', sources, (y) => applyBatchNorm(detail, y, false), detail);
+  return deferredBatchNorm(backend, x!, { mean: m, variance: v, scale: s ?? null, offset: o ?? null, epsilon }, sources);
 });

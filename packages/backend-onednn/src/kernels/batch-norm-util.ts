@@ -62,3 +62,26 @@ export function normalizedOutput(backend: OneDnnBackend, shape: number[], d: Nor
   if (d.count > 0) applyBatchNorm(d, values, relu);
   return info;
 }
+
+/**
+ * A deferred batch norm of x with per-channel statistics: computed only when read, and kept with its
+ * detail so that a following ReLU or residual Add computes it in their own pass. `sources` stay alive until then.
+ */
+export function deferredBatchNorm(
+  backend: OneDnnBackend,
+  x: TensorInfo,
+  stats: Pick<NormalizedDetail, 'mean' | 'variance' | 'scale' | 'offset' | 'epsilon'>,
+  sources: TensorInfo[],
+): TensorInfo {
+  const xValues = backend.activation(x);
+  const detail: NormalizedDetail = {
+    ...stats,
+    x: xValues.values,
+    xBf16: xValues.bf16,
+    count: sizeOf(x.shape),
+    channels: channelsOf(x),
+    residual: null,
+    residualBf16: false,
+  };
+  return backend.makeLazyOutput32([...x.shape], 'normalized', sources, (y) => applyBatchNorm(detail, y, false), detail);
+}
