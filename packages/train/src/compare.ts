@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import { writeFileAtomic } from './io/atomic';
 import { readMetrics } from './logging/metrics-log';
 import { errorPlotSvg, hasScales, scalePlotSvg } from './report/plot';
+import { pairedComparison, type PairedResult, pairedTable } from './report/paired';
 import { comparisonTable, type RunSummary, runsTable } from './report/table';
-import { readRun } from './run-dir';
+import { type RunConfig, readRun } from './run-dir';
+import { runDataset, sameSource } from './run-files';
 
 export interface Comparison {
   /** The paper's Table 1 for the runs. */
@@ -14,8 +16,21 @@ export interface Comparison {
   svg: string;
   /** α and feature norms per epoch (scalePlotSvg), when any run recorded them. */
   scaleSvg: string | null;
+  /** With `paired`: the two runs image by image (pairedTable) and the figures behind it. */
+  paired: { table: string; result: PairedResult } | null;
   /** Files written (table, SVGs, PNGs when a rasteriser is available). */
   files: string[];
+}
+
+export interface CompareOptions {
+  /**
+   * Also evaluate two runs' last checkpoints on the same split, image by image (pairedTable: whether
+   * their accuracies differ beyond chance). Needs a backend (the caller's current one) and the data.
+   */
+  paired?: 'validation' | 'test' | 'train';
+  /** Evaluation batch size and decoding threads for `paired`. */
+  batchSize?: number;
+  workers?: number;
 }
 
 /**
@@ -24,8 +39,11 @@ export interface Comparison {
  * ended, its best epoch, α, the feature norm and its training time), errors.svg and errors.png; and,
  * when the runs recorded them, α and the mean feature norm per epoch as scales.svg and scales.png.
  */
-export async function compareRuns(runDirs: string[], outDir: string): Promise<Comparison> {
+export async function compareRuns(runDirs: string[], outDir: string, options: CompareOptions = {}): Promise<Comparison> {
   if (runDirs.length === 0) throw new Error('compare: give at least one run directory.');
+  if (options.paired && runDirs.length !== 2) {
+    throw new Error(`compare --paired: compares two runs image by image; got ${runDirs.length} run directories.`);
+  }
   const runs = await Promise.all(
     runDirs.map(async (dir) => {
       const config = await readRun(dir);
@@ -41,17 +59,36 @@ export async function compareRuns(runDirs: string[], outDir: string): Promise<Co
         top1: records.at(-1)!.valTop1,
         epochs: records.length,
       };
-      return { summary, records, label: `${config.model} ${config.classifier}` };
+      return { summary, records, config, label: `${config.model} ${config.classifier}` };
     }),
   );
+  const names = runs.map((r) => path.basename(path.resolve(r.summary.dir)));
+  let paired: Comparison['paired'] = null;
+  if (options.paired) {
+    const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    assertSameImages(first.summary.dir, first.config, second.summary.dir, second.config, options.paired);
+    const { evaluateRun } = await import('./evaluate-run');
+    const correct: Uint8Array[] = [];
+    for (const run of [first, second]) {
+      const scored = await evaluateRun(run.summary.dir, {
+        split: options.paired,
+        perImage: true,
+        ...(options.batchSize != null ? { batchSize: options.batchSize } : {}),
+        ...(options.workers != null ? { workers: options.workers } : {}),
+      });
+      correct.push(scored.correct!);
+    }
+    const result = pairedComparison(correct[0]!, correct[1]!);
+    paired = { table: pairedTable(names[0]!, names[1]!, options.paired, result), result };
+  }
   const table = comparisonTable(runs.map((r) => r.summary));
   const series = runs.map((r) => ({ label: r.label, records: r.records }));
-  const perRun = runsTable(runs.map((r) => ({ label: path.basename(path.resolve(r.summary.dir)), records: r.records })));
+  const perRun = runsTable(runs.map((r, i) => ({ label: names[i]!, records: r.records })));
   const svg = errorPlotSvg(series);
   const scaleSvg = hasScales(series) ? scalePlotSvg(series) : null;
   await fs.mkdir(outDir, { recursive: true });
   const files = [path.join(outDir, 'comparison.md')];
-  await writeFileAtomic(files[0]!, `${table}\n\n${perRun}\n`);
+  await writeFileAtomic(files[0]!, `${table}\n\n${perRun}\n${paired ? `\n${paired.table}\n` : ''}`);
   for (const [name, image] of [
     ['errors', svg],
     ['scales', scaleSvg],
@@ -66,7 +103,33 @@ export async function compareRuns(runDirs: string[], outDir: string): Promise<Co
       await writeFileAtomic(files.at(-1)!, png);
     }
   }
-  return { table, runsTable: perRun, svg, scaleSvg, files };
+  return { table, runsTable: perRun, svg, scaleSvg, paired, files };
+}
+
+/** A paired comparison needs both runs' split to hold the same images in the same order. */
+function assertSameImages(dirA: string, a: RunConfig, dirB: string, b: RunConfig, split: 'validation' | 'test' | 'train'): void {
+  const sourceA = runDataset(a, dirA);
+  const sourceB = runDataset(b, dirB);
+  const differ = (what: string) =>
+    new Error(`compare --paired ${split}: ${dirA} and ${dirB} ${what}, so their ${split} images differ; pair runs of the same data.`);
+  if (!sameSource(sourceA, sourceB)) throw differ(`were trained on different data (${sourceA}, ${sourceB})`);
+  if (sourceA === 'synthetic' && split !== 'test' && a.syntheticSize !== b.syntheticSize) {
+    throw differ(`drew ${a.syntheticSize ?? 'the default number of'} and ${b.syntheticSize ?? 'the default number of'} synthetic images`);
+  }
+  if (split === 'validation') {
+    const [va, vb] = [holdoutOf(dirA, a), holdoutOf(dirB, b)];
+    if (va.fraction !== vb.fraction || va.seed !== vb.seed) {
+      throw differ(`held out different images (fraction ${va.fraction}, seed ${va.seed} against fraction ${vb.fraction}, seed ${vb.seed})`);
+    }
+  }
+}
+
+function holdoutOf(dir: string, config: RunConfig): { fraction: number; seed: number } {
+  const v = config.validation;
+  if (v.kind === 'holdout') return v;
+  throw new Error(
+    `compare --paired validation: ${dir} has no hold-out (it was validated on ${v.kind === 'test' ? "its source's test split" : 'nothing'}); use --paired test.`,
+  );
 }
 
 /** SVG → PNG with sharp (libvips + librsvg), when it is installed. */

@@ -14,6 +14,10 @@ export interface EvalResult {
   loss: number;
   /** Images evaluated. */
   count: number;
+  /** Mean L2 norm of the features the classifier receives (null where it cannot be reached). */
+  featureNorm: number | null;
+  /** With `perImage`: 1 where the image's label ranks top-1, in the split's order. */
+  correct?: Uint8Array;
 }
 
 /**
@@ -30,6 +34,8 @@ export async function evaluateRun(
     workers?: number;
     /** Image folders: default the run's own policy (run.json's onBadImage), else 'error'. */
     onBadImage?: 'skip' | 'error';
+    /** Also return which images the model gets right (EvalResult.correct). */
+    perImage?: boolean;
   } = {},
 ): Promise<EvalResult> {
   await readRunJson(runDir); // names a torn run.json and what to do
@@ -74,7 +80,7 @@ export async function evaluateRun(
         `${source}: class ${differing} is '${dataset.classNames[differing]}', the run's is '${config.classNames[differing]}'; labels would not match.`,
       );
     }
-    return await evaluate(model, dataset, options.batchSize ?? 256);
+    return await evaluate(model, dataset, options.batchSize ?? 256, { perImage: options.perImage ?? false });
   } finally {
     for (const d of opened.reverse()) await d.close();
     model.dispose();

@@ -1,7 +1,7 @@
 export { train, evaluate, classifierScale, DivergenceError, type TrainerOptions, type TrainResult } from './trainer';
 export { trainRun, type TrainRunOptions, type TrainRunResult } from './run';
 export { evaluateRun, type EvalResult } from './evaluate-run';
-export { compareRuns, type Comparison } from './compare';
+export { type CompareOptions, compareRuns, type Comparison } from './compare';
 export { SGD, type SgdOptions } from './optim/sgd';
 export {
   regime,
@@ -30,6 +30,7 @@ export { readRun, prepareRunDir, lockRunDir, LOCK_FILE, type RunConfig } from '.
 export { LockedError, type HeldLock, type LockOwner } from './io/lock';
 export { readMetrics, MetricsLog, type EpochRecord } from './logging/metrics-log';
 export { defaultProgress, BarProgress, LineProgress, formatRecord, type ProgressReporter } from './logging/progress';
+export { pairedComparison, type PairedResult, pairedTable } from './report/paired';
 export { comparisonTable, type RunHistory, type RunSummary, runsTable } from './report/table';
 export { errorPlotSvg, type PlotSeries } from './report/plot';
 export { topKHits, EpochMeter } from './metrics';

@@ -5,6 +5,13 @@
  */
 export function topKHits(logits: ArrayLike<number>, labels: ArrayLike<number>, classes: number, k: number): number {
   let hits = 0;
+  for (const hit of topKMask(logits, labels, classes, k)) hits += hit;
+  return hits;
+}
+
+/** Per row of the batch, 1 where topKHits counts a hit, else 0. */
+export function topKMask(logits: ArrayLike<number>, labels: ArrayLike<number>, classes: number, k: number): Uint8Array {
+  const mask = new Uint8Array(labels.length);
   for (let r = 0; r < labels.length; r++) {
     const label = labels[r]!;
     const score = logits[r * classes + label]!;
@@ -12,9 +19,9 @@ export function topKHits(logits: ArrayLike<number>, labels: ArrayLike<number>, c
     for (let c = 0; c < classes && above < k; c++) {
       if (c !== label && logits[r * classes + c]! > score) above++;
     }
-    if (above < k && Number.isFinite(score)) hits++;
+    if (above < k && Number.isFinite(score)) mask[r] = 1;
   }
-  return hits;
+  return mask;
 }
 
 /** The sums behind an EpochMeter, as saved in a mid-epoch checkpoint. */

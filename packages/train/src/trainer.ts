@@ -6,7 +6,7 @@ import { type Checkpoint, describePosition, loadCheckpoint, recoverCheckpoint, s
 import { interruptionPoint } from './io/test-hooks';
 import { type EpochRecord, MetricsLog } from './logging/metrics-log';
 import type { ProgressReporter } from './logging/progress';
-import { EpochMeter, topKHits } from './metrics';
+import { EpochMeter, topKHits, topKMask } from './metrics';
 import { SGD } from './optim/sgd';
 import type { Regime } from './optim/schedules';
 
@@ -179,7 +179,7 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         await save({ epoch, step, meter: meter.state(), seconds: elapsed() }, lr);
         return { records, interrupted: true };
       }
-      const val = options.validation ? await evaluate(model, options.validation, regime.batchSize, signal) : null;
+      const val = options.validation ? await evaluate(model, options.validation, regime.batchSize, { signal }) : null;
       if (signal?.aborted) {
         await save({ epoch, step, meter: meter.state(), seconds: elapsed() }, lr);
         return { records, interrupted: true };
@@ -289,11 +289,17 @@ export async function evaluate(
   model: LayersModel,
   dataset: TrainDataset,
   batchSize: number,
-  signal?: AbortSignal,
-): Promise<{ loss: number; top1: number; top5: number; count: number; featureNorm: number | null }> {
+  options: {
+    signal?: AbortSignal;
+    /** Also return which images the model ranks top-1, in the dataset's order (a paired comparison's input). */
+    perImage?: boolean;
+  } = {},
+): Promise<{ loss: number; top1: number; top5: number; count: number; featureNorm: number | null; correct?: Uint8Array }> {
+  const { signal, perImage = false } = options;
   const meter = new EpochMeter();
   const withFeatures = featuresAndLogits(model);
   let normSum = 0;
+  const correct: Uint8Array[] = [];
   for await (const batch of dataset.batches({ batchSize, shuffle: false, augment: false, dropRemainder: false })) {
     if (signal?.aborted) {
       tf.dispose([batch.xs, batch.ys]);
@@ -313,14 +319,29 @@ export async function evaluate(
       return [tf.losses.softmaxCrossEntropy(batch.ys, logits).dataSync()[0]!, logits.dataSync(), norms] as const;
     });
     const labels = labelsOf(batch.ys);
-    meter.add(loss, labels.length, topKHits(scores, labels, classes, 1), topKHits(scores, labels, classes, 5));
+    const top1 = topKMask(scores, labels, classes, 1);
+    if (perImage) correct.push(top1);
+    meter.add(
+      loss,
+      labels.length,
+      top1.reduce((a, b) => a + b, 0),
+      topKHits(scores, labels, classes, 5),
+    );
     normSum += norms;
     tf.dispose([batch.xs, batch.ys]);
     // Lets a Ctrl-C in, which a long validation would otherwise hold off.
     if (signal) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const summary = meter.summary();
-  return { ...summary, featureNorm: withFeatures !== null && summary.count > 0 ? normSum / summary.count : null };
+  const featureNorm = withFeatures !== null && summary.count > 0 ? normSum / summary.count : null;
+  if (!perImage) return { ...summary, featureNorm };
+  const all = new Uint8Array(summary.count);
+  let offset = 0;
+  for (const part of correct) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return { ...summary, featureNorm, correct: all };
 }
 
 const featureModels = new WeakMap<LayersModel, LayersModel | null>();

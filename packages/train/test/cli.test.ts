@@ -140,6 +140,42 @@ describe('fixclf', () => {
     );
   });
 
+  it('compare --paired scores two runs image by image on the same hold-out, and refuses runs whose hold-outs differ', async () => {
+    const fixed = path.join(dir, 'fixed');
+    const learned = path.join(dir, 'learned');
+    for (const [out, classifier] of [
+      [fixed, 'hadamard'],
+      [learned, 'learned'],
+    ]) {
+      expect((await tinyTrain(out!, '--validation', '0.25', '--epochs', '1', '--classifier', classifier!)).code).toBe(0);
+    }
+    const compared = await fixclf('compare', learned, fixed, '--paired', 'validation', '--out', path.join(dir, 'report'));
+    expect(compared.code).toBe(0);
+    const row = compared.stdout.split('\n').find((l) => /^\| [\d,]+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \| [+−]/.test(l));
+    expect(row).toBeDefined();
+    const [bothRight, onlyLearned, onlyFixed, bothWrong] = row!
+      .split('|')
+      .slice(1, 5)
+      .map((c) => Number(c.trim()));
+    // The cells against each run's own accuracy on its hold-out, as logged after its epoch.
+    expect(bothRight! + onlyLearned! + onlyFixed! + bothWrong!).toBe(64);
+    expect((100 * (bothRight! + onlyLearned!)) / 64).toBeCloseTo((await readMetrics(learned)).at(-1)!.valTop1!, 6);
+    expect((100 * (bothRight! + onlyFixed!)) / 64).toBeCloseTo((await readMetrics(fixed)).at(-1)!.valTop1!, 6);
+    expect(compared.stdout).toContain('Paired on the same 64 validation images (first: learned, second: fixed):');
+    expect(await fs.readFile(path.join(dir, 'report', 'comparison.md'), 'utf8')).toContain(row!);
+
+    const half = path.join(dir, 'half');
+    expect((await tinyTrain(half, '--validation', '0.5', '--epochs', '1')).code).toBe(0);
+    const refused = await fixclf('compare', learned, half, '--paired', 'validation', '--out', path.join(dir, 'report2'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `compare --paired validation: ${learned} and ${half} held out different images (fraction 0.25, seed 0 against fraction 0.5, seed 0)`,
+    );
+    const three = await fixclf('compare', learned, fixed, half, '--paired', 'test');
+    expect(three.code).toBe(1);
+    expect(three.stderr).toContain('compare --paired: compares two runs image by image; got 3 run directories.');
+  });
+
   it('compare and eval name a directory that holds no run', async () => {
     const a = await fixclf('compare', dir);
     expect(a.code).toBe(1);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { compareRuns } from '../compare';
+import { forCommandLine, nonNegativeInteger, oneOf, positiveInteger } from './options';
 
 export function registerCompare(program: Command): void {
   program
@@ -8,9 +9,26 @@ export function registerCompare(program: Command): void {
     .description("Compare runs as the paper's Table 1 and a row per run (Markdown, printed) and Figure 2 (error per epoch, SVG and PNG).")
     .argument('<runs...>', 'run directories')
     .option('--out <dir>', 'where comparison.md, errors.svg/.png and scales.svg/.png go (default: <parent of the first run>/compare)')
-    .action(async (runs: string[], flags: { out?: string }) => {
-      const out = flags.out ?? path.join(path.dirname(path.resolve(runs[0]!)), 'compare');
-      const { table, runsTable, files } = await compareRuns(runs, out);
-      process.stdout.write(`${table}\n\n${runsTable}\n\nwritten: ${files.join(', ')}\n`);
-    });
+    .option(
+      '--paired <split>',
+      "also score two runs' last checkpoints on the same split image by image (test, train or validation): where they differ, the difference's 95 % interval and McNemar's p",
+      oneOf('--paired', ['test', 'train', 'validation'] as const),
+    )
+    .option('--batch-size <n>', 'images per batch for --paired', positiveInteger('--batch-size'), 256)
+    .option('--workers <n>', 'decoding worker threads for --paired', nonNegativeInteger('--workers'))
+    .action(
+      async (runs: string[], flags: { out?: string; paired?: 'test' | 'train' | 'validation'; batchSize: number; workers?: number }) => {
+        const out = flags.out ?? path.join(path.dirname(path.resolve(runs[0]!)), 'compare');
+        if (flags.paired) {
+          const { selectBackend } = await import('../select-backend');
+          await selectBackend('auto');
+        }
+        try {
+          const { table, runsTable, paired, files } = await compareRuns(runs, out, flags);
+          process.stdout.write(`${table}\n\n${runsTable}\n\n${paired ? `${paired.table}\n\n` : ''}written: ${files.join(', ')}\n`);
+        } catch (error) {
+          throw forCommandLine(error);
+        }
+      },
+    );
 }
