@@ -14,6 +14,8 @@ export interface Comparison {
   /** One row per run: epochs, final and best errors, α, feature norm, training time (runsTable). */
   runsTable: string;
   svg: string;
+  /** Figure 2 with a logarithmic error axis, where the last epochs' training errors show apart. */
+  logSvg: string;
   /** α and feature norms per epoch (scalePlotSvg), when any run recorded them. */
   scaleSvg: string | null;
   /** With `paired`: the two runs image by image (pairedTable) and the figures behind it. */
@@ -36,7 +38,8 @@ export interface CompareOptions {
 /**
  * The paper's Table 1 (Markdown) and Figure 2 (training/validation error per epoch) for a set of
  * run directories, written to `outDir` as comparison.md (with a row per run below Table 1: where it
- * ended, its best epoch, α, the feature norm and its training time), errors.svg and errors.png; and,
+ * ended, its best epoch, α, the feature norm and its training time), errors.svg and errors.png (and
+ * errors-log.svg/.png, the same on a logarithmic error axis); and,
  * when the runs recorded them, α and the mean feature norm per epoch as scales.svg and scales.png.
  */
 export async function compareRuns(runDirs: string[], outDir: string, options: CompareOptions = {}): Promise<Comparison> {
@@ -85,12 +88,14 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
   const series = runs.map((r) => ({ label: r.label, records: r.records }));
   const perRun = runsTable(runs.map((r, i) => ({ label: names[i]!, records: r.records })));
   const svg = errorPlotSvg(series);
+  const logSvg = errorPlotSvg(series, undefined, { log: true });
   const scaleSvg = hasScales(series) ? scalePlotSvg(series) : null;
   await fs.mkdir(outDir, { recursive: true });
   const files = [path.join(outDir, 'comparison.md')];
   await writeFileAtomic(files[0]!, `${table}\n\n${perRun}\n${paired ? `\n${paired.table}\n` : ''}`);
   for (const [name, image] of [
     ['errors', svg],
+    ['errors-log', logSvg],
     ['scales', scaleSvg],
   ] as const) {
     if (image === null) continue;
@@ -103,7 +108,7 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
       await writeFileAtomic(files.at(-1)!, png);
     }
   }
-  return { table, runsTable: perRun, svg, scaleSvg, paired, files };
+  return { table, runsTable: perRun, svg, logSvg, scaleSvg, paired, files };
 }
 
 /** A paired comparison needs both runs' split to hold the same images in the same order. */

@@ -115,7 +115,15 @@ describe('fixclf', () => {
     expect(compared.stdout).toContain(`(${fixedSeconds.toLocaleString('en-US')} s) |`);
     expect(await fs.readFile(path.join(out, 'comparison.md'), 'utf8')).toContain('| run | epochs | training error |');
     // The fixed run recorded α and feature norms: their plot comes too.
-    expect((await fs.readdir(out)).sort()).toEqual(['comparison.md', 'errors.png', 'errors.svg', 'scales.png', 'scales.svg']);
+    expect((await fs.readdir(out)).sort()).toEqual([
+      'comparison.md',
+      'errors-log.png',
+      'errors-log.svg',
+      'errors.png',
+      'errors.svg',
+      'scales.png',
+      'scales.svg',
+    ]);
     const png = await fs.readFile(path.join(out, 'errors.png'));
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });

@@ -132,6 +132,44 @@ describe('errorPlotSvg', () => {
   });
 });
 
+describe('errorPlotSvg on a log axis', () => {
+  const record = (epoch: number, trainError: number, valError: number): EpochRecord => ({
+    epoch,
+    lr: 0.1,
+    trainLoss: 1,
+    trainError,
+    valLoss: 1,
+    valTop1: 100 - valError,
+    valTop5: 99,
+    alpha: null,
+    imagesPerSecond: 1,
+    seconds: 1,
+  });
+  const pointsOf = (svg: string, dashed: boolean) =>
+    svg
+      .match(dashed ? /stroke-dasharray="6 4" points="([^"]*)"/ : /stroke-width="2" points="([^"]*)"/)![1]!
+      .split(' ')
+      .map((p) => p.split(',').map(Number) as [number, number]);
+
+  it('puts equal ratios at equal heights, spans whole decades, and labels them', () => {
+    // Training errors 40, 4, 0.4 %: each a tenth of the one before.
+    const svg = errorPlotSvg([{ label: 'a', records: [record(1, 40, 50), record(2, 4, 20), record(3, 0.4, 12)] }], 't', { log: true });
+    const train = pointsOf(svg, true);
+    expect(train[1]![1] - train[0]![1]).toBeCloseTo(train[2]![1] - train[1]![1], 0);
+    // Decades 0.1 to 100: three of them, so one decade is a third of the plot's height (500 − 44 − 56 px).
+    expect(train[1]![1] - train[0]![1]).toBeCloseTo(400 / 3, 0);
+    const labels = [...svg.matchAll(/text-anchor="end" font-size="12">([^<]*)</g)].map((l) => l[1]);
+    expect(labels).toEqual(['0.1', '1', '10', '100']);
+    expect(svg).toContain('error (%, log scale)');
+  });
+
+  it('leaves out a zero error, which a log axis cannot place', () => {
+    const svg = errorPlotSvg([{ label: 'a', records: [record(1, 5, 20), record(2, 0, 10), record(3, 1, 9)] }], 't', { log: true });
+    expect(pointsOf(svg, true).map((p) => p[0])).toEqual([pointsOf(svg, false)[0]![0], pointsOf(svg, false)[2]![0]]);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+});
+
 describe('scalePlotSvg', () => {
   const records = (n: number, alpha: boolean, normsFrom: number): EpochRecord[] =>
     Array.from({ length: n }, (_, i) => ({

@@ -16,19 +16,27 @@ interface PlotSpec {
   yLabel: string;
   dashed: (r: EpochRecord) => number | null | undefined;
   solid: (r: EpochRecord) => number | null | undefined;
+  /** A logarithmic y axis (positive values only: a zero has no place on it and is left out). */
+  log?: boolean;
 }
 
 /**
  * The paper's Figure 2 as an SVG: training error (dashed) and validation error (solid) per epoch,
  * one colour per run. Plain SVG 1.1, no fonts beyond sans-serif, so any viewer or rasteriser
- * renders it.
+ * renders it. `log`: a logarithmic error axis, where a long run's last epochs show apart (training
+ * errors of 0.2 % and 0.5 % are one line on a linear axis up to 100 %, and 2.5× apart on a log one).
  */
-export function errorPlotSvg(series: PlotSeries[], title = 'Training (dashed) and validation (solid) error'): string {
+export function errorPlotSvg(
+  series: PlotSeries[],
+  title = 'Training (dashed) and validation (solid) error',
+  options: { log?: boolean } = {},
+): string {
   return runPlotSvg(series, {
     title,
-    yLabel: 'error (%)',
+    yLabel: options.log ? 'error (%, log scale)' : 'error (%)',
     dashed: (r) => r.trainError,
     solid: (r) => (r.valTop1 == null ? null : 100 - r.valTop1),
+    log: options.log ?? false,
   });
 }
 
@@ -53,10 +61,26 @@ function runPlotSvg(series: PlotSeries[], spec: PlotSpec): string {
   const plotH = height - m.top - m.bottom;
   const epochs = Math.max(1, ...series.flatMap((s) => s.records.map((r) => r.epoch)));
   const values = series.flatMap((s) => s.records.flatMap((r) => [spec.dashed(r), spec.solid(r)]));
-  const finite = values.filter((v): v is number => v != null && Number.isFinite(v));
-  const yMax = niceCeil(Math.max(1, ...finite));
+  const plotted = (v: number | null | undefined): v is number => v != null && Number.isFinite(v) && (!spec.log || v > 0);
+  const finite = values.filter(plotted);
   const x = (e: number) => m.left + (plotW * e) / epochs;
-  const y = (v: number) => m.top + plotH * (1 - Math.min(v, yMax) / yMax);
+  let y: (v: number) => number;
+  let yTicks: { at: number; label: string; major: boolean }[];
+  if (spec.log) {
+    // Whole decades, each with minor lines at 2× and 5×.
+    const lo = Math.floor(Math.log10(Math.min(1, ...finite)));
+    const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(1, ...finite))));
+    y = (v: number) => m.top + plotH * (1 - (Math.min(Math.log10(v), hi) - lo) / (hi - lo));
+    yTicks = [];
+    for (let d = lo; d <= hi; d++) {
+      yTicks.push({ at: 10 ** d, label: formatTick(10 ** d), major: true });
+      if (d < hi) for (const f of [2, 5]) yTicks.push({ at: f * 10 ** d, label: '', major: false });
+    }
+  } else {
+    const yMax = niceCeil(Math.max(1, ...finite));
+    y = (v: number) => m.top + plotH * (1 - Math.min(v, yMax) / yMax);
+    yTicks = ticks(0, yMax, 5).map((t) => ({ at: t, label: String(t), major: true }));
+  }
 
   const parts: string[] = [];
   parts.push(
@@ -64,9 +88,10 @@ function runPlotSvg(series: PlotSeries[], spec: PlotSpec): string {
   );
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">${escapeXml(spec.title)}</text>`);
-  for (const t of ticks(0, yMax, 5)) {
-    parts.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${y(t)}" y2="${y(t)}" stroke="#e0e0e0"/>`);
-    parts.push(`<text x="${m.left - 8}" y="${y(t) + 4}" text-anchor="end" font-size="12">${t}</text>`);
+  for (const t of yTicks) {
+    const at = y(t.at).toFixed(1);
+    parts.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${at}" y2="${at}" stroke="${t.major ? '#e0e0e0' : '#f2f2f2'}"/>`);
+    if (t.label) parts.push(`<text x="${m.left - 8}" y="${Number(at) + 4}" text-anchor="end" font-size="12">${t.label}</text>`);
   }
   for (const t of ticks(0, epochs, 8).filter(Number.isInteger)) {
     parts.push(`<text x="${x(t)}" y="${m.top + plotH + 18}" text-anchor="middle" font-size="12">${t}</text>`);
@@ -93,7 +118,7 @@ function runPlotSvg(series: PlotSeries[], spec: PlotSpec): string {
     const points = (value: PlotSpec['solid']) =>
       s.records.flatMap((r): [number, number][] => {
         const v = value(r);
-        return v == null || !Number.isFinite(v) ? [] : [[r.epoch, v]];
+        return plotted(v) ? [[r.epoch, v]] : [];
       });
     parts.push(line(points(spec.dashed), true));
     parts.push(line(points(spec.solid), false));
@@ -105,6 +130,11 @@ function runPlotSvg(series: PlotSeries[], spec: PlotSpec): string {
   });
   parts.push('</svg>');
   return parts.filter(Boolean).join('\n');
+}
+
+/** 0.01, 0.1, 1, 10, 100 without float noise. */
+function formatTick(v: number): string {
+  return String(Number(v.toPrecision(1)));
 }
 
 function niceCeil(v: number): number {
