@@ -8,7 +8,10 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description("Compare runs as the paper's Table 1 and a row per run (Markdown, printed) and Figure 2 (error per epoch, SVG and PNG).")
     .argument('<runs...>', 'run directories')
-    .option('--out <dir>', 'where comparison.md, errors.svg/.png, errors-log.svg/.png and scales.svg/.png go (default: <parent of the first run>/compare)')
+    .option(
+      '--out <dir>',
+      'where comparison.md, errors.svg/.png, errors-log.svg/.png and scales.svg/.png go (default: <parent of the first run>/compare)',
+    )
     .option(
       '--paired <split>',
       "also score two runs' last checkpoints on the same split image by image (test, train or validation): where they differ, the difference's 95 % interval and McNemar's p",
