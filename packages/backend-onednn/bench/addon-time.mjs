@@ -3,7 +3,10 @@
 // wall time, the rest being JavaScript (TF.js's engine, tf.layers, this backend's glue) and the garbage
 // collector. A ResNet of @fixclf/models (learned classifier) on one synthetic batch, SGD with momentum.
 //
-//   node bench/addon-time.mjs [--model resnet56] [--precision bf16] [--batch 128] [--steps 4]
+//   node bench/addon-time.mjs [--model resnet56] [--precision bf16] [--batch 128] [--steps 4] [--no-fuse-batch-norm] [--no-fuse-trunk]
+//
+// Batch norm and the trunk train as one op each (@fixclf/layers' fuseBatchNormTraining and fuseTrunkTraining),
+// as `fixclf train` and the bench run them.
 //
 // The addon's exports are wrapped before the backend loads them (Node hands both the same module object).
 import { createRequire } from 'node:module';
@@ -17,7 +20,10 @@ const { values: args } = parseArgs({
     precision: { type: 'string', default: 'fp32' },
     batch: { type: 'string', default: '128' },
     steps: { type: 'string', default: '4' },
+    'fuse-batch-norm': { type: 'boolean', default: true },
+    'fuse-trunk': { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 const here = path.dirname(fileURLToPath(import.meta.url));
 const file = process.env.FIXCLF_ONEDNN_ADDON ?? path.resolve(here, '..', 'build', 'Release', 'fixclf_onednn.node');
@@ -48,6 +54,7 @@ for (const [name, fn] of Object.entries(addon)) {
 const tf = await import('@tensorflow/tfjs');
 const onednn = await import('../dist/index.js');
 const { createModel } = await import('@fixclf/models');
+const { fuseBatchNormTraining, fuseTrunkTraining } = await import('@fixclf/layers');
 onednn.setPrecision(args.precision);
 if (!(await tf.setBackend('onednn'))) throw new Error('the onednn backend is not available');
 // Each kernel's own JavaScript: its time less the addon calls made while it ran (including kernels it
@@ -77,6 +84,8 @@ for (const config of tf.getKernelsForBackend('onednn')) {
 const batch = Number(args.batch);
 const steps = Number(args.steps);
 const model = createModel(args.model, { numClasses: 10, classifier: 'learned', seed: 7 });
+if (args['fuse-batch-norm']) fuseBatchNormTraining(model);
+if (args['fuse-trunk']) fuseTrunkTraining(model);
 const optimizer = tf.train.momentum(0.05, 0.9);
 const xs = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1);
 const ys = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10).toFloat();

@@ -4,15 +4,16 @@
 // steps then `--steps` timed ones.
 // Prints one JSON line. With --profile, also the per-kernel time of one step (tf.profile).
 //
-//   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10 [--precision bf16] [--fuse-batch-norm]
+//   node bench/train-run.mjs --model resnet20 --backend onednn --batch 128 --warmup 3 --steps 10 [--precision bf16] [--fuse-batch-norm] [--fuse-trunk]
 //
 // --fuse-batch-norm: each batch norm trains as one op (@fixclf/layers' fuseBatchNormTraining), as `fixclf train` does.
+// --fuse-trunk: the convolutional trunk trains as one op (@fixclf/layers' fuseTrunkTraining), as `fixclf train` does.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { fuseBatchNormTraining } from '@fixclf/layers';
+import { fuseBatchNormTraining, fuseTrunkTraining } from '@fixclf/layers';
 import { createModel } from '@fixclf/models';
 
 import { trainingFlopsPerImage } from './model-flops.js';
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     precision: { type: 'string', default: 'fp32' },
     'fuse-batch-norm': { type: 'boolean', default: false },
+    'fuse-trunk': { type: 'boolean', default: false },
   },
 });
 const batch = Number(args.batch);
@@ -44,6 +46,7 @@ if (args.backend === 'cpu') tf.backend().firstUse = false;
 
 const model = createModel(args.model, { numClasses: 10, classifier: 'learned', seed: 7 });
 const fusedBatchNorms = args['fuse-batch-norm'] ? fuseBatchNormTraining(model) : 0;
+const trunkLayers = args['fuse-trunk'] ? fuseTrunkTraining(model) : 0;
 const optimizer = tf.train.momentum(0.05, 0.9);
 const xs = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1);
 const ys = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10).toFloat();
@@ -70,6 +73,7 @@ const result = {
   backend: args.backend,
   precision,
   fusedBatchNorms,
+  trunkLayers,
   batch,
   steps,
   seconds,

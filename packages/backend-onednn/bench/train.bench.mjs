@@ -9,7 +9,8 @@
 // (6) the fixed classifier's head kernels, JavaScript vs native (bench/head-kernels.bench.mjs).
 // Options: --quick (fewer steps, one round), --repeat=N (rounds, default 3), --no-cpu, --no-torch, --no-head, --profile (per-kernel profiles of one onednn step of
 // ResNet-20, ResNet-56 and DenseNet-BC-100), --bf16 (the onednn runs again with setPrecision('bf16'), and PyTorch under bf16 autocast),
-// --no-fuse-batch-norm (tf.layers' batch norm as it is; by default each trains as one op, as `fixclf train` runs it).
+// --no-fuse-batch-norm (tf.layers' batch norm as it is; by default each trains as one op, as `fixclf train` runs it),
+// --no-fuse-trunk (the layers one by one; by default the trunk trains as one op, as `fixclf train` runs it).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +61,7 @@ function trainTfjs(model, backend, batch, warmup, steps, profile = false, precis
   ];
   if (profile) args.push('--profile');
   if (!argv.has('--no-fuse-batch-norm')) args.push('--fuse-batch-norm');
+  if (!argv.has('--no-fuse-trunk')) args.push('--fuse-trunk');
   return runChild(process.execPath, args);
 }
 
@@ -77,7 +79,8 @@ const version = onednnVersion();
 console.log(
   `oneDNN ${version.major}.${version.minor}.${version.patch} (${version.cpuRuntime}), ${getThreads()} threads, ` +
     `${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, ` +
-    `batch norm ${argv.has('--no-fuse-batch-norm') ? "as tf.layers' (--no-fuse-batch-norm)" : 'as one op (fuseBatchNormTraining)'}`,
+    `batch norm ${argv.has('--no-fuse-batch-norm') ? "as tf.layers' (--no-fuse-batch-norm)" : 'as one op (fuseBatchNormTraining)'}, ` +
+    `trunk ${argv.has('--no-fuse-trunk') ? 'layer by layer (--no-fuse-trunk)' : 'as one op (fuseTrunkTraining)'}`,
 );
 console.log(
   `load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}${load[0] > 2.5 ? '  (MACHINE BUSY: figures are pessimistic)' : ''}`,

@@ -40,6 +40,8 @@ export class OneDnnBackend extends MathBackendCPU {
   private readonly lazy = new WeakMap<DataId, LazyEntry>();
   // source dataId → deferred tensors that still need it
   private readonly dependents = new Map<DataId, Set<DataId>>();
+  // dataId → what a kernel attached to it (e.g. the trunk's saved tensors), released with it
+  private readonly attachments = new Map<DataId, { value: unknown; release: () => void }>();
 
   constructor() {
     super();
@@ -221,6 +223,24 @@ export class OneDnnBackend extends MathBackendCPU {
     return this.bf16.weightKey(t.dataId);
   }
 
+  /**
+   * Attaches `value` to a tensor: a kernel's state that later kernels find by the tensor
+   * (attachment(t)), `release`d when the tensor's storage goes.
+   */
+  attach(dataId: DataId, value: unknown, release: () => void): void {
+    this.attachments.set(dataId, { value, release });
+  }
+
+  /** What was attached to `t`, while its storage lives. */
+  attachment<T>(t: TensorInfo): T | undefined {
+    return this.attachments.get(t.dataId)?.value as T | undefined;
+  }
+
+  /** Disposes a tensor this backend's code made for itself (no engine tensor wraps it). */
+  disposeOwn(t: TensorInfo): void {
+    if (this.disposeData(t.dataId)) removeEngineDataId(t.dataId, this);
+  }
+
   /** The storage of `dataId` was rewritten in place: copies derived from it are stale. */
   storageChanged(dataId: DataId): void {
     this.bf16.drop(dataId);
@@ -268,6 +288,11 @@ export class OneDnnBackend extends MathBackendCPU {
     const released = super.disposeData(dataId, force);
     if (!hasCpuDataRecord(this, dataId)) {
       this.bf16.drop(dataId);
+      const attachment = this.attachments.get(dataId);
+      if (attachment !== undefined) {
+        this.attachments.delete(dataId);
+        attachment.release();
+      }
       const entry = this.lazy.get(dataId);
       if (entry !== undefined && !entry.materialized) this.releaseSources(dataId, entry);
       else this.pool.release(record.values);

@@ -20,7 +20,7 @@ export type { CeilingResult } from './native';
 export { BACKEND_PRIORITY, inheritCpuKernels } from './register';
 // @fixclf/layers' head kernels, run natively here: the names are the contract (mirrored, not imported).
 export { HADAMARD_TRANSFORM, NORMALIZED_HADAMARD, NORMALIZED_HADAMARD_GRAD } from './kernels/head-names';
-export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels/layers-names';
+export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, TRUNK_TRAINING, TRUNK_TRAINING_GRAD } from './kernels/layers-names';
 // Convolutions and matrix products in bf16 when FIXCLF_ONEDNN_PRECISION=bf16 (read when precision.ts loads).
 export { getPrecision, type Precision, setPrecision } from './precision';
 export type { FusedSgdOptions } from './optimizers';

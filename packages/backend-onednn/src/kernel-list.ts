@@ -23,6 +23,8 @@ import { fixclfBatchNormTrainingGradConfig } from './kernels/FixclfBatchNormTrai
 import { fixclfHadamardTransformConfig } from './kernels/FixclfHadamardTransform';
 import { fixclfNormalizedHadamardConfig } from './kernels/FixclfNormalizedHadamard';
 import { fixclfNormalizedHadamardGradConfig } from './kernels/FixclfNormalizedHadamardGrad';
+import { fixclfTrunkTrainingConfig } from './kernels/FixclfTrunkTraining';
+import { fixclfTrunkTrainingGradConfig } from './kernels/FixclfTrunkTrainingGrad';
 import { fusedBatchNormConfig } from './kernels/FusedBatchNorm';
 import { fusedConv2DConfig } from './kernels/FusedConv2D';
 import { fusedDepthwiseConv2DConfig } from './kernels/FusedDepthwiseConv2D';
@@ -79,6 +81,8 @@ export const nativeKernelConfigs: readonly KernelConfig[] = [
   expConfig,
   fixclfBatchNormTrainingConfig,
   fixclfBatchNormTrainingGradConfig,
+  fixclfTrunkTrainingConfig,
+  fixclfTrunkTrainingGradConfig,
   fixclfHadamardTransformConfig,
   fixclfNormalizedHadamardConfig,
   fixclfNormalizedHadamardGradConfig,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
+import { fuseBatchNormTraining, fuseTrunkTraining } from '@fixclf/layers';
 import { createModel } from '@fixclf/models';
 
 import { silenceCpuFirstUseWarning } from '../src/tfjs-internals';
@@ -21,10 +22,14 @@ async function trainingStep(
   xs: Float32Array,
   labels: Float32Array,
   batch: number,
+  fused = false,
 ) {
   await tf.setBackend(backend);
   silenceCpuFirstUseWarning(tf.backend() as MathBackendCPU);
   const model = createModel('resnet20', { numClasses: 10, classifier: 'learned', inputShape: [SIZE, SIZE, 3], seed: 3 });
+  // As `fixclf train` runs it: each batch norm as one op, and the trunk (all but the head) as one op.
+  if (fused) fuseBatchNormTraining(model);
+  if (fused) expect(fuseTrunkTraining(model)).toBe(73);
   if (weights !== null) model.setWeights(model.weights.map((w) => weights[w.originalName]!));
   const snapshot: tf.NamedTensorMap = {};
   for (const w of model.weights) snapshot[w.originalName] = tf.tensor(w.read().dataSync().slice(), w.shape as number[]);
@@ -40,7 +45,7 @@ async function trainingStep(
   return { result, snapshot };
 }
 
-test('a ResNet-20 training step gives the loss and gradients of the cpu backend', async () => {
+test('a ResNet-20 training step gives the loss and gradients of the cpu backend, layer by layer and fused', async () => {
   const batch = 2;
   const xs = input([batch, SIZE, SIZE, 3], 11).values as Float32Array;
   const next = random(12);
@@ -49,12 +54,18 @@ test('a ResNet-20 training step gives the loss and gradients of the cpu backend'
 
   const native = await trainingStep('onednn', null, xs, labels, batch);
   const reference = await trainingStep('cpu', native.snapshot, xs, labels, batch);
+  const fused = await trainingStep('onednn', native.snapshot, xs, labels, batch, true);
 
-  expect(Math.abs(native.result.loss - reference.result.loss) / Math.abs(reference.result.loss)).toBeLessThan(1e-3);
-  expect(native.result.grads.size).toBe(reference.result.grads.size);
-  expect(native.result.grads.size).toBeGreaterThan(60);
-  for (const [name, expected] of reference.result.grads) {
-    const error = relativeError(native.result.grads.get(name)!, expected);
-    if (!(error <= 1e-3)) throw new Error(`gradient of ${name} differs from cpu: relative error ${error}`);
+  for (const [how, run] of [
+    ['layer by layer', native],
+    ['fused', fused],
+  ] as const) {
+    expect(Math.abs(run.result.loss - reference.result.loss) / Math.abs(reference.result.loss)).toBeLessThan(1e-3);
+    expect(run.result.grads.size).toBe(reference.result.grads.size);
+    expect(run.result.grads.size).toBeGreaterThan(60);
+    for (const [name, expected] of reference.result.grads) {
+      const error = relativeError(run.result.grads.get(name)!, expected);
+      if (!(error <= 1e-3)) throw new Error(`${how}: gradient of ${name} differs from cpu: relative error ${error}`);
+    }
   }
 }, 180_000);

@@ -28,3 +28,6 @@ export {
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
 } from './ops/kernel-names';
+// A convolutional trunk trained as one op; its kernels' names and plan are a contract with backends.
+export { fuseTrunkTraining } from './trunk-training';
+export { TRUNK_TRAINING, TRUNK_TRAINING_GRAD, type TrunkPlan, type TrunkStep, type TrunkTrainingAttrs } from './ops/kernel-names';

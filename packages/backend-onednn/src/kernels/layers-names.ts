@@ -22,3 +22,32 @@ export interface BatchNormTrainingAttrs {
   varianceEpsilon: number;
   momentum: number;
 }
+
+/**
+ * A convolutional trunk's training forward pass in one kernel: the steps of a TrunkPlan run in order, each
+ * as this backend's kernel of the same computation. Inputs { x, w0, w1, …, movingMean0, movingVariance0, … },
+ * attrs { plan }, outputs [y, state, movingMean0', movingVariance0', …] (state: what the gradient needs).
+ */
+export const TRUNK_TRAINING = 'FixclfTrunkTraining';
+
+/** The gradient of TRUNK_TRAINING. Inputs { dy, state }, attrs { plan }, outputs [dx, dw0, dw1, …]. */
+export const TRUNK_TRAINING_GRAD = 'FixclfTrunkTrainingGrad';
+
+export interface TrunkTrainingAttrs {
+  plan: TrunkPlan;
+}
+
+/** Values: 0 is x, step i's output is value i + 1; weights are numbered by their `w<i>` input. */
+export interface TrunkPlan {
+  steps: TrunkStep[];
+  output: number;
+}
+
+export type TrunkStep =
+  | { op: 'conv2d'; input: number; filter: number; strides: [number, number]; pad: 'same' | 'valid' }
+  | { op: 'batchNorm'; input: number; scale: number; offset: number; epsilon: number; momentum: number }
+  | { op: 'relu'; input: number }
+  | { op: 'add'; inputs: number[] }
+  | { op: 'pad'; input: number; paddings: [number, number][] }
+  | { op: 'maxPool'; input: number; filterSize: [number, number]; strides: [number, number]; pad: 'same' | 'valid' }
+  | { op: 'mean'; input: number; axes: number[] };

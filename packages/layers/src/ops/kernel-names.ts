@@ -101,3 +101,55 @@ export interface BatchNormTrainingGradAttrs {
   /** ε, added to the variance. */
   varianceEpsilon: number;
 }
+
+/**
+ * A convolutional trunk's training forward pass (`fuseTrunkTraining`) in one kernel: the steps of a
+ * {@link TrunkPlan} run in order on the input, as tf.layers would run the layers they come from. Inputs
+ * `{ x, w0, w1, …, movingMean0, movingVariance0, movingMean1, … }` (x NHWC float32; `w<i>` the plan's
+ * weights: filters [kh, kw, in, out], batch-norm scales and offsets [channels]; the moving averages of
+ * the plan's k-th batch norm), attrs {@link TrunkTrainingAttrs}, outputs `[y, state, movingMean0',
+ * movingVariance0', movingMean1', …]`: y the value `plan.output`, each batch norm's moving averages
+ * updated as {@link BATCH_NORM_TRAINING}'s, and `state` an opaque tensor holding what the gradient needs
+ * (released when it is disposed). Its gradient is {@link TRUNK_TRAINING_GRAD}; a backend registers both
+ * or neither.
+ */
+export const TRUNK_TRAINING = 'FixclfTrunkTraining';
+
+/**
+ * The gradient of {@link TRUNK_TRAINING}. Inputs `{ dy, state }` (dy of y's shape, state the forward
+ * kernel's), the same attrs, outputs `[dx, dw0, dw1, …]`: the gradients of x and of every weight, by
+ * the chain rule through each step (batch norms through their batch moments, as
+ * {@link BATCH_NORM_TRAINING_GRAD}). A state serves one gradient: the kernel frees what it saved as it goes.
+ */
+export const TRUNK_TRAINING_GRAD = 'FixclfTrunkTrainingGrad';
+
+/** Attributes of {@link TRUNK_TRAINING} and {@link TRUNK_TRAINING_GRAD}. */
+export interface TrunkTrainingAttrs {
+  plan: TrunkPlan;
+}
+
+/**
+ * A trunk as data. Values are numbered: 0 is the input x, step i's output is value i + 1. Weights are
+ * numbered by their `w<i>` input.
+ */
+export interface TrunkPlan {
+  steps: TrunkStep[];
+  /** The value the trunk returns. */
+  output: number;
+}
+
+/** One step of a {@link TrunkPlan}: what the tf.layers layer it comes from computes in training. */
+export type TrunkStep =
+  /** tf.layers Conv2D without bias or activation: FusedConv2D, NHWC, dilation 1. */
+  | { op: 'conv2d'; input: number; filter: number; strides: [number, number]; pad: 'same' | 'valid' }
+  /** BatchNormalization over the last axis in training ({@link BATCH_NORM_TRAINING}). */
+  | { op: 'batchNorm'; input: number; scale: number; offset: number; epsilon: number; momentum: number }
+  | { op: 'relu'; input: number }
+  /** Add: the inputs summed left to right. */
+  | { op: 'add'; inputs: number[] }
+  /** ZeroPadding2D: PadV2 with zeros, `paddings` per axis [before, after]. */
+  | { op: 'pad'; input: number; paddings: [number, number][] }
+  /** MaxPooling2D: MaxPool, NHWC. */
+  | { op: 'maxPool'; input: number; filterSize: [number, number]; strides: [number, number]; pad: 'same' | 'valid' }
+  /** GlobalAveragePooling2D: Mean over `axes`. */
+  | { op: 'mean'; input: number; axes: number[] };
