@@ -41,7 +41,7 @@ function residualModel(options: { convBias?: boolean; headReadsConv?: boolean } 
 /** One training call's loss and the gradient of every trainable weight. */
 function step(model: tf.LayersModel, x: tf.Tensor) {
   const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar);
-  return { loss: value.dataSync()[0]!, grads: model.trainableWeights.map((w) => grads[w.read().name]!.dataSync()) };
+  return { loss: value.dataSync()[0]!, grads: model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]!.dataSync()) };
 }
 
 describe('fuseTrunkTraining', () => {
