@@ -18,10 +18,8 @@ interface CompiledTrunk {
   movingAverages: { mean: LayerVariable; variance: LayerVariable }[];
   /** The symbolic tensor the trunk computes (the input of `rest`, or the model's output). */
   outputId: number;
-  /** The layers after the trunk, in tf.layers' execution order. */
-  rest: layers.Layer[];
-  /** How many layers the trunk replaces. */
-  layerCount: number;
+  /** The layers after the trunk, in tf.layers' execution order, with the ids of the tensors they read and make. */
+  rest: { layer: layers.Layer; inputIds: number[]; outputIds: number[] }[];
 }
 
 type Layer = layers.Layer;
@@ -82,8 +80,11 @@ function stepOf(
       return single !== null && config['maxValue'] == null ? { op: 'relu', input: single } : null;
     case 'Activation':
       return single !== null && config['activation'] === 'relu' ? { op: 'relu', input: single } : null;
-    case 'Add':
-      return inputs.length >= 2 ? { op: 'add', inputs } : null;
+    case 'Add': {
+      // Same shapes only: the gradient passes through to every input unreduced.
+      const shapes = symbolicInputs(layer).map((t) => JSON.stringify(t.shape));
+      return inputs.length >= 2 && shapes.every((shape) => shape === shapes[0]) ? { op: 'add', inputs } : null;
+    }
     case 'ZeroPadding2D': {
       const padding = config['padding'] as [number, number][] | undefined;
       if (single === null || !channelsLast || !Array.isArray(padding) || padding.length !== 2) return null;
@@ -113,7 +114,6 @@ function compileTrunk(model: LayersModel): CompiledTrunk | null {
   const weights: LayerVariable[] = [];
   const movingAverages: CompiledTrunk['movingAverages'] = [];
   let index = 0;
-  let layerCount = 0;
   try {
     for (; index < model.layers.length; index++) {
       const layer = model.layers[index]!;
@@ -125,29 +125,37 @@ function compileTrunk(model: LayersModel): CompiledTrunk | null {
       if (step === null) break;
       steps.push(step);
       valueOf.set((layer.output as SymbolicTensor).id, steps.length);
-      layerCount++;
     }
   } catch {
     return null; // a layer without a single input/output tensor
   }
-  const rest = model.layers.slice(index);
-  // What the rest reads of the trunk must be one tensor: the trunk's output.
+  // What the rest reads of the trunk must be one tensor: the trunk's output. (Read now: a layer applied
+  // again later has more than one input.)
   const restOutputs = new Set<number>();
   const read = new Set<number>();
-  for (const layer of rest) {
-    if (layer.inboundNodes.length !== 1) return null;
-    for (const t of symbolicInputs(layer)) if (!restOutputs.has(t.id)) read.add(t.id);
-    for (const t of [layer.output].flat()) restOutputs.add(t.id);
+  const rest: CompiledTrunk['rest'] = [];
+  try {
+    for (const layer of model.layers.slice(index)) {
+      if (layer.inboundNodes.length !== 1) return null;
+      const inputIds = symbolicInputs(layer).map((t) => t.id);
+      const outputIds = [layer.output].flat().map((t) => t.id);
+      for (const id of inputIds) if (!restOutputs.has(id)) read.add(id);
+      for (const id of outputIds) restOutputs.add(id);
+      rest.push({ layer, inputIds, outputIds });
+    }
+  } catch {
+    return null;
   }
   const modelOutput = model.outputs[0]!.id;
   if (!restOutputs.has(modelOutput)) read.add(modelOutput);
   if (read.size !== 1) return null;
   const outputId = [...read][0]!;
   const output = valueOf.get(outputId);
-  if (output === undefined || output === 0 || steps.filter((s) => s.op === 'conv2d').length === 0) return null;
-  // Steps after the output are not needed (nothing reads them).
-  const plan: TrunkPlan = { steps: steps.slice(0, output), output };
-  return { attrs: { plan }, weights, movingAverages, outputId, rest, layerCount };
+  // The rest reads the trunk's last value (a trunk whose later layers nobody reads is not one op), and
+  // the trunk has a convolution (else there is little to gain).
+  if (output !== steps.length || !steps.some((step) => step.op === 'conv2d')) return null;
+  const plan: TrunkPlan = { steps, output };
+  return { attrs: { plan }, weights, movingAverages, outputId, rest };
 }
 
 /** The trunk's forward pass as one custom-gradient op over x and every weight of the plan. */
@@ -202,15 +210,14 @@ export function fuseTrunkTraining(model: LayersModel): number {
     if (!activeBackendHas(TRUNK_TRAINING, TRUNK_TRAINING_GRAD)) return original(inputs, kwargs);
     return tidy(() => {
       const values = new Map<number, Tensor>([[trunk.outputId, trunkTraining(x, trunk)]]);
-      for (const layer of trunk.rest) {
-        const layerInputs = symbolicInputs(layer).map((t) => values.get(t.id)!);
+      for (const { layer, inputIds, outputIds } of trunk.rest) {
+        const layerInputs = inputIds.map((id) => values.get(id)!);
         const outputs = layer.call(layerInputs.length === 1 ? layerInputs[0]! : layerInputs, kwargs);
-        const symbolic = [layer.output].flat();
-        [outputs].flat().forEach((t, i) => values.set(symbolic[i]!.id, t));
+        [outputs].flat().forEach((t, i) => values.set(outputIds[i]!, t));
       }
       return [values.get(model.outputs[0]!.id)!];
     });
   };
   fusedModels.add(model);
-  return trunk.layerCount;
+  return trunk.attrs.plan.steps.length;
 }
