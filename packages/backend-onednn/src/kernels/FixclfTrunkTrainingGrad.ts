@@ -17,7 +17,8 @@ import { nativeKernel } from './util';
  * tape would run for the layer (FusedConv2D's two convolution gradients, FixclfBatchNormTrainingGrad,
  * OneDnnReluGrad, Add's pass-through, PadV2's Slice, MaxPoolGrad, Mean's OneDnnBroadcastScale), gradients reaching a
  * value from two readers summed as the tape sums them. Each saved tensor and each gradient goes as soon as
- * it has been used. The gradient of x is deferred: nothing is computed unless it is read.
+ * it has been used. (Conv2DBackpropInput defers its output, so the image's own gradient is never computed
+ * unless read.)
  */
 export const fixclfTrunkTrainingGradConfig = nativeKernel(TRUNK_TRAINING_GRAD, ({ dy, state: handle }, backend, attrs) => {
   const { plan } = attrs as unknown as TrunkTrainingAttrs;
@@ -55,20 +56,10 @@ export const fixclfTrunkTrainingGradConfig = nativeKernel(TRUNK_TRAINING_GRAD, (
             const filterShape = [...saved.filter.shape];
             const dFilter = runKernel(conv2DBackpropFilterConfig, { x: saved.input, dy: g }, backend, { ...convAttrs, filterShape });
             accumulate(weightGrads, s.filter, dFilter as TensorInfo);
+            // Deferred by the kernel: computed when read (never, for the image's own gradient).
             const inputShape = [...saved.input.shape];
-            const dInput = () =>
-              runKernel(conv2DBackpropInputConfig, { dy: g, filter: saved.filter }, backend, { ...convAttrs, inputShape }) as TensorInfo;
-            if (s.input !== 0) {
-              accumulate(grads, s.input, dInput());
-            } else {
-              // x's gradient (an image batch's, usually unread): computed only if read.
-              const deferred = backend.makeLazyOutput32(inputShape, 'deferred', [g, saved.filter], (out) => {
-                const dx = dInput();
-                out.set(backend.float32(dx));
-                backend.disposeOwn(dx);
-              });
-              accumulate(grads, 0, deferred);
-            }
+            const dInput = runKernel(conv2DBackpropInputConfig, { dy: g, filter: saved.filter }, backend, { ...convAttrs, inputShape });
+            accumulate(grads, s.input, dInput as TensorInfo);
             break;
           }
           case 'batchNorm': {
