@@ -38,8 +38,9 @@ export class OneDnnBackend extends MathBackendCPU {
   /** bf16 copies of tensors for the kernels that run in bf16, per dataId (see bf16-shadows.ts). */
   readonly bf16 = new Bf16Shadows(this.pool);
   private readonly lazy = new WeakMap<DataId, LazyEntry>();
-  // source dataId → deferred tensors that still need it
-  private readonly dependents = new Map<DataId, Set<DataId>>();
+  // Deferred tensors still holding their sources (only forced disposal of a source needs to find them:
+  // one map entry per deferred tensor costs less than a set of dependents per source).
+  private readonly holding = new Map<DataId, LazyEntry>();
   // dataId → what a kernel attached to it (e.g. the trunk's saved tensors), released with it
   private readonly attachments = new Map<DataId, { value: unknown; release: () => void }>();
 
@@ -71,12 +72,8 @@ export class OneDnnBackend extends MathBackendCPU {
   ): TensorInfo {
     const dataId = super.write(new Float32Array(0), shape, 'float32');
     const entry: LazyEntry = { kind, sources: [...sources], materialized: false, detail };
-    for (const { dataId: source } of entry.sources) {
-      this.incRef(source);
-      let set = this.dependents.get(source);
-      if (set === undefined) this.dependents.set(source, (set = new Set()));
-      set.add(dataId);
-    }
+    for (const { dataId: source } of entry.sources) this.incRef(source);
+    if (entry.sources.length > 0) this.holding.set(dataId, entry);
     const size = sizeOf(shape);
     deferRecordValues(
       cpuDataRecord(this, dataId)!,
@@ -114,10 +111,8 @@ export class OneDnnBackend extends MathBackendCPU {
   }
 
   private releaseSources(dataId: DataId, entry: LazyEntry): void {
+    this.holding.delete(dataId);
     for (const { dataId: source } of entry.sources) {
-      const set = this.dependents.get(source);
-      set?.delete(dataId);
-      if (set?.size === 0) this.dependents.delete(source);
       // The engine may already have let go of the source; if this was the last reference, tell it.
       if (this.disposeData(source)) removeEngineDataId(source, this);
     }
@@ -284,7 +279,10 @@ export class OneDnnBackend extends MathBackendCPU {
     const record = cpuDataRecord(this, dataId);
     if (record === undefined) return super.disposeData(dataId, force);
     // Forced disposal (moving data to another backend) must not pull the rug from deferred tensors.
-    if (force) for (const dependent of [...(this.dependents.get(dataId) ?? [])]) void cpuDataRecord(this, dependent)?.values;
+    if (force) {
+      const dependents = [...this.holding].filter(([, entry]) => entry.sources.some((source) => source.dataId === dataId));
+      for (const [dependent] of dependents) void cpuDataRecord(this, dependent)?.values;
+    }
     const released = super.disposeData(dataId, force);
     if (!hasCpuDataRecord(this, dataId)) {
       this.bf16.drop(dataId);

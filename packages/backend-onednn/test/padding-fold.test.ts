@@ -148,6 +148,25 @@ describe('ZeroPadding2D folded into the convolution that reads it', () => {
     });
   });
 
+  test('a deferred padding outlives its source moving to another backend', async () => {
+    await tf.setBackend('onednn');
+    const values = input([1, 2, 2, 1], 6).values as Float32Array;
+    const x = tf.tensor4d(values, [1, 2, 2, 1]);
+    const padded = tf.pad(x, [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ]);
+    // A cpu kernel reading x moves its storage there and force-disposes it here; the padding still reads back.
+    await tf.setBackend('cpu');
+    const moved = tf.add(x, 1);
+    expect(Array.from(moved.dataSync())).toEqual(Array.from(values, (v) => Math.fround(v + 1)));
+    expect(Array.from(padded.dataSync())).toEqual([0, 0, 0, values[0], values[1], 0, values[2], values[3], 0]);
+    tf.dispose([x, padded, moved]);
+    await tf.setBackend('onednn');
+  });
+
   test('other paddings are made at once: batch or channel padding, a non-zero constant', async () => {
     await expectMatchesCpu([input([2, 4, 4, 3], 6)], (x) => [
       tf.pad(x!, [
