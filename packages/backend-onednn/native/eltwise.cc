@@ -262,6 +262,47 @@ Napi::Value AddSameShape(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// reluGradAdd(dy, y, addend, out, bf16Mask, count): out = addend + dy·step(y) over `count` elements, the
+// ReLU gradient summed into another gradient in one pass (a residual block's input: the shortcut's masked
+// gradient plus the convolution's input gradient) instead of being written out first. bf16Mask bits: 1 dy,
+// 2 y, 4 addend, 8 out hold bf16; 16 rounds dy·step(y) to bf16 before the sum, as the ReLU gradient would
+// have been stored in bf16 mode (the same values as the two passes, bit for bit).
+Napi::Value ReluGradAdd(const Napi::CallbackInfo& info) {
+  int64_t bits = IntArg(info, 4, "bf16Mask");
+  int64_t n = IntArg(info, 5, "count");
+  Values dyv = ValuesArg(info, 0, "dy", n, bits & 1);
+  Values yv = ValuesArg(info, 1, "y", n, bits & 2);
+  Values av = ValuesArg(info, 2, "addend", n, bits & 4);
+  Values outv = ValuesArg(info, 3, "out", n, bits & 8);
+  bool roundProduct = (bits & 16) != 0;
+  WithType(dyv, [&](auto* dy) {
+    WithType(yv, [&](auto* y) {
+      WithType(av, [&](auto* a) {
+        WithType(outv, [&](auto* out) {
+          ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
+            constexpr int64_t kBlock = 1024;
+            float sum[kBlock];
+            for (int64_t i0 = begin; i0 < end; i0 += kBlock) {
+              int64_t len = std::min(kBlock, end - i0);
+#pragma omp simd
+              for (int64_t i = 0; i < len; ++i) {
+                float v = Widen(y[i0 + i]);
+                float step = v > 0.f ? 1.f : 0.f;
+                step = v != v ? v : step;
+                float product = Widen(dy[i0 + i]) * step;
+                if (roundProduct) product = Widen(ToBf16(product));
+                sum[i] = Widen(a[i0 + i]) + product;
+              }
+              StoreValues(out + i0, sum, len);
+            }
+          });
+        });
+      });
+    });
+  });
+  return info.Env().Undefined();
+}
+
 // squareGrad(dy, x, dx): 2·x·dy.
 Napi::Value SquareGrad(const Napi::CallbackInfo& info) {
   int64_t n = FloatLength(info, 0, "dy");
@@ -311,6 +352,7 @@ void InitEltwise(Napi::Env env, Napi::Object exports) {
   Export<Unary>(env, exports, "unary");
   Export<ReluGrad>(env, exports, "reluGrad");
   Export<AddSameShape>(env, exports, "addSameShape");
+  Export<ReluGradAdd>(env, exports, "reluGradAdd");
   Export<SquareGrad>(env, exports, "squareGrad");
   Export<AddN>(env, exports, "addN");
 }

@@ -201,6 +201,11 @@ export interface NativeAddon {
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, bf16Mask?: number, count?: number): void;
   /** out = a + b over `count` elements; bf16Mask says which of a (1), b (2) and out (4) hold bf16 values. */
   addSameShape(a: Float32Array, b: Float32Array, out: Float32Array, bf16Mask: number, count: number): void;
+  /**
+   * out = addend + dy·step(y) over `count` elements; bf16Mask says which of dy (1), y (2), addend (4) and
+   * out (8) hold bf16 values, and 16 rounds dy·step(y) to bf16 before the sum.
+   */
+  reluGradAdd(dy: Float32Array, y: Float32Array, addend: Float32Array, out: Float32Array, bf16Mask: number, count: number): void;
   squareGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   addN(inputs: Float32Array[], out: Float32Array): void;
   reduce(op: ReduceOpCode, x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;

@@ -4,6 +4,7 @@ import type { OneDnnBackend } from '../backend';
 import { BinaryOp, native } from '../native';
 import { getPrecision } from '../precision';
 import { applyBatchNorm, type NormalizedDetail } from './batch-norm-util';
+import type { ReluGradDetail } from './OneDnnReluGrad';
 import { runBinary } from './eltwise-util';
 import { nativeKernel, sizeOf } from './util';
 
@@ -13,6 +14,31 @@ const sameShape = (p: readonly number[], q: readonly number[]) => p.length === q
 function pendingNormalized(backend: OneDnnBackend, t: TensorInfo) {
   const detail = backend.lazyDetail<NormalizedDetail>(t, 'normalized');
   return detail !== undefined && detail.residual === null ? { detail, sources: backend.lazySources(t)! } : undefined;
+}
+
+/**
+ * A sum one of whose terms is a still-deferred ReLU gradient (the gradient reaching a residual block's input
+ * through its shortcut, added to its convolution's input gradient): dy·step(y) + other in one pass, the
+ * masked gradient never stored. The same values as computing it first (rounded to bf16 where it would
+ * have been stored so); the deferred gradient stays valid for anything else that reads it.
+ */
+function sumWithReluGradient(backend: OneDnnBackend, a: TensorInfo, b: TensorInfo, shape: number[], size: number): TensorInfo | null {
+  const reluA = backend.lazyDetail<ReluGradDetail>(a, 'reluGrad');
+  const relu = reluA ?? backend.lazyDetail<ReluGradDetail>(b, 'reluGrad');
+  if (relu === undefined) return null;
+  const other = backend.activation(reluA !== undefined ? b : a);
+  const dy = backend.activation(relu.dy);
+  const y = backend.activation(relu.y);
+  const bits = (dy.bf16 ? 1 : 0) | (y.bf16 ? 2 : 0) | (other.bf16 ? 4 : 0) | (relu.bf16 ? 16 : 0);
+  // Stored as the two-pass sum would be: bf16 when either term would be bf16 in bf16 mode.
+  if (getPrecision() === 'bf16' && (relu.bf16 || other.bf16)) {
+    const { info, bf16 } = backend.makeBf16Output([...shape]);
+    native.reluGradAdd(dy.values, y.values, other.values, bf16, bits | 8, size);
+    return info;
+  }
+  const { info, values } = backend.makeOutput32([...shape]);
+  native.reluGradAdd(dy.values, y.values, other.values, values, bits, size);
+  return info;
 }
 
 // Two shortcuts: the tape accumulates gradients with Add, and batch norm's moments contribute known zeros
@@ -39,8 +65,12 @@ export const addConfig = nativeKernel(Add, ({ a, b }, backend) => {
       );
     }
   }
-  // bf16 mode: sums of bf16 gradients (a residual connection's two paths) stay bf16.
   const size = sizeOf(outShape);
+  if (size > 0 && sameShape(a!.shape, outShape) && sameShape(b!.shape, outShape)) {
+    const summed = sumWithReluGradient(backend, a!, b!, outShape, size);
+    if (summed !== null) return summed;
+  }
+  // bf16 mode: sums of bf16 gradients (a residual connection's two paths) stay bf16.
   if (getPrecision() === 'bf16' && size > 0 && sameShape(a!.shape, outShape) && sameShape(b!.shape, outShape)) {
     if (backend.bf16Backed(a!) !== undefined || backend.bf16Backed(b!) !== undefined) {
       const av = backend.activation(a!);
