@@ -202,6 +202,9 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The ReLU's derivative at v as its gradient kernels apply it: 1 above zero, 0 at or below, NaN for NaN.
+inline float ReluStep(float v) { return v != v ? v : (v > 0.f ? 1.f : 0.f); }
+
 // reluGrad(dy, x, dx, [bf16Mask, count]): dy·step(x) exactly as TF.js computes it (so NaN and ±0 agree), in
 // one pass; written as a product of selects so that it vectorises. bf16Mask bits: 1 dy, 2 x, 4 dx; count
 // (the element count) is needed when dy is bf16.
@@ -221,10 +224,7 @@ Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
             int64_t len = std::min(kBlock, end - i0);
 #pragma omp simd
             for (int64_t i = 0; i < len; ++i) {
-              float v = Widen(x[i0 + i]);
-              float step = v > 0.f ? 1.f : 0.f;
-              step = v != v ? v : step;
-              out[i] = Widen(dy[i0 + i]) * step;
+              out[i] = Widen(dy[i0 + i]) * ReluStep(Widen(x[i0 + i]));
             }
             StoreValues(dx + i0, out, len);
           }
@@ -286,10 +286,7 @@ Napi::Value ReluGradAdd(const Napi::CallbackInfo& info) {
               int64_t len = std::min(kBlock, end - i0);
 #pragma omp simd
               for (int64_t i = 0; i < len; ++i) {
-                float v = Widen(y[i0 + i]);
-                float step = v > 0.f ? 1.f : 0.f;
-                step = v != v ? v : step;
-                float product = Widen(dy[i0 + i]) * step;
+                float product = Widen(dy[i0 + i]) * ReluStep(Widen(y[i0 + i]));
                 if (roundProduct) product = Widen(ToBf16(product));
                 sum[i] = Widen(a[i0 + i]) + product;
               }
