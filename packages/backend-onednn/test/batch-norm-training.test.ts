@@ -4,6 +4,7 @@
 // float32 and bf16, through a whole ResNet-20 step, with far fewer kernel calls.
 // The forward kernel computes moments, normalisation and the moving averages in one call.
 import * as tf from '@tensorflow/tfjs';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 import {
   BATCH_NORM_TRAINING as LAYERS_BATCH_NORM_TRAINING,
@@ -13,7 +14,8 @@ import {
 import { createModel } from '@fixclf/models';
 
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, setPrecision } from '../src/index';
-import { input, relativeError } from './helpers';
+import { silenceCpuFirstUseWarning } from '../src/tfjs-internals';
+import { input, lossAndGradients, movingAverages, relativeError, spreadLabels, type TrainingStep } from './helpers';
 
 const SIZE = 16;
 
@@ -22,6 +24,7 @@ type BatchNorm = ReturnType<typeof tf.layers.batchNormalization>;
 /** One training call of a batch norm on `backend`: output, moving statistics and the gradients of Σ y·w. */
 async function batchNormStep(backend: 'onednn' | 'cpu', fused: boolean, shape: number[], seed: number) {
   await tf.setBackend(backend);
+  silenceCpuFirstUseWarning(tf.backend() as MathBackendCPU);
   const channels = shape.at(-1)!;
   const layer: BatchNorm = tf.layers.batchNormalization({ momentum: 0.7, epsilon: 1e-3 });
   layer.build([null, ...shape.slice(1)]);
@@ -82,9 +85,7 @@ test('the kernels have the names @fixclf/layers gives them, and are registered f
   expect(tf.getKernel(BATCH_NORM_TRAINING_GRAD, 'onednn')).toBeDefined();
 });
 
-interface Step {
-  loss: number;
-  grads: Map<string, Float32Array>;
+interface Step extends TrainingStep {
   moving: Map<string, Float32Array>;
   kernels: string[];
 }
@@ -94,30 +95,15 @@ async function resnetStep(fused: boolean, batch: number): Promise<Step> {
   const model = createModel('resnet20', { numClasses: 10, classifier: 'learned', inputShape: [SIZE, SIZE, 3], seed: 3 });
   if (fused) expect(fuseBatchNormTraining(model)).toBe(21);
   const x = tf.tensor4d(input([batch, SIZE, SIZE, 3], 11).values, [batch, SIZE, SIZE, 3]);
-  const labels = tf
-    .oneHot(
-      tf.tensor1d(
-        [...Array(batch).keys()].map((i) => (i * 7) % 10),
-        'int32',
-      ),
-      10,
-    )
-    .toFloat();
-  let step: Omit<Step, 'kernels'> | null = null;
+  const labels = spreadLabels(batch);
+  let step: TrainingStep | null = null;
   const profile = await tf.profile(() => {
-    const { value, grads } = tf.variableGrads(
-      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-    );
-    step = { loss: value.dataSync()[0]!, grads: new Map(), moving: new Map() };
-    for (const [name, g] of Object.entries(grads)) step.grads.set(name.replace(/_\d+$/, ''), (g.dataSync() as Float32Array).slice());
-    tf.dispose([value, ...Object.values(grads)]);
+    step = lossAndGradients(model, x, labels);
   });
-  for (const w of model.weights) {
-    if (w.originalName.includes('moving')) step!.moving.set(w.originalName, (w.read().dataSync() as Float32Array).slice());
-  }
+  const moving = movingAverages(model);
   tf.dispose([x, labels]);
-  model.weights.forEach((w) => w.read().dispose());
-  return { ...step!, kernels: profile.kernels.map((k) => k.name) };
+  model.dispose();
+  return { ...step!, moving, kernels: profile.kernels.map((k) => k.name) };
 }
 
 describe.each(['fp32', 'bf16'] as const)('a ResNet-20 training step in %s', (precision) => {

@@ -113,3 +113,44 @@ export async function kernelNames(fn: () => tf.TensorContainer): Promise<string[
   const info = await tf.profile(() => fn());
   return info.kernels.map((k) => k.name);
 }
+
+export interface TrainingStep {
+  loss: number;
+  /** Each trainable weight's gradient, by its name without the suffix TF.js adds to a repeated name. */
+  grads: Map<string, Float32Array>;
+}
+
+/** One training call of `model` on `x` with one-hot `labels`: the softmax cross-entropy and its gradients. */
+export function lossAndGradients(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor): TrainingStep {
+  const { value, grads } = tf.variableGrads(
+    () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+  );
+  const step: TrainingStep = { loss: value.dataSync()[0]!, grads: new Map() };
+  for (const [name, g] of Object.entries(grads)) step.grads.set(name.replace(/_\d+$/, ''), (g.dataSync() as Float32Array).slice());
+  tf.dispose([value, ...Object.values(grads)]);
+  return step;
+}
+
+/** One-hot labels for `batch` images over `classes` classes, image i labelled (7·i) mod classes. */
+export function spreadLabels(batch: number, classes = 10): tf.Tensor {
+  return tf.tidy(() =>
+    tf
+      .oneHot(
+        tf.tensor1d(
+          [...Array(batch).keys()].map((i) => (i * 7) % classes),
+          'int32',
+        ),
+        classes,
+      )
+      .toFloat(),
+  );
+}
+
+/** The batch norms' moving averages of `model`, by weight name. */
+export function movingAverages(model: tf.LayersModel): Map<string, Float32Array> {
+  const moving = new Map<string, Float32Array>();
+  for (const w of model.weights) {
+    if (w.originalName.includes('moving')) moving.set(w.originalName, (w.read().dataSync() as Float32Array).slice());
+  }
+  return moving;
+}

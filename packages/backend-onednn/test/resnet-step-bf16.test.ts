@@ -17,15 +17,10 @@ import { createModel } from '@fixclf/models';
 import { setPrecision } from '../src/index';
 import { native } from '../src/native';
 import { type Precision } from '../src/precision';
-import { cosine, input, random, relativeError } from './helpers';
+import { cosine, input, lossAndGradients, random, relativeError, type TrainingStep } from './helpers';
 
 const SIZE = 32;
 const BATCH = 8;
-
-interface StepResult {
-  loss: number;
-  grads: Map<string, Float32Array>;
-}
 
 async function trainingStep(
   precision: Precision,
@@ -33,7 +28,7 @@ async function trainingStep(
   xs: Float32Array,
   labels: Float32Array,
   perturbation = 0,
-): Promise<{ result: StepResult; snapshot: tf.Tensor[] }> {
+): Promise<{ result: TrainingStep; snapshot: tf.Tensor[] }> {
   await tf.setBackend('onednn');
   setPrecision(precision);
   const model = createModel('resnet20', { numClasses: 10, classifier: 'learned', inputShape: [SIZE, SIZE, 3], seed: 3 });
@@ -49,13 +44,9 @@ async function trainingStep(
   const snapshot = model.weights.map((w) => tf.tensor(w.read().dataSync().slice(), w.shape as number[]));
   const x = tf.tensor4d(xs, [BATCH, SIZE, SIZE, 3]);
   const y = tf.tensor2d(labels, [BATCH, 10]);
-  const { value, grads } = tf.variableGrads(
-    () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-  );
-  const result: StepResult = { loss: value.dataSync()[0]!, grads: new Map() };
-  for (const [name, g] of Object.entries(grads)) result.grads.set(name.replace(/_\d+$/, ''), (g.dataSync() as Float32Array).slice());
-  tf.dispose([x, y, value, ...Object.values(grads)]);
-  model.weights.forEach((w) => w.read().dispose());
+  const result = lossAndGradients(model, x, y);
+  tf.dispose([x, y]);
+  model.dispose();
   setPrecision('fp32');
   return { result, snapshot };
 }

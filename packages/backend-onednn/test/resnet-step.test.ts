@@ -5,15 +5,10 @@ import { fuseBatchNormTraining, fuseTrunkTraining } from '@fixclf/layers';
 import { createModel } from '@fixclf/models';
 
 import { silenceCpuFirstUseWarning } from '../src/tfjs-internals';
-import { input, random, relativeError } from './helpers';
+import { input, lossAndGradients, random, relativeError } from './helpers';
 
 // 16×16 images keep the cpu side of the comparison to seconds; the network is ResNet-20 all the same.
 const SIZE = 16;
-
-interface StepResult {
-  loss: number;
-  grads: Map<string, Float32Array>;
-}
 
 // One training step's loss and the gradient of every trainable weight, from the same weights and batch.
 async function trainingStep(
@@ -35,13 +30,9 @@ async function trainingStep(
   for (const w of model.weights) snapshot[w.originalName] = tf.tensor(w.read().dataSync().slice(), w.shape as number[]);
   const x = tf.tensor4d(xs, [batch, SIZE, SIZE, 3]);
   const y = tf.tensor2d(labels, [batch, 10]);
-  const { value, grads } = tf.variableGrads(
-    () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-  );
-  const result: StepResult = { loss: value.dataSync()[0]!, grads: new Map() };
-  for (const [name, g] of Object.entries(grads)) result.grads.set(name.replace(/_\d+$/, ''), (g.dataSync() as Float32Array).slice());
-  tf.dispose([x, y, value, ...Object.values(grads)]);
-  model.weights.forEach((w) => w.read().dispose());
+  const result = lossAndGradients(model, x, y);
+  tf.dispose([x, y]);
+  model.dispose();
   return { result, snapshot };
 }
 

@@ -19,13 +19,11 @@ import { createModel } from '@fixclf/models';
 import type { OneDnnBackend } from '../src/backend';
 import { TRUNK_TRAINING, TRUNK_TRAINING_GRAD, setPrecision } from '../src/index';
 import { silenceCpuFirstUseWarning } from '../src/tfjs-internals';
-import { input, relativeError } from './helpers';
+import { input, lossAndGradients, movingAverages, relativeError, spreadLabels, type TrainingStep } from './helpers';
 
 const SIZE = 16;
 
-interface Step {
-  loss: number;
-  grads: Map<string, Float32Array>;
+interface Step extends TrainingStep {
   moving: Map<string, Float32Array>;
   kernels: string[];
 }
@@ -41,30 +39,15 @@ async function resnetStep(mode: Mode, batch: number, name = 'resnet20', size = S
   // ResNet-20: 19 + 2 convolutions and batch norms, 19 ReLUs, 9 adds, 2 paddings, the pool: all but the input and the head.
   if (mode === 'trunk') expect(fuseTrunkTraining(model)).toBe(trunkLayers);
   const x = tf.tensor4d(input([batch, size, size, 3], 11).values, [batch, size, size, 3]);
-  const labels = tf
-    .oneHot(
-      tf.tensor1d(
-        [...Array(batch).keys()].map((i) => (i * 7) % 10),
-        'int32',
-      ),
-      10,
-    )
-    .toFloat();
-  let step: Omit<Step, 'kernels'> | null = null;
+  const labels = spreadLabels(batch);
+  let step: TrainingStep | null = null;
   const profile = await tf.profile(() => {
-    const { value, grads } = tf.variableGrads(
-      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-    );
-    step = { loss: value.dataSync()[0]!, grads: new Map(), moving: new Map() };
-    for (const [name, g] of Object.entries(grads)) step.grads.set(name.replace(/_\d+$/, ''), (g.dataSync() as Float32Array).slice());
-    tf.dispose([value, ...Object.values(grads)]);
+    step = lossAndGradients(model, x, labels);
   });
-  for (const w of model.weights) {
-    if (w.originalName.includes('moving')) step!.moving.set(w.originalName, (w.read().dataSync() as Float32Array).slice());
-  }
+  const moving = movingAverages(model);
   tf.dispose([x, labels]);
-  model.weights.forEach((w) => w.read().dispose());
-  return { ...step!, kernels: profile.kernels.map((k) => k.name) };
+  model.dispose();
+  return { ...step!, moving, kernels: profile.kernels.map((k) => k.name) };
 }
 
 test('the kernels have the names @fixclf/layers gives them, and are registered for onednn', () => {
