@@ -205,6 +205,22 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
 // The ReLU's derivative at v as its gradient kernels apply it: 1 above zero, 0 at or below, NaN for NaN.
 inline float ReluStep(float v) { return v != v ? v : (v > 0.f ? 1.f : 0.f); }
 
+// out[0, n) computed a block at a time: fill(i0, len, block) writes elements i0 .. i0 + len − 1 as float32
+// into `block`, which is then stored in out's type (narrowed in one vector pass when bf16). The block stays
+// in L1, so a bf16 output costs no float32 copy of the whole tensor.
+template <typename Out, typename Fill>
+void MapInBlocks(int64_t n, Out* out, Fill fill) {
+  ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
+    constexpr int64_t kBlock = 1024;
+    float block[kBlock];
+    for (int64_t i0 = begin; i0 < end; i0 += kBlock) {
+      const int64_t len = std::min(kBlock, end - i0);
+      fill(i0, len, block);
+      StoreValues(out + i0, block, len);
+    }
+  });
+}
+
 // reluGrad(dy, x, dx, [bf16Mask, count]): dy·step(x) exactly as TF.js computes it (so NaN and ±0 agree), in
 // one pass; written as a product of selects so that it vectorises. bf16Mask bits: 1 dy, 2 x, 4 dx; count
 // (the element count) is needed when dy is bf16.
@@ -217,17 +233,9 @@ Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   WithType(dyv, [&](auto* dy) {
     WithType(xv, [&](auto* x) {
       WithType(dxv, [&](auto* dx) {
-        ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
-          constexpr int64_t kBlock = 1024;
-          float out[kBlock];
-          for (int64_t i0 = begin; i0 < end; i0 += kBlock) {
-            int64_t len = std::min(kBlock, end - i0);
+        MapInBlocks(n, dx, [&](int64_t i0, int64_t len, float* out) {
 #pragma omp simd
-            for (int64_t i = 0; i < len; ++i) {
-              out[i] = Widen(dy[i0 + i]) * ReluStep(Widen(x[i0 + i]));
-            }
-            StoreValues(dx + i0, out, len);
-          }
+          for (int64_t i = 0; i < len; ++i) out[i] = Widen(dy[i0 + i]) * ReluStep(Widen(x[i0 + i]));
         });
       });
     });
@@ -246,15 +254,9 @@ Napi::Value AddSameShape(const Napi::CallbackInfo& info) {
   WithType(a, [&](auto* pa) {
     WithType(b, [&](auto* pb) {
       WithType(out, [&](auto* po) {
-        ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
-          constexpr int64_t kBlock = 1024;
-          float sum[kBlock];
-          for (int64_t i0 = begin; i0 < end; i0 += kBlock) {
-            int64_t len = std::min(kBlock, end - i0);
+        MapInBlocks(n, po, [&](int64_t i0, int64_t len, float* sum) {
 #pragma omp simd
-            for (int64_t i = 0; i < len; ++i) sum[i] = Widen(pa[i0 + i]) + Widen(pb[i0 + i]);
-            StoreValues(po + i0, sum, len);
-          }
+          for (int64_t i = 0; i < len; ++i) sum[i] = Widen(pa[i0 + i]) + Widen(pb[i0 + i]);
         });
       });
     });
@@ -279,18 +281,12 @@ Napi::Value ReluGradAdd(const Napi::CallbackInfo& info) {
     WithType(yv, [&](auto* y) {
       WithType(av, [&](auto* a) {
         WithType(outv, [&](auto* out) {
-          ParallelFor(n, 1, [&](int64_t begin, int64_t end) {
-            constexpr int64_t kBlock = 1024;
-            float sum[kBlock];
-            for (int64_t i0 = begin; i0 < end; i0 += kBlock) {
-              int64_t len = std::min(kBlock, end - i0);
+          MapInBlocks(n, out, [&](int64_t i0, int64_t len, float* sum) {
 #pragma omp simd
-              for (int64_t i = 0; i < len; ++i) {
-                float product = Widen(dy[i0 + i]) * ReluStep(Widen(y[i0 + i]));
-                if (roundProduct) product = Widen(ToBf16(product));
-                sum[i] = Widen(a[i0 + i]) + product;
-              }
-              StoreValues(out + i0, sum, len);
+            for (int64_t i = 0; i < len; ++i) {
+              float product = Widen(dy[i0 + i]) * ReluStep(Widen(y[i0 + i]));
+              if (roundProduct) product = Widen(ToBf16(product));
+              sum[i] = Widen(a[i0 + i]) + product;
             }
           });
         });
