@@ -1,22 +1,16 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint';
 import { fileSystemHandler } from '../src/io/file-handler';
 import { SGD } from '../src/optim/sgd';
+import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-let dir: string;
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-ckpt-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const dir = temporaryDirectoryEachTest('fixclf-ckpt-');
 
 function smallModel(seed: number): tf.LayersModel {
   return tf.sequential({
@@ -31,27 +25,27 @@ function smallModel(seed: number): tf.LayersModel {
 describe('fileSystemHandler', () => {
   it("writes tfjs-node's file:// layout and loads it back with identical predictions", async () => {
     const model = smallModel(1);
-    await model.save(fileSystemHandler(path.join(dir, 'm')));
-    expect((await fs.readdir(path.join(dir, 'm'))).sort()).toEqual(['model.json', 'weights.bin']);
-    const json = JSON.parse(await fs.readFile(path.join(dir, 'm', 'model.json'), 'utf8'));
+    await model.save(fileSystemHandler(path.join(dir(), 'm')));
+    expect((await fs.readdir(path.join(dir(), 'm'))).sort()).toEqual(['model.json', 'weights.bin']);
+    const json = JSON.parse(await fs.readFile(path.join(dir(), 'm', 'model.json'), 'utf8'));
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
-    const loaded = await tf.loadLayersModel(fileSystemHandler(path.join(dir, 'm')));
+    const loaded = await tf.loadLayersModel(fileSystemHandler(path.join(dir(), 'm')));
     const x = tf.randomNormal([4, 6], 0, 1, 'float32', 3);
     expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()));
   });
 
   it('refuses a damaged weights file, naming the directory', async () => {
-    await smallModel(1).save(fileSystemHandler(path.join(dir, 'm')));
-    await fs.truncate(path.join(dir, 'm', 'weights.bin'), 10);
-    await expect(tf.loadLayersModel(fileSystemHandler(path.join(dir, 'm')))).rejects.toThrow(
+    await smallModel(1).save(fileSystemHandler(path.join(dir(), 'm')));
+    await fs.truncate(path.join(dir(), 'm', 'weights.bin'), 10);
+    await expect(tf.loadLayersModel(fileSystemHandler(path.join(dir(), 'm')))).rejects.toThrow(
       /weights hold 10 bytes, the manifest describes \d+; the files are damaged/,
     );
   });
 
   it('leaves no temporary files next to the saved model', async () => {
-    await smallModel(1).save(fileSystemHandler(path.join(dir, 'm')));
-    await smallModel(2).save(fileSystemHandler(path.join(dir, 'm')));
-    expect(await fs.readdir(dir)).toEqual(['m']);
+    await smallModel(1).save(fileSystemHandler(path.join(dir(), 'm')));
+    await smallModel(2).save(fileSystemHandler(path.join(dir(), 'm')));
+    expect(await fs.readdir(dir())).toEqual(['m']);
   });
 });
 
@@ -83,14 +77,14 @@ describe('checkpoints', () => {
       { momentum: 0.9, weightDecay: 1e-3 },
     );
     steps(first, sgd2, 3);
-    await saveCheckpoint(dir, first, sgd2, { epoch: 1, step: 3, meter: { lossSum: 1, count: 2, top1: 1, top5: 2 }, seconds: 4 });
+    await saveCheckpoint(dir(), first, sgd2, { epoch: 1, step: 3, meter: { lossSum: 1, count: 2, top1: 1, top5: 2 }, seconds: 4 });
 
     const resumed = smallModel(99); // different initial weights: all must come from the checkpoint
     const sgd3 = new SGD(
       resumed.trainableWeights.map((w) => w.read() as tf.Variable),
       { momentum: 0.9, weightDecay: 1e-3 },
     );
-    const state = await loadCheckpoint(dir, resumed, sgd3);
+    const state = await loadCheckpoint(dir(), resumed, sgd3);
     expect(state).toEqual({ epoch: 1, step: 3, meter: { lossSum: 1, count: 2, top1: 1, top5: 2 }, seconds: 4 });
     steps(resumed, sgd3, 3);
 
@@ -103,15 +97,15 @@ describe('checkpoints', () => {
   it('refuses a checkpoint of another network', async () => {
     const model = smallModel(1);
     const sgd = new SGD(model.trainableWeights.map((w) => w.read() as tf.Variable));
-    await saveCheckpoint(dir, model, sgd, { epoch: 1, step: 0, meter: null, seconds: 0 });
+    await saveCheckpoint(dir(), model, sgd, { epoch: 1, step: 0, meter: null, seconds: 0 });
     const other = tf.sequential({ layers: [tf.layers.dense({ inputShape: [6], units: 3 })] });
-    await expect(loadCheckpoint(dir, other, new SGD(other.trainableWeights.map((w) => w.read() as tf.Variable)))).rejects.toThrow(
+    await expect(loadCheckpoint(dir(), other, new SGD(other.trainableWeights.map((w) => w.read() as tf.Variable)))).rejects.toThrow(
       /holds 8 weights, the model has 2: not the same network/,
     );
   });
 
   it('says there is nothing to resume from', async () => {
     const model = smallModel(1);
-    await expect(loadCheckpoint(dir, model, new SGD([]))).rejects.toThrow(`No checkpoint to resume from in ${dir}`);
+    await expect(loadCheckpoint(dir(), model, new SGD([]))).rejects.toThrow(`No checkpoint to resume from in ${dir()}`);
   });
 });

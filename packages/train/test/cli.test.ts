@@ -1,18 +1,12 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readMetrics } from '../src';
 import { fixclfChild, fixclfHere as fixclf } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
-let dir: string;
+const dir = temporaryDirectoryEachTest('fixclf-cli-');
 beforeAll(() => registerTinyModel());
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-cli-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
 
 const tinyTrain = (out: string, ...extra: string[]) =>
   fixclf(
@@ -59,15 +53,15 @@ describe('fixclf', () => {
   });
 
   it('says which dataset path is missing', async () => {
-    const missing = path.join(dir, 'no-such-data');
-    const { code, stderr } = await fixclf('train', '--model', 'tiny', '--dataset', missing, '--out', path.join(dir, 'run'));
+    const missing = path.join(dir(), 'no-such-data');
+    const { code, stderr } = await fixclf('train', '--model', 'tiny', '--dataset', missing, '--out', path.join(dir(), 'run'));
     expect(code).toBe(1);
     expect(stderr).toContain(missing);
-    expect(await fs.readdir(dir)).toEqual([]);
+    expect(await fs.readdir(dir())).toEqual([]);
   });
 
   it('trains, refuses to overwrite the run, resumes it, evaluates it and compares it with another', async () => {
-    const fixed = path.join(dir, 'fixed');
+    const fixed = path.join(dir(), 'fixed');
     const first = await tinyTrain(fixed);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^backend: \w+ \(/);
@@ -101,9 +95,9 @@ describe('fixclf', () => {
     expect(result.top1).toBeCloseTo(records[2]!.valTop1!, 6);
     expect(result.loss).toBeCloseTo(records[2]!.valLoss!, 4);
 
-    const learned = path.join(dir, 'learned');
+    const learned = path.join(dir(), 'learned');
     expect((await tinyTrain(learned, '--classifier', 'learned')).code).toBe(0);
-    const out = path.join(dir, 'report');
+    const out = path.join(dir(), 'report');
     const compared = await fixclf('compare', fixed, learned, '--out', out);
     expect(compared.code).toBe(0);
     const learnedTop1 = (await readMetrics(learned)).at(-1)!.valTop1!.toFixed(2);
@@ -129,7 +123,7 @@ describe('fixclf', () => {
   });
 
   it("eval --split validation evaluates the run's own hold-out, and says when the run has none", async () => {
-    const held = path.join(dir, 'held-out');
+    const held = path.join(dir(), 'held-out');
     expect((await tinyTrain(held, '--validation', '0.25', '--epochs', '1')).code).toBe(0);
     const last = (await readMetrics(held)).at(-1)!;
     const evaluated = await fixclf('eval', '--run', held, '--split', 'validation');
@@ -139,7 +133,7 @@ describe('fixclf', () => {
     expect(result.top1).toBeCloseTo(last.valTop1!, 6);
     expect(result.loss).toBeCloseTo(last.valLoss!, 4);
 
-    const testValidated = path.join(dir, 'test-validated');
+    const testValidated = path.join(dir(), 'test-validated');
     expect((await tinyTrain(testValidated, '--epochs', '1')).code).toBe(0);
     const refused = await fixclf('eval', '--run', testValidated, '--split', 'validation');
     expect(refused.code).toBe(1);
@@ -149,15 +143,15 @@ describe('fixclf', () => {
   });
 
   it('compare --paired scores two runs image by image on the same hold-out, and refuses runs whose hold-outs differ', async () => {
-    const fixed = path.join(dir, 'fixed');
-    const learned = path.join(dir, 'learned');
+    const fixed = path.join(dir(), 'fixed');
+    const learned = path.join(dir(), 'learned');
     for (const [out, classifier] of [
       [fixed, 'hadamard'],
       [learned, 'learned'],
     ]) {
       expect((await tinyTrain(out!, '--validation', '0.25', '--epochs', '1', '--classifier', classifier!)).code).toBe(0);
     }
-    const compared = await fixclf('compare', learned, fixed, '--paired', 'validation', '--out', path.join(dir, 'report'));
+    const compared = await fixclf('compare', learned, fixed, '--paired', 'validation', '--out', path.join(dir(), 'report'));
     expect(compared.code).toBe(0);
     const row = compared.stdout.split('\n').find((l) => /^\| [\d,]+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \| [+−]/.test(l));
     expect(row).toBeDefined();
@@ -170,11 +164,11 @@ describe('fixclf', () => {
     expect((100 * (bothRight! + onlyLearned!)) / 64).toBeCloseTo((await readMetrics(learned)).at(-1)!.valTop1!, 6);
     expect((100 * (bothRight! + onlyFixed!)) / 64).toBeCloseTo((await readMetrics(fixed)).at(-1)!.valTop1!, 6);
     expect(compared.stdout).toContain('Paired on the same 64 validation images (first: learned, second: fixed):');
-    expect(await fs.readFile(path.join(dir, 'report', 'comparison.md'), 'utf8')).toContain(row!);
+    expect(await fs.readFile(path.join(dir(), 'report', 'comparison.md'), 'utf8')).toContain(row!);
 
-    const half = path.join(dir, 'half');
+    const half = path.join(dir(), 'half');
     expect((await tinyTrain(half, '--validation', '0.5', '--epochs', '1')).code).toBe(0);
-    const refused = await fixclf('compare', learned, half, '--paired', 'validation', '--out', path.join(dir, 'report2'));
+    const refused = await fixclf('compare', learned, half, '--paired', 'validation', '--out', path.join(dir(), 'report2'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       `compare --paired validation: ${learned} and ${half} held out different images (fraction 0.25, seed 0 against fraction 0.5, seed 0)`,
@@ -185,16 +179,16 @@ describe('fixclf', () => {
   });
 
   it('compare and eval name a directory that holds no run', async () => {
-    const a = await fixclf('compare', dir);
+    const a = await fixclf('compare', dir());
     expect(a.code).toBe(1);
-    expect(a.stderr).toContain(`${dir} is not a fixclf run directory: it has no run.json.`);
-    const b = await fixclf('eval', '--run', dir);
+    expect(a.stderr).toContain(`${dir()} is not a fixclf run directory: it has no run.json.`);
+    const b = await fixclf('eval', '--run', dir());
     expect(b.code).toBe(1);
-    expect(b.stderr).toContain(`${dir} is not a fixclf run directory`);
+    expect(b.stderr).toContain(`${dir()} is not a fixclf run directory`);
   });
 
   it('on Ctrl-C saves a checkpoint and exits cleanly, and --resume finishes the run', async () => {
-    const run = path.join(dir, 'interrupted');
+    const run = path.join(dir(), 'interrupted');
     const args = [
       'train',
       '--model',

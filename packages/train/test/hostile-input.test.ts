@@ -7,15 +7,10 @@ import { readMetrics, regime } from '../src';
 import { recordDataset, runDataset } from '../src/run-files';
 import { fixclfChild, fixclfHere, learningFigures, makeImageFolder } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
-let dir: string;
+const dir = temporaryDirectoryEachTest('fixclf-hostile-');
 beforeAll(() => registerTinyModel());
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-hostile-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
 
 /** A tiny synthetic run: 64 images, 2 steps an epoch, no validation; a second or two. */
 const tiny = (out: string, ...extra: string[]) => [
@@ -41,7 +36,7 @@ const readRunJson = async (run: string) => JSON.parse(await fs.readFile(path.joi
 
 describe('item 8: --backend cpu', () => {
   it('trains on the cpu backend when it is named, in a fresh process where nothing else registered it', async () => {
-    const run = path.join(dir, 'cpu');
+    const run = path.join(dir(), 'cpu');
     const result = await fixclfChild([...tiny(run, '--epochs', '1', '--backend', 'cpu')]);
     expect(result.stderr).not.toContain("Backend name 'cpu' not found");
     expect(result.code).toBe(0);
@@ -61,7 +56,7 @@ describe('item 9: --out that cannot be a directory', () => {
   });
 
   it('fails within a second, before loading data, for /proc/x, a file, a path under a file, a non-empty directory and ""', async () => {
-    const file = path.join(dir, 'a-file');
+    const file = path.join(dir(), 'a-file');
     await fs.writeFile(file, 'not a directory');
     const cases: [string, string][] = [
       ['/proc/x', '--out /proc/x: cannot create the directory /proc/x (this file system does not allow new directories here; ENOENT)'],
@@ -71,7 +66,7 @@ describe('item 9: --out that cannot be a directory', () => {
         `--out ${path.join(file, 'run')}: ${file} is a file, so no directory can be made under it; choose another --out.`,
       ],
       // Not a run, not empty: refused before a dataset (perhaps a download) is loaded.
-      [dir, `${dir} is not empty (a-file); choose an empty or new --out.`],
+      [dir(), `${dir()} is not empty (a-file); choose an empty or new --out.`],
       ['', "--out is empty: give the run's directory."],
     ];
     for (const [out, message] of cases) {
@@ -88,20 +83,20 @@ describe('item 9: --out that cannot be a directory', () => {
 
 describe('item 11: fewer than two classes', () => {
   it('refuses a one-class dataset, naming it and its class count, and creates no run directory', async () => {
-    const images = path.join(dir, 'one-class');
+    const images = path.join(dir(), 'one-class');
     await makeImageFolder(images, ['cats'], 8);
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     const result = await fixclfHere('train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--out', run);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`--dataset ${images}: image folder ${images}`);
     expect(result.stderr).toContain("has 1 class ('cats'); training a classifier needs at least two.");
-    expect(await fs.readdir(dir)).toEqual(['one-class']);
+    expect(await fs.readdir(dir())).toEqual(['one-class']);
   });
 });
 
 describe('item 12: clear messages', () => {
   it('names a torn run.json or checkpoint state.json and says what to do, and never trains over them', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     expect((await fixclfHere(...tiny(run, '--epochs', '1'))).code).toBe(0);
     const runJson = path.join(run, 'run.json');
     const whole = await fs.readFile(runJson, 'utf8');
@@ -129,9 +124,9 @@ describe('item 12: clear messages', () => {
   });
 
   it('--on-bad-image: the error names the flag; skip trains without the file, and eval of the run skips it too', async () => {
-    const images = path.join(dir, 'images');
+    const images = path.join(dir(), 'images');
     await makeImageFolder(images, ['a', 'b'], 8, { 'a/broken.png': 'not an image at all' });
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     const args = [
       'train',
       '--model',
@@ -205,17 +200,17 @@ describe('item 13: small silent mistakes', () => {
   });
 
   it('refuses --alpha with --classifier learned instead of ignoring it', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     const result = await fixclfHere(...tiny(run, '--classifier', 'learned', '--alpha', '3'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       '--alpha 3 (scale) sets the α of a fixed classifier, but --classifier learned has none: drop --alpha, or choose a fixed classifier (hadamard,',
     );
-    expect(await fs.readdir(dir)).toEqual([]);
+    expect(await fs.readdir(dir())).toEqual([]);
   });
 
   it('records an --epochs change on resume in run.json, refuses fewer epochs than done and other regime changes', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     expect((await fixclfHere(...tiny(run, '--epochs', '1'))).code).toBe(0);
     const extended = await fixclfHere(...tiny(run, '--epochs', '2', '--resume'));
     expect(extended.code).toBe(0);
@@ -246,7 +241,7 @@ describe('item 13: small silent mistakes', () => {
   });
 
   it('eval --split train of a synthetic run uses the run’s --synthetic-size', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     expect(
       (
         await fixclfHere(
@@ -274,7 +269,7 @@ describe('item 13: small silent mistakes', () => {
   });
 
   it('records a dataset beside the run directory relative to it, so the pair can move; reads old absolute paths', async () => {
-    const project = path.join(dir, 'project');
+    const project = path.join(dir(), 'project');
     const images = path.join(project, 'images');
     await makeImageFolder(images, ['a', 'b'], 8);
     const run = path.join(project, 'run');
@@ -303,7 +298,7 @@ describe('item 13: small silent mistakes', () => {
     const last = (await readMetrics(run)).at(-1)!;
 
     // Move the directory holding both (as a clone of a repository would put them elsewhere).
-    const moved = path.join(dir, 'moved');
+    const moved = path.join(dir(), 'moved');
     await fs.rename(project, moved);
     const movedRun = path.join(moved, 'run');
     const evaluated = await fixclfHere('eval', '--run', movedRun, '--split', 'validation');
@@ -356,7 +351,7 @@ describe('item 14: --deterministic', () => {
   const figures = async (run: string) => learningFigures(run);
 
   it('two runs give bit-identical metrics, recorded in run.json (onednn when built, else cpu)', async () => {
-    const runs = [path.join(dir, 'a'), path.join(dir, 'b')];
+    const runs = [path.join(dir(), 'a'), path.join(dir(), 'b')];
     const args = (out: string) => [
       'train',
       '--model',
@@ -408,10 +403,10 @@ describe('item 14: --deterministic', () => {
       '--out',
       out,
     ];
-    const whole = path.join(dir, 'whole');
+    const whole = path.join(dir(), 'whole');
     expect((await fixclfChild(args(whole))).code).toBe(0);
 
-    const cut = path.join(dir, 'cut');
+    const cut = path.join(dir(), 'cut');
     let sent = false;
     const interrupted = await fixclfChild(args(cut), {
       onStdout: (all, kill) => {
@@ -432,7 +427,7 @@ describe('item 14: --deterministic', () => {
   });
 
   it('refuses a tfjs-node backend, whose thread pool it cannot fix', async () => {
-    const result = await fixclfHere(...tiny(path.join(dir, 'run'), '--backend', 'tensorflow', '--deterministic'));
+    const result = await fixclfHere(...tiny(path.join(dir(), 'run'), '--backend', 'tensorflow', '--deterministic'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       '--backend tensorflow cannot run --deterministic: its thread pool sets the order of sums, which --deterministic cannot fix; use --backend onednn or cpu, or drop --deterministic.',

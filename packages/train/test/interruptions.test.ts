@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { findCheckpoint, LOCK_FILE, readMetrics, type EpochRecord } from '../src';
 import { FIXCLF_SCRIPT, fixclfHere as fixclf } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 // 256 synthetic images, a quarter held out: 192 training images, 6 steps of 32 per epoch.
 // --deterministic: a fixed oneDNN thread count, so an interrupted and resumed run repeats the
@@ -38,7 +39,7 @@ const trainArgs = (out: string, epochs = 3, ...extra: string[]) => [
   ...extra,
 ];
 
-let dir: string;
+const dir = temporaryDirectoryEachTest('fixclf-kill-');
 /** The records of the same run, uninterrupted: what every interrupted and resumed run must end with. */
 let straight: EpochRecord[];
 
@@ -50,12 +51,6 @@ beforeAll(async () => {
   straight = await readMetrics(path.join(reference, 'run'));
   expect(straight.map((r) => r.epoch)).toEqual([1, 2, 3]);
   await fs.rm(reference, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-kill-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 interface ChildResult {
@@ -111,7 +106,7 @@ describe('a kill -9 at any point loses no epoch (metrics and checkpoint consiste
   it.each([['after-checkpoint-before-metrics:2'], ['between-metrics-files:2'], ['before-checkpoint-marker:2'], ['after-step:8']])(
     'killed at %s: --resume ends with every epoch in both logs exactly once',
     async (point) => {
-      const run = path.join(dir, 'run');
+      const run = path.join(dir(), 'run');
       await killedAt(run, point);
       const resumed = await fixclf(...trainArgs(run), '--resume');
       expect(resumed.stderr).toBe('');
@@ -122,7 +117,7 @@ describe('a kill -9 at any point loses no epoch (metrics and checkpoint consiste
   );
 
   it('a kill while resume repairs the logs leaves them repairable, never empty', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     await killedAt(run, 'after-checkpoint-before-metrics:2'); // epoch 2 is in the checkpoint, not the logs
     const repairing = await child([...trainArgs(run), '--resume'], { FIXCLF_TEST_KILL_AT: 'during-log-rewrite' }).done;
     expect(repairing.signal).toBe('SIGKILL');
@@ -136,7 +131,7 @@ describe('a kill -9 at any point loses no epoch (metrics and checkpoint consiste
 
 describe('a kill between the two renames of a checkpoint save', () => {
   it('leaves both checkpoints; eval reads the newest, --resume recovers it and cleans the leftovers', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     await killedAt(run, 'between-renames'); // the save of epoch 2: the first save has nothing to rename away
     const names = await entries(run);
     expect(names).not.toContain('checkpoint');
@@ -166,7 +161,7 @@ describe('a kill between the two renames of a checkpoint save', () => {
 
 describe('one training process per run directory', () => {
   it('refuses a second --resume while one runs, naming its pid; Ctrl-C of the first releases the lock', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     await killedAt(run, 'after-step:8'); // a run to resume, with a checkpoint at epoch 1
     const first = child([...trainArgs(run, 1000), '--resume']);
     const lock = path.join(run, LOCK_FILE);
@@ -196,7 +191,7 @@ describe('one training process per run directory', () => {
   });
 
   it('takes over the lock of a dead process with a message, and releases its own on an error', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     await killedAt(run, 'after-step:8'); // SIGKILL: its lock stays behind
     const lock = path.join(run, LOCK_FILE);
     const stale = JSON.parse(await fs.readFile(lock, 'utf8'));
@@ -212,7 +207,7 @@ describe('one training process per run directory', () => {
   });
 
   it('refuses a directory locked by a live process', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     await fs.mkdir(run);
     const owner = { pid: process.pid, hostname: os.hostname(), startedAt: '2026-01-01T00:00:00.000Z' };
     await fs.writeFile(path.join(run, LOCK_FILE), JSON.stringify(owner));
@@ -227,7 +222,7 @@ describe('one training process per run directory', () => {
 
 describe('a run that stops before its first checkpoint', () => {
   it('starts again from scratch with the same command or --resume; other options are refused', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     await killedAt(run, 'after-step:1');
     expect(await findCheckpoint(run)).toBeNull();
 
@@ -242,7 +237,7 @@ describe('a run that stops before its first checkpoint', () => {
     expect(again.stdout).toContain(`${run} holds a run that stopped before its first checkpoint; starting it again from scratch.`);
     await expectLogsComplete(run);
 
-    const second = path.join(dir, 'second');
+    const second = path.join(dir(), 'second');
     await killedAt(second, 'before-checkpoint-marker:1'); // the first checkpoint half written
     const resumed = await fixclf(...trainArgs(second), '--resume');
     expect(resumed.code).toBe(0);
@@ -251,7 +246,7 @@ describe('a run that stops before its first checkpoint', () => {
   });
 
   it('a divergence in epoch 1 says no checkpoint was saved, and a lower --lr starts the run again', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     const diverged = await fixclf(...trainArgs(run).map((a) => (a === '0.05' ? '1e30' : a)));
     expect(diverged.code).toBe(1);
     expect(diverged.stderr).toMatch(
@@ -263,7 +258,7 @@ describe('a run that stops before its first checkpoint', () => {
   });
 
   it('two Ctrl-C quit at once without a checkpoint, release the lock, and the same command starts again', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     const quit = await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: 'after-step:2,after-step:2' }).done;
     expect(quit.code).toBe(130);
     expect(quit.stderr).toContain(`quitting without saving; the last checkpoint in ${run} stays.`);
@@ -275,7 +270,7 @@ describe('a run that stops before its first checkpoint', () => {
 
 describe('Ctrl-C', () => {
   it('stops within one step with a mid-epoch checkpoint; --resume trains exactly the remaining batches', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     const stopped = await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: `after-step:${STEPS + 3}` }).done;
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toContain(`interrupted; checkpoint saved in ${run}. Continue with the same command and --resume.`);
@@ -289,7 +284,7 @@ describe('Ctrl-C', () => {
   });
 
   it('in the last epoch, also after its last step, exits 130 and the resumed run only validates', async () => {
-    const run = path.join(dir, 'run');
+    const run = path.join(dir(), 'run');
     const stopped = await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: `after-step:${3 * STEPS}` }).done;
     expect(stopped.code).toBe(130);
     const state = JSON.parse(await fs.readFile(path.join(run, 'checkpoint', 'state.json'), 'utf8'));

@@ -1,17 +1,15 @@
 // The NaN guard: weights that an update pushed to NaN/Infinity must never become the "good"
 // checkpoint, or every resume diverges at once; and the error says what is really left.
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { openDataset, type Dataset } from '@fixclf/datasets';
 import { createModel } from '@fixclf/models';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DivergenceError, evaluate, findCheckpoint, LineProgress, readMetrics, regime, selectBackend, train, type Regime } from '../src';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 let trainSet: Dataset;
 let testSet: Dataset;
-let dir: string;
+const dir = temporaryDirectoryEachTest('fixclf-nan-');
 
 beforeAll(async () => {
   await selectBackend('auto');
@@ -22,12 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await trainSet.close();
   await testSet.close();
-});
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-nan-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 const quiet = new LineProgress(() => {});
@@ -46,29 +38,29 @@ async function poisoned(model: LayersModel): Promise<boolean> {
 describe('the NaN guard', () => {
   it('keeps no checkpoint when epoch 1 poisons the weights, and does not claim one is kept', async () => {
     const model = tinyModel();
-    const run = train({ model, train: trainSet, validation: testSet, regime: explodingFrom(0), seed: 1, runDir: dir, progress: quiet });
+    const run = train({ model, train: trainSet, validation: testSet, regime: explodingFrom(0), seed: 1, runDir: dir(), progress: quiet });
     await expect(run).rejects.toThrow(DivergenceError);
     const error = (await run.catch((e: unknown) => e)) as DivergenceError;
     expect(error.message).toMatch(/^Training diverged: .* after epoch 1 .*\(lr 1e\+30\)/);
     expect(error.message).toContain(
-      `No checkpoint was saved (this happened before the first one), so the same command starts ${dir} again from scratch.`,
+      `No checkpoint was saved (this happened before the first one), so the same command starts ${dir()} again from scratch.`,
     );
     expect(error.message).not.toContain('last good checkpoint');
     expect(await poisoned(model)).toBe(true); // the guard was right to refuse these weights
-    expect(await findCheckpoint(dir)).toBeNull();
-    expect(await readMetrics(dir)).toEqual([]);
+    expect(await findCheckpoint(dir())).toBeNull();
+    expect(await readMetrics(dir())).toEqual([]);
   });
 
   it('keeps the last finite checkpoint when a later epoch poisons the weights, and resuming from it works', async () => {
     const model = tinyModel();
-    const run = train({ model, train: trainSet, validation: testSet, regime: explodingFrom(1), seed: 1, runDir: dir, progress: quiet });
+    const run = train({ model, train: trainSet, validation: testSet, regime: explodingFrom(1), seed: 1, runDir: dir(), progress: quiet });
     const error = (await run.catch((e: unknown) => e)) as DivergenceError;
     expect(error).toBeInstanceOf(DivergenceError);
     expect(error.message).toMatch(/after epoch 2 .*\(lr 1e\+30\); that checkpoint was not saved\./);
-    expect(error.message).toContain(`The last good checkpoint (the end of epoch 1) is kept in ${dir}; --resume continues from it.`);
+    expect(error.message).toContain(`The last good checkpoint (the end of epoch 1) is kept in ${dir()}; --resume continues from it.`);
     expect(await poisoned(model)).toBe(true);
-    expect((await findCheckpoint(dir))?.state).toMatchObject({ epoch: 1, step: 0 });
-    expect((await readMetrics(dir)).map((r) => r.epoch)).toEqual([1]);
+    expect((await findCheckpoint(dir()))?.state).toMatchObject({ epoch: 1, step: 0 });
+    expect((await readMetrics(dir())).map((r) => r.epoch)).toEqual([1]);
 
     const resumed = await train({
       model: tinyModel(),
@@ -76,12 +68,12 @@ describe('the NaN guard', () => {
       validation: testSet,
       regime: base,
       seed: 1,
-      runDir: dir,
+      runDir: dir(),
       resume: true,
       progress: quiet,
     });
     expect(resumed.records.map((r) => r.epoch)).toEqual([1, 2, 3]);
     for (const r of resumed.records) expect(Number.isFinite(r.valLoss)).toBe(true);
-    expect((await readMetrics(dir)).map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect((await readMetrics(dir())).map((r) => r.epoch)).toEqual([1, 2, 3]);
   });
 });

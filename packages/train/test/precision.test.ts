@@ -1,11 +1,11 @@
 // fixclf train --precision bf16|fp32: recorded in run.json, taken again by --resume and eval, refused
 // where it cannot mean anything (bf16 off onednn, another precision on resume).
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { main } from '../src/cli/main';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 type OneDnn = typeof import('@fixclf/backend-onednn');
 let onednn: OneDnn | null = null;
@@ -25,13 +25,9 @@ const bf16Here =
     return here;
   })();
 
-let dir: string;
+const dir = temporaryDirectoryEachTest('fixclf-precision-');
 beforeAll(() => registerTinyModel());
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-precision-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
+afterEach(() => {
   onednn?.setPrecision('fp32');
 });
 
@@ -78,7 +74,7 @@ const runJson = async (run: string) =>
 
 (onednn ? describe : describe.skip)('--precision on onednn', () => {
   it('records the precision, keeps it on --resume, refuses another, and eval uses it', async () => {
-    const run = path.join(dir, 'bf16');
+    const run = path.join(dir(), 'bf16');
     const trained = await tinyTrain(run, '--backend', 'onednn', '--precision', 'bf16');
     expect(trained.code).toBe(0);
     const expected = bf16Here ? 'bf16' : 'fp32';
@@ -116,7 +112,7 @@ const runJson = async (run: string) =>
   });
 
   it('defaults to fp32, whatever precision was set before', async () => {
-    const run = path.join(dir, 'fp32');
+    const run = path.join(dir(), 'fp32');
     onednn!.setPrecision('bf16');
     expect((await tinyTrain(run, '--backend', 'onednn')).code).toBe(0);
     expect((await runJson(run)).precision).toBe('fp32');
@@ -126,7 +122,7 @@ const runJson = async (run: string) =>
 
 describe('--precision elsewhere', () => {
   it('bf16 is refused on the cpu backend, naming the fix', async () => {
-    const result = await tinyTrain(path.join(dir, 'cpu'), '--backend', 'cpu', '--precision', 'bf16');
+    const result = await tinyTrain(path.join(dir(), 'cpu'), '--backend', 'cpu', '--precision', 'bf16');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(
       /--precision bf16 runs on the onednn backend, but the backend is cpu: use --backend onednn, or --precision fp32\./,
@@ -134,7 +130,7 @@ describe('--precision elsewhere', () => {
   });
 
   it('an unknown precision is refused by the parser', async () => {
-    const result = await tinyTrain(path.join(dir, 'x'), '--precision', 'fp16');
+    const result = await tinyTrain(path.join(dir(), 'x'), '--precision', 'fp16');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/--precision <p>' argument 'fp16' is invalid\. Allowed choices are fp32, bf16/);
   });

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { openDataset, type Dataset } from '@fixclf/datasets';
@@ -7,10 +6,11 @@ import { createModel } from '@fixclf/models';
 import { fixedClassifier } from '@fixclf/layers';
 import { DivergenceError, evaluate, LineProgress, readMetrics, regime, selectBackend, train, type Regime } from '../src';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 let trainSet: Dataset;
 let testSet: Dataset;
-let dir: string;
+const dir = temporaryDirectoryEachTest('fixclf-train-');
 
 beforeAll(async () => {
   // The fastest backend here (onednn where it is built, else cpu): both runs of every comparison
@@ -23,12 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await trainSet.close();
   await testSet.close();
-});
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixclf-train-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 const quiet = new LineProgress(() => {});
@@ -73,7 +67,7 @@ describe('train', () => {
       validation: testSet,
       regime: tinyRegime(3),
       seed: 1,
-      runDir: dir,
+      runDir: dir(),
       progress: quiet,
     });
     expect(records.map((r) => r.epoch)).toEqual([1, 2, 3]);
@@ -85,12 +79,12 @@ describe('train', () => {
       expect(r.featureNorm).toBeGreaterThan(0);
       expect(r.imagesPerSecond).toBeGreaterThan(0);
     }
-    expect(await readMetrics(dir)).toEqual(records);
-    const csv = (await fs.readFile(path.join(dir, 'metrics.csv'), 'utf8')).trim().split('\n');
+    expect(await readMetrics(dir())).toEqual(records);
+    const csv = (await fs.readFile(path.join(dir(), 'metrics.csv'), 'utf8')).trim().split('\n');
     expect(csv[0]).toBe('epoch,lr,trainLoss,trainError,valLoss,valTop1,valTop5,alpha,featureNorm,imagesPerSecond,seconds');
     expect(csv).toHaveLength(4);
     expect(Number(csv[3]!.split(',')[2])).toBeCloseTo(records[2]!.trainLoss, 10);
-    const state = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint', 'state.json'), 'utf8'));
+    const state = JSON.parse(await fs.readFile(path.join(dir(), 'checkpoint', 'state.json'), 'utf8'));
     expect(state.epoch).toBe(3);
   });
 
@@ -115,7 +109,7 @@ describe('train', () => {
       validation: testSet,
       regime: tinyRegime(3),
       seed: 5,
-      runDir: path.join(dir, 'a'),
+      runDir: path.join(dir(), 'a'),
       progress: quiet,
     });
 
@@ -131,7 +125,7 @@ describe('train', () => {
       endEpoch: () => {},
       stop: () => {},
     };
-    const runDir = path.join(dir, 'b');
+    const runDir = path.join(dir(), 'b');
     const first = await train({
       model: tinyModel(),
       train: trainSet,
@@ -174,18 +168,25 @@ describe('train', () => {
       validation: testSet,
       regime: exploding,
       seed: 1,
-      runDir: dir,
+      runDir: dir(),
       progress: quiet,
     });
     await expect(run).rejects.toThrow(DivergenceError);
     await expect(
-      train({ model: tinyModel('learned'), train: trainSet, regime: exploding, seed: 1, runDir: path.join(dir, 'again'), progress: quiet }),
+      train({
+        model: tinyModel('learned'),
+        train: trainSet,
+        regime: exploding,
+        seed: 1,
+        runDir: path.join(dir(), 'again'),
+        progress: quiet,
+      }),
     ).rejects.toThrow(
       /Training diverged: the loss is not finite at epoch 2, step \d+ \(lr 1e\+30\)\. The last good checkpoint \(the end of epoch 1\) is kept in .*again; --resume continues from it\./,
     );
-    const state = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint', 'state.json'), 'utf8'));
+    const state = JSON.parse(await fs.readFile(path.join(dir(), 'checkpoint', 'state.json'), 'utf8'));
     expect(state.epoch).toBe(1);
-    expect((await readMetrics(dir)).map((r) => r.epoch)).toEqual([1]);
+    expect((await readMetrics(dir())).map((r) => r.epoch)).toEqual([1]);
   });
 
   it('leaks no tensors over an epoch', async () => {
