@@ -4,7 +4,7 @@ import { writeFileAtomic } from './io/atomic';
 import { readMetrics } from './logging/metrics-log';
 import { errorPlotSvg, hasScales, scalePlotSvg } from './report/plot';
 import { pairedComparison, type PairedResult, pairedTable } from './report/paired';
-import { comparisonTable, type RunSummary, runsTable } from './report/table';
+import { comparisonTable, type RunSummary, runName, runsTable } from './report/table';
 import { type RunConfig, readRun } from './run-dir';
 import { runDataset, sameSource } from './run-files';
 
@@ -65,7 +65,7 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
       return { summary, records, config, label: `${config.model} ${config.classifier}` };
     }),
   );
-  const names = runs.map((r) => path.basename(path.resolve(r.summary.dir)));
+  const names = runs.map((r) => runName(path.resolve(r.summary.dir)));
   let paired: Comparison['paired'] = null;
   if (options.paired) {
     const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];
@@ -85,7 +85,11 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
     paired = { table: pairedTable(names[0]!, names[1]!, options.paired, result), result };
   }
   const table = comparisonTable(runs.map((r) => r.summary));
-  const series = runs.map((r) => ({ label: r.label, records: r.records }));
+  // The legend says network and head; where two runs share both, it names their directories instead.
+  const series = runs.map((r, i) => ({
+    label: runs.filter((o) => o.label === r.label).length > 1 ? names[i]! : r.label,
+    records: r.records,
+  }));
   const perRun = runsTable(runs.map((r, i) => ({ label: names[i]!, records: r.records })));
   const svg = errorPlotSvg(series);
   const logSvg = errorPlotSvg(series, undefined, { log: true });

@@ -176,6 +176,19 @@ describe('fixclf', () => {
     const three = await fixclf('compare', learned, fixed, half, '--paired', 'test');
     expect(three.code).toBe(1);
     expect(three.stderr).toContain('compare --paired: compares two runs image by image; got 3 run directories.');
+
+    // Two runs of one network and head: Table 1's cells and the figures' legends name their directories.
+    const report = path.join(dir(), 'report3');
+    const all = await fixclf('compare', learned, fixed, half, '--out', report);
+    expect(all.code).toBe(0);
+    const pct = async (run: string) => `${(await readMetrics(run)).at(-1)!.valTop1!.toFixed(2)} %`;
+    expect(all.stdout).toContain(`| tiny | synthetic | ${await pct(learned)} | ${await pct(fixed)} (fixed) |`);
+    expect(all.stdout).toContain(`| tiny | synthetic | ${await pct(learned)} | ${await pct(half)} (half) |`);
+    const legend = [...(await fs.readFile(path.join(report, 'errors.svg'), 'utf8')).matchAll(/font-size="12">([^<]*)<\/text>/g)].map(
+      (m) => m[1],
+    );
+    expect(legend).toEqual(expect.arrayContaining(['tiny learned', 'fixed', 'half']));
+    expect(legend).not.toContain('tiny hadamard');
   });
 
   it('compare and eval name a directory that holds no run', async () => {

@@ -38,6 +38,28 @@ describe('comparisonTable', () => {
     const table = comparisonTable([run({ classifier: 'orthogonal', trainable: 855131, fixed: 640, top1: 92 })]).split('\n');
     expect(table[2]).toBe(`| resnet56 | cifar10 | — | 92.00 % (orthogonal) | 855,770 | ${((100 * 640) / 855770).toFixed(2)} % |`);
   });
+
+  it('gives each of several runs of one kind a row, named by its directory', () => {
+    const share = `${((100 * 640) / 855770).toFixed(2)} %`;
+    const hadamard = { classifier: 'hadamard', trainable: 855131, fixed: 640 };
+    const table = comparisonTable([
+      run({ dir: 'results/resnet56-learned' }),
+      run({ ...hadamard, dir: 'results/resnet56-hadamard/', top1: 88.2 }),
+      run({ ...hadamard, dir: 'results/resnet56-hadamard-no-alpha-decay', top1: 89.1 }),
+    ]).split('\n');
+    expect(table.slice(2)).toEqual([
+      `| resnet56 | cifar10 | 93.03 % | 88.20 % (resnet56-hadamard) | 855,770 | ${share} |`,
+      `| resnet56 | cifar10 | 93.03 % | 89.10 % (resnet56-hadamard-no-alpha-decay) | 855,770 | ${share} |`,
+    ]);
+    // Two learned runs and one fixed: both learned runs are shown, each beside the fixed one.
+    const two = comparisonTable([run({ dir: 'a/seed0' }), run({ dir: 'a/seed1', top1: 92.5 }), run({ ...hadamard, top1: 93.14 })]).split(
+      '\n',
+    );
+    expect(two.slice(2)).toEqual([
+      `| resnet56 | cifar10 | 93.03 % (seed0) | 93.14 % | 855,770 | ${share} |`,
+      `| resnet56 | cifar10 | 92.50 % (seed1) | 93.14 % | 855,770 | ${share} |`,
+    ]);
+  });
 });
 
 describe('runsTable', () => {

@@ -20,7 +20,9 @@ const pct = (v: number | null) => (v == null ? '—' : `${v.toFixed(2)} %`);
 
 /**
  * The paper's Table 1: one row per (network, dataset) with the learned and fixed accuracies, the
- * learned model's parameter count and the share of it the fixed classifier removes.
+ * learned model's parameter count and the share of it the fixed classifier removes. Several runs of a
+ * kind for one network (two learned runs, or fixed runs of one matrix trained differently) each get a
+ * row, their cell named by the run's directory.
  */
 export function comparisonTable(runs: RunSummary[]): string {
   const groups = new Map<string, RunSummary[]>();
@@ -33,20 +35,33 @@ export function comparisonTable(runs: RunSummary[]): string {
     const learned = group.filter((r) => r.classifier === 'learned');
     const fixed = group.filter((r) => r.classifier !== 'learned');
     const first = group[0]!;
-    const rows = Math.max(1, fixed.length);
+    const repeated = (r: RunSummary) => group.filter((o) => o.classifier === r.classifier).length > 1;
+    const rows = Math.max(1, learned.length, fixed.length);
     for (let i = 0; i < rows; i++) {
       const l = learned[Math.min(i, learned.length - 1)];
-      const f = fixed[i];
+      const f = fixed[Math.min(i, fixed.length - 1)];
       // Parameters of the learned model; from a fixed run alone, add back what it replaced.
       const params = l ? l.trainable : f ? f.trainable + f.fixed - 1 : first.trainable;
       const fixedShare = f && params > 0 ? `${((100 * f.fixed) / params).toFixed(2)} %` : '—';
-      const fixedCell = f ? `${pct(f.top1)}${fixed.length > 1 || f.classifier !== 'hadamard' ? ` (${f.classifier})` : ''}` : '—';
+      const learnedCell = l ? `${pct(l.top1)}${repeated(l) ? ` (${runName(l.dir)})` : ''}` : '—';
+      const fixedNote = f && repeated(f) ? runName(f.dir) : f && (fixed.length > 1 || f.classifier !== 'hadamard') ? f.classifier : null;
+      const fixedCell = f ? `${pct(f.top1)}${fixedNote ? ` (${fixedNote})` : ''}` : '—';
       lines.push(
-        `| ${first.model} | ${first.dataset} | ${pct(l?.top1 ?? null)} | ${fixedCell} | ${params.toLocaleString('en-US')} | ${fixedShare} |`,
+        `| ${first.model} | ${first.dataset} | ${learnedCell} | ${fixedCell} | ${params.toLocaleString('en-US')} | ${fixedShare} |`,
       );
     }
   }
   return lines.join('\n');
+}
+
+/** A run's name in tables and legends: its directory's last component. */
+export function runName(dir: string): string {
+  return (
+    dir
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .at(-1) || dir
+  );
 }
 
 /** What the per-run table needs of one run: its label and its epochs as logged. */
