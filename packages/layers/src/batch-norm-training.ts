@@ -132,8 +132,23 @@ function variablesOf(bn: BatchNormalizationLayer): Record<'gamma' | 'beta' | 'mo
 
 const fused = new WeakSet<object>();
 
+/** The layers and, depth first, those of the models among them (a backbone nested as one layer). */
+function withNestedLayers(top: readonly layers.Layer[]): layers.Layer[] {
+  const all: layers.Layer[] = [];
+  const seen = new Set<layers.Layer>();
+  const visit = (layer: layers.Layer): void => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    all.push(layer);
+    const nested = (layer as { layers?: unknown }).layers;
+    if (Array.isArray(nested)) for (const inner of nested as layers.Layer[]) visit(inner);
+  };
+  top.forEach(visit);
+  return all;
+}
+
 /**
- * Makes every BatchNormalization layer of `model` (or the layers given) train as one op
+ * Makes every BatchNormalization layer of `model` (or the layers given), nested models' included, train as one op
  * ({@link batchNormTraining}): the same outputs, moving averages and gradients as tf.layers computes,
  * with a fraction of the kernel calls and tape nodes. Only the layer objects change, not their class or
  * configuration: saved models are unchanged and load anywhere. Layers it cannot take (channels not last,
@@ -141,9 +156,9 @@ const fused = new WeakSet<object>();
  * many layers it changed; calling it again changes none.
  */
 export function fuseBatchNormTraining(model: LayersModel | readonly layers.Layer[]): number {
-  const all = Array.isArray(model) ? (model as readonly layers.Layer[]) : (model as LayersModel).layers;
+  const top = Array.isArray(model) ? (model as readonly layers.Layer[]) : (model as LayersModel).layers;
   let changed = 0;
-  for (const layer of all) {
+  for (const layer of withNestedLayers(top)) {
     if (layer.getClassName() !== 'BatchNormalization' || fused.has(layer)) continue;
     const bn = layer as BatchNormalizationLayer;
     const settings = bn.getConfig() as unknown as BatchNormSettings;

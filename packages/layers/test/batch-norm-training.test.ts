@@ -142,6 +142,23 @@ describe('batchNormTraining and fuseBatchNormTraining', () => {
     expect(maxAbsDiff(a[movingMean]!.dataSync(), new Float32Array(4))).toBeGreaterThan(1e-3);
   });
 
+  it('reaches the batch norms of a model nested as a layer (a backbone), with the same training outputs', () => {
+    const build = () => {
+      const input = tf.input({ shape: [4, 4, 3] });
+      const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: 'glorotUniform', seed: 3 } as never);
+      const backbone = tf.model({ inputs: input, outputs: tf.layers.batchNormalization().apply(conv.apply(input)) as tf.SymbolicTensor });
+      return tf.sequential({ layers: [backbone, tf.layers.batchNormalization(), tf.layers.flatten()] });
+    };
+    const [stock, fused] = [build(), build()];
+    fused.setWeights(stock.getWeights());
+    expect(fuseBatchNormTraining(fused)).toBe(2);
+    expect(fuseBatchNormTraining(fused)).toBe(0);
+    const x = tf.tensor4d(randomValues(6 * 4 * 4 * 3, 33), [6, 4, 4, 3]);
+    const [a, b] = [stock, fused].map((m) => (m.apply(x, { training: true }) as tf.Tensor).dataSync());
+    expect(maxAbsDiff(b!, a!)).toBeLessThan(1e-5);
+    stock.getWeights().forEach((w, i) => expect(maxAbsDiff(fused.getWeights()[i]!.dataSync(), w.dataSync())).toBeLessThan(1e-6));
+  });
+
   it('leaves layers it cannot take, inference calls and the saved configuration as they were', () => {
     const off = tf.layers.batchNormalization({ center: false });
     const [channelsFirst, stockChannelsFirst] = [tf.layers.batchNormalization({ axis: 1 }), tf.layers.batchNormalization({ axis: 1 })];

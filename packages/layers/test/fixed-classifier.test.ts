@@ -20,7 +20,8 @@ function weightValue(layer: FixedClassifier, name: string): Float32Array {
 }
 
 describe('FixedClassifier output', () => {
-  it('computes y = α · x̂ · H[:C, :N]ᵀ/√N + b, the reference formula, for N = 64, C = 10', () => {
+  // The paper's formula; the reference code computes it with −α (the same head up to the sign of α).
+  it('computes y = α · x̂ · H[:C, :N]ᵀ/√N + b, the formula of the paper, for N = 64, C = 10', () => {
     const [batch, n, c] = [5, 64, 10];
     const layer = built({ units: c, scale: 3.5, seed: 1 }, n);
     const x = randomValues(batch * n, 11);
