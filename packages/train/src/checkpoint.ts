@@ -151,6 +151,14 @@ async function removeCheckpointDir(dir: string): Promise<void> {
  * replaces the checkpoint while it is being read.
  */
 export async function loadCheckpointModel(runDir: string): Promise<LayersModel> {
+  return (await loadCheckpointModelAt(runDir)).model;
+}
+
+/**
+ * The model of a run's newest complete checkpoint and where in training it was saved: `epoch` epochs
+ * completed and `step` steps into the next (not 0 for a run interrupted mid-epoch).
+ */
+export async function loadCheckpointModelAt(runDir: string): Promise<{ model: LayersModel; epoch: number; step: number }> {
   for (let attempt = 0; ; attempt++) {
     const found = await findCheckpoint(runDir);
     if (found == null) {
@@ -159,7 +167,8 @@ export async function loadCheckpointModel(runDir: string): Promise<LayersModel> 
       );
     }
     try {
-      return await loadLayersModel(fileSystemHandler(path.join(found.dir, 'model')));
+      const model = await loadLayersModel(fileSystemHandler(path.join(found.dir, 'model')));
+      return { model, epoch: found.state.epoch, step: found.state.step };
     } catch (error) {
       if (attempt < 3 && !(await exists(found.dir))) continue; // replaced meanwhile: take the new one
       throw error;

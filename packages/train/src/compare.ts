@@ -6,7 +6,7 @@ import { errorPlotSvg, hasScales, scalePlotSvg } from './report/plot';
 import { pairedComparison, type PairedResult, pairedTable } from './report/paired';
 import { comparisonTable, type RunSummary, runName, runsTable } from './report/table';
 import { type RunConfig, readRun } from './run-dir';
-import { runDataset, sameSource } from './run-files';
+import { readRunJson, runDataset, sameSource } from './run-files';
 
 export interface Comparison {
   /** The paper's Table 1 for the runs. */
@@ -49,6 +49,7 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
   }
   const runs = await Promise.all(
     runDirs.map(async (dir) => {
+      await readRunJson(dir); // names a torn run.json and what to do
       const config = await readRun(dir);
       const records = await readMetrics(dir);
       if (records.length === 0) throw new Error(`${dir} has no completed epoch (empty ${path.join(dir, 'metrics.jsonl')}).`);
@@ -70,8 +71,9 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
   if (options.paired) {
     const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];
     assertSameImages(first.summary.dir, first.config, second.summary.dir, second.config, options.paired);
-    const { evaluateRun } = await import('./evaluate-run');
+    const { evaluateRun, midEpochNote } = await import('./evaluate-run');
     const correct: Uint8Array[] = [];
+    const notes: string[] = [];
     for (const run of [first, second]) {
       const scored = await evaluateRun(run.summary.dir, {
         split: options.paired,
@@ -80,9 +82,11 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
         ...(options.workers != null ? { workers: options.workers } : {}),
       });
       correct.push(scored.correct!);
+      if (scored.checkpoint.step > 0) notes.push(midEpochNote(run.summary.dir, scored.checkpoint));
     }
     const result = pairedComparison(correct[0]!, correct[1]!);
-    paired = { table: pairedTable(names[0]!, names[1]!, options.paired, result), result };
+    const table = pairedTable(names[0]!, names[1]!, options.paired, result);
+    paired = { table: notes.length > 0 ? `${table}\n\n${notes.join('\n')}` : table, result };
   }
   const table = comparisonTable(runs.map((r) => r.summary));
   // The legend says network and head; where two runs share both, it names their directories instead.

@@ -1,6 +1,6 @@
 import { openDataset, type Dataset, type Preprocessing } from '@fixclf/datasets';
 import '@fixclf/models'; // registers the custom layers a saved model may hold
-import { loadCheckpointModel } from './checkpoint';
+import { loadCheckpointModelAt } from './checkpoint';
 import { applyPrecision, runPrecision } from './precision';
 import { readRun } from './run-dir';
 import { readRunJson, runDataset } from './run-files';
@@ -18,6 +18,20 @@ export interface EvalResult {
   featureNorm: number | null;
   /** With `perImage`: 1 where the image's label ranks top-1, in the split's order. */
   correct?: Uint8Array;
+  /**
+   * Where in training the evaluated checkpoint was saved: `epoch` epochs completed, `step` steps into the
+   * next. A step other than 0 means an interrupted run's mid-epoch weights, which no epoch's logged
+   * figures describe.
+   */
+  checkpoint: { epoch: number; step: number };
+}
+
+/** The note for an evaluation of mid-epoch weights: which step they are from, and why no logged epoch matches them. */
+export function midEpochNote(runDir: string, at: { epoch: number; step: number }): string {
+  return (
+    `note: ${runDir} was interrupted in epoch ${at.epoch + 1}: its checkpoint holds the weights after step ${at.step} of that epoch, ` +
+    'which no epoch in its metrics describes. --resume the run to finish the epoch.'
+  );
 }
 
 /**
@@ -42,7 +56,7 @@ export async function evaluateRun(
   const config = await readRun(runDir);
   await applyPrecision(runPrecision(config), { strict: false });
   // The newest complete checkpoint, also when a kill left it under a temporary name.
-  const model = await loadCheckpointModel(runDir);
+  const { model, epoch, step } = await loadCheckpointModelAt(runDir);
   const source = options.dataset ?? runDataset(config, runDir);
   const split = options.split ?? 'test';
   const opened: Dataset[] = [];
@@ -80,7 +94,8 @@ export async function evaluateRun(
         `${source}: class ${differing} is '${dataset.classNames[differing]}', the run's is '${config.classNames[differing]}'; labels would not match.`,
       );
     }
-    return await evaluate(model, dataset, options.batchSize ?? 256, { perImage: options.perImage ?? false });
+    const result = await evaluate(model, dataset, options.batchSize ?? 256, { perImage: options.perImage ?? false });
+    return { ...result, checkpoint: { epoch, step } };
   } finally {
     for (const d of opened.reverse()) await d.close();
     model.dispose();

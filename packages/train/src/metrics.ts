@@ -1,7 +1,8 @@
 /**
  * Top-k hits of a batch of logits ([batch, classes], row-major): how many rows rank their true
- * label among the k largest. Ties count against the prediction (a strictly larger score elsewhere
- * is needed to push the label out, as in torch.topk on distinct values).
+ * label among the k largest. Ties rank as argmax and a stable sort rank them, the lower class index
+ * first, so a row of equal scores is a hit for class 0 only and a tie never counts twice (rounded
+ * bf16 logits tie now and then). A non-finite score of the label is never a hit.
  */
 export function topKHits(logits: ArrayLike<number>, labels: ArrayLike<number>, classes: number, k: number): number {
   let hits = 0;
@@ -15,11 +16,12 @@ export function topKMask(logits: ArrayLike<number>, labels: ArrayLike<number>, c
   for (let r = 0; r < labels.length; r++) {
     const label = labels[r]!;
     const score = logits[r * classes + label]!;
-    let above = 0;
-    for (let c = 0; c < classes && above < k; c++) {
-      if (c !== label && logits[r * classes + c]! > score) above++;
+    let ahead = 0;
+    for (let c = 0; c < classes && ahead < k; c++) {
+      const other = logits[r * classes + c]!;
+      if (other > score || (other === score && c < label)) ahead++;
     }
-    if (above < k && Number.isFinite(score)) mask[r] = 1;
+    if (ahead < k && Number.isFinite(score)) mask[r] = 1;
   }
   return mask;
 }

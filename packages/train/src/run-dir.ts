@@ -53,7 +53,7 @@ export interface RunConfig {
   seed: number;
   /** 'test' (the dataset's test split), or a seeded hold-out of the training set, or none. */
   validation: { kind: 'test' } | { kind: 'holdout'; fraction: number; seed: number } | { kind: 'none' };
-  /** Weight decay also on α and the bias of the fixed classifier (the paper: yes). */
+  /** Weight decay also on α of the fixed classifier (the paper: yes); its bias is decayed either way. */
   decayScale: boolean;
   /** The dataset's preprocessing (@fixclf/datasets), so eval uses exactly what training used. */
   preprocessing: unknown;

@@ -10,7 +10,7 @@ import { writeFileAtomic } from './io/atomic';
 import type { EpochRecord } from './logging/metrics-log';
 import { defaultProgress, type ProgressReporter } from './logging/progress';
 import type { HeldLock } from './io/lock';
-import { regime as makeRegime, type RegimeName } from './optim/schedules';
+import { regime as makeRegime, type Progress, type RegimeName } from './optim/schedules';
 import { lockRunDir, prepareRunDir, RUN_JSON, type RunConfig } from './run-dir';
 import { checkCheckpointJson, checkOutEmpty, checkOutPath, readRunJson, recordDataset, runDataset, sameSource } from './run-files';
 import { applyPrecision, type Precision, runPrecision } from './precision';
@@ -103,6 +103,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   // --out and the run in it are checked before a backend or any data is loaded.
   let saved: RunConfig | null = null;
   let completed = 0;
+  let completedSteps = 0;
   if (out) {
     await checkOutPath(out);
     saved = await readRunJson(out);
@@ -111,6 +112,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       await checkCheckpointJson(out);
       const found = await findCheckpoint(out);
       completed = found?.state.epoch ?? 0;
+      completedSteps = found?.state.step ?? 0;
       if (found && !options.resume) {
         throw new Error(
           `${out} already holds a run (${saved.model} on ${saved.dataset}, ${saved.classifier} classifier, started ${saved.createdAt}). ` +
@@ -123,19 +125,18 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   }
   // A resumed run takes its recorded settings unless told otherwise; a new one ignores the old run.json.
   const resumed = options.resume ? saved : null;
-  const onBadImage = options.onBadImage ?? resumed?.onBadImage ?? 'error';
-  if (resumed && onBadImage !== (resumed.onBadImage ?? 'error')) {
-    throw new Error(
-      `Cannot resume ${out} with --on-bad-image ${onBadImage}: the run was trained with --on-bad-image ${resumed.onBadImage ?? 'error'}, and changing it changes the training set. Leave --on-bad-image out.`,
-    );
-  }
+  const onBadImage = resumed
+    ? resumedOption(out!, '--on-bad-image', options.onBadImage, resumed.onBadImage ?? 'error')!
+    : (options.onBadImage ?? 'error');
   if (resumed && options.precision != null && options.precision !== runPrecision(resumed)) {
     throw new Error(
       `Cannot resume ${out} with --precision ${options.precision}: the run was trained with --precision ${runPrecision(resumed)}. Leave --precision out.`,
     );
   }
   const deterministic = options.deterministic ?? resumed?.deterministic ?? false;
-  const backend = await selectBackend(options.backend ?? 'auto', { deterministic });
+  // A deterministic run resumed keeps its backend unless told otherwise: another sums in another order.
+  const keep = resumed?.deterministic && (resumed.backend === 'onednn' || resumed.backend === 'cpu') ? resumed.backend : null;
+  const backend = await selectBackend(options.backend ?? keep ?? 'auto', { deterministic });
   const threads = deterministic ? await fixThreads(backend.name, resumed?.deterministic ? resumed.threads : undefined) : null;
   // What runs: fp32 where the CPU has no bf16 (the backend warns).
   const precision = await applyPrecision(options.precision ?? (resumed ? runPrecision(resumed) : 'fp32'), { strict: true });
@@ -143,11 +144,17 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     `backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 (convolutions and matmuls on bf16 with fp32 accumulation, activations stored as bf16, as torch.autocast)' : ''}`,
   );
 
-  const validation = options.validation ?? (HAS_TEST_SPLIT.has(options.dataset) ? 'test' : 0.1);
+  // A resumed run keeps its hold-out and its synthetic set's size: another would change the training set.
+  const validation = resumed
+    ? resumedOption(out!, '--validation', options.validation, recordedValidation(resumed))!
+    : (options.validation ?? (HAS_TEST_SPLIT.has(options.dataset) ? 'test' : 0.1));
+  const syntheticSize = resumed
+    ? resumedOption(out!, '--synthetic-size', options.syntheticSize, resumed.syntheticSize)
+    : options.syntheticSize;
   const common = {
     onBadImage,
     ...(options.workers != null ? { workers: options.workers } : {}),
-    ...(options.syntheticSize != null ? { synthetic: { size: options.syntheticSize } } : {}),
+    ...(syntheticSize != null ? { synthetic: { size: syntheticSize } } : {}),
   };
   let trainSet: Dataset;
   let valSet: Dataset | undefined;
@@ -231,7 +238,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         ? { dataset: resumed.dataset, ...(resumed.datasetRelativeTo ? { datasetRelativeTo: resumed.datasetRelativeTo } : {}) }
         : recordDataset(options.dataset, out)),
       datasetDescription: trainSet.description,
-      ...(options.syntheticSize != null ? { syntheticSize: options.syntheticSize } : {}),
+      ...(syntheticSize != null ? { syntheticSize } : {}),
       numClasses: trainSet.numClasses,
       classNames: [...trainSet.classNames],
       classifier: options.classifier,
@@ -265,7 +272,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       lock = await lockRunDir(out, log);
       // A directory whose run stopped before its first checkpoint starts again from scratch.
       ({ resume } = await prepareRunDir(out, config, resume, log));
-      if (resume && resumed) config = await recordResumeChanges(out, resumed, config, completed, log);
+      if (resume && resumed) {
+        const at = { epoch: completed, step: completedSteps, stepsPerEpoch: Math.floor(trainSet.size / r.batchSize) };
+        config = await recordResumeChanges(out, resumed, config, at, log);
+      }
     }
 
     const noDecay = decayScale ? undefined : fixedHeadVariables(model);
@@ -288,6 +298,24 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   }
 }
 
+/** The `--validation` a run was trained with, as the option would give it. */
+function recordedValidation(saved: RunConfig): 'test' | 'none' | number {
+  return saved.validation.kind === 'holdout' ? saved.validation.fraction : saved.validation.kind;
+}
+
+/**
+ * An option that must keep its recorded value when a run is resumed: the recorded one when it is left
+ * out, refused when it differs.
+ */
+function resumedOption<T extends string | number>(out: string, flag: string, given: T | undefined, recorded: T | undefined): T | undefined {
+  if (given != null && given !== recorded) {
+    throw new Error(
+      `Cannot resume ${out} with ${flag} ${given}: the run was trained with ${recorded == null ? `no ${flag}` : `${flag} ${recorded}`}, and changing it changes the training set. Leave ${flag} out.`,
+    );
+  }
+  return recorded;
+}
+
 /**
  * Refuses regime options that differ from the resumed run's: they would change training midway
  * (a new batch size even the position in the epoch) while run.json kept the old values.
@@ -297,44 +325,63 @@ function checkResumedRegime(saved: RunConfig, options: TrainRunOptions, out: str
   const clashes = [
     options.regime != null && options.regime !== s.name ? `--regime ${options.regime} (the run's: ${s.name})` : null,
     options.batchSize != null && options.batchSize !== s.batchSize ? `--batch-size ${options.batchSize} (the run's: ${s.batchSize})` : null,
-    options.lr != null && options.lr !== s.lr ? `--lr ${options.lr} (the run's: ${s.lr ?? "its regime's default"})` : null,
     options.weightDecay != null && options.weightDecay !== s.weightDecay
       ? `--weight-decay ${options.weightDecay} (the run's: ${s.weightDecay})`
       : null,
   ].filter((c): c is string => c != null);
   if (clashes.length > 0) {
     throw new Error(
-      `Cannot resume ${out} with ${clashes.join(', ')}: of the regime, only --epochs may change when a run is resumed. Leave these out to keep the run's values.`,
+      `Cannot resume ${out} with ${clashes.join(', ')}: of the regime, only --epochs and --lr may change when a run is resumed. Leave these out to keep the run's values.`,
     );
   }
 }
 
 /**
- * Writes what a resume changed (the epochs of an extended run, determinism switched on) into the
- * run's run.json, with a history entry, so run.json always describes the run as it was trained.
+ * Writes what a resume changed (the epochs of an extended run, a new learning rate, another backend,
+ * determinism switched on) into the run's run.json, with a history entry, so run.json always describes the run as it was
+ * trained. A new schedule takes effect where the run resumes; when that moves the rate there (a step
+ * regime's drops move with --epochs, a one-cycle or cosine schedule stretches), the log says so.
  */
 async function recordResumeChanges(
   out: string,
   saved: RunConfig,
   config: RunConfig,
-  completed: number,
+  at: Progress,
   log: (line: string) => void,
 ): Promise<RunConfig> {
   const changes: string[] = [];
   if (config.regime.epochs !== saved.regime.epochs) changes.push(`epochs ${saved.regime.epochs} → ${config.regime.epochs}`);
+  if (config.regime.lr !== saved.regime.lr) changes.push(`lr ${saved.regime.lr ?? "the regime's default"} → ${config.regime.lr}`);
+  if (config.backend !== saved.backend) changes.push(`backend ${saved.backend} → ${config.backend}`);
   if ((saved.deterministic ?? false) !== config.deterministic)
     changes.push(config.deterministic ? 'deterministic from here on' : 'no longer deterministic');
   else if (config.deterministic && saved.threads !== config.threads) changes.push(`threads ${saved.threads} → ${config.threads}`);
   if (changes.length === 0) return saved;
   const updated: RunConfig = {
     ...saved,
-    regime: { ...saved.regime, epochs: config.regime.epochs, description: config.regime.description },
+    regime: { ...saved.regime, epochs: config.regime.epochs, lr: config.regime.lr, description: config.regime.description },
+    backend: config.backend,
     deterministic: config.deterministic,
     threads: config.threads,
-    history: [...(saved.history ?? []), { at: new Date().toISOString(), epoch: completed, change: changes.join('; ') }],
+    history: [...(saved.history ?? []), { at: new Date().toISOString(), epoch: at.epoch, change: changes.join('; ') }],
   };
   await writeFileAtomic(path.join(out, RUN_JSON), JSON.stringify(updated, null, 2) + '\n');
-  log(`resume: ${changes.join('; ')} after epoch ${completed} (recorded in ${RUN_JSON})`);
+  log(`resume: ${changes.join('; ')} after epoch ${at.epoch} (recorded in ${RUN_JSON})`);
+  const rate = (r: RunConfig['regime']) =>
+    makeRegime(r.name as RegimeName, {
+      epochs: r.epochs,
+      lr: r.lr ?? undefined,
+      batchSize: r.batchSize,
+      weightDecay: r.weightDecay,
+    }).schedule(at);
+  const before = rate(saved.regime);
+  const after = rate(updated.regime);
+  if (before !== after) {
+    log(
+      `resume: the learning rate where the run resumes (epoch ${at.epoch + 1}, step ${at.step + 1}) is now ${after.toPrecision(3)}, ` +
+        `where the run's schedule would have given ${before.toPrecision(3)} (${updated.regime.description}).`,
+    );
+  }
   return updated;
 }
 

@@ -179,17 +179,18 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (signal?.aborted) break;
       }
+      // The epoch's training time: validation is not counted, so images/s is training throughput.
+      seconds = elapsed();
       if (signal?.aborted) {
         // Also after the epoch's last step: validation is skipped, and the resumed run does it.
-        await save({ epoch, step, meter: meter.state(), seconds: elapsed() }, lr);
+        await save({ epoch, step, meter: meter.state(), seconds }, lr);
         return { records, interrupted: true };
       }
       const val = options.validation ? await evaluate(model, options.validation, regime.batchSize, { signal }) : null;
       if (signal?.aborted) {
-        await save({ epoch, step, meter: meter.state(), seconds: elapsed() }, lr);
+        await save({ epoch, step, meter: meter.state(), seconds }, lr);
         return { records, interrupted: true };
       }
-      seconds = elapsed();
 
       const trainSummary = meter.summary();
       const record: EpochRecord = {

@@ -89,7 +89,9 @@ describe('fixclf', () => {
     const evaluated = await fixclf('eval', '--run', fixed);
     expect(evaluated.code).toBe(0);
     const result = JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!);
-    expect(Object.keys(result).sort()).toEqual(['count', 'featureNorm', 'loss', 'top1', 'top5']);
+    expect(Object.keys(result).sort()).toEqual(['checkpoint', 'count', 'featureNorm', 'loss', 'top1', 'top5']);
+    expect(result.checkpoint).toEqual({ epoch: 3, step: 0 });
+    expect(evaluated.stderr).toBe('');
     expect(result.featureNorm).toBeCloseTo(records[2]!.featureNorm!, 4);
     expect(result.count).toBe(2000);
     expect(result.top1).toBeCloseTo(records[2]!.valTop1!, 6);
@@ -236,6 +238,13 @@ describe('fixclf', () => {
     const state = JSON.parse(await fs.readFile(path.join(run, 'checkpoint', 'state.json'), 'utf8'));
     expect(state.epoch).toBeGreaterThanOrEqual(1);
     expect(state.epoch).toBeLessThan(50);
+    // eval of the interrupted run scores mid-epoch weights, and says so.
+    const midway = await fixclf('eval', '--run', run);
+    expect(midway.code).toBe(0);
+    expect(JSON.parse(midway.stdout.trim().split('\n').at(-1)!).checkpoint).toEqual({ epoch: state.epoch, step: state.step });
+    const note = `note: ${run} was interrupted in epoch ${state.epoch + 1}: its checkpoint holds the weights after step ${state.step} of that epoch`;
+    if (state.step > 0) expect(midway.stderr).toContain(note);
+    else expect(midway.stderr).not.toContain('note:');
 
     const finish = String(state.epoch + 1);
     const resumed = await fixclf(...args.map((a) => (a === '50' ? finish : a)), '--resume');

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readMetrics, regime } from '../src';
+import { readMetrics, regime, selectBackend } from '../src';
 import { recordDataset, runDataset } from '../src/run-files';
 import { fixclfChild, fixclfHere, learningFigures, makeImageFolder } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
@@ -101,7 +101,11 @@ describe('item 12: clear messages', () => {
     const runJson = path.join(run, 'run.json');
     const whole = await fs.readFile(runJson, 'utf8');
     await fs.writeFile(runJson, whole.slice(0, whole.length / 2));
-    for (const args of [tiny(run, '--epochs', '2', '--resume'), ['eval', '--run', run]]) {
+    for (const args of [
+      tiny(run, '--epochs', '2', '--resume'),
+      ['eval', '--run', run],
+      ['compare', run, '--out', path.join(dir(), 'report')],
+    ]) {
       const result = await fixclfHere(...args);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`fixclf: ${runJson} is damaged (`);
@@ -209,12 +213,21 @@ describe('item 13: small silent mistakes', () => {
     expect(await fs.readdir(dir())).toEqual([]);
   });
 
-  it('records an --epochs change on resume in run.json, refuses fewer epochs than done and other regime changes', async () => {
+  it('records --epochs and --lr changes on resume in run.json, says how the rate moves, refuses fewer epochs and other changes', async () => {
     const run = path.join(dir(), 'run');
     expect((await fixclfHere(...tiny(run, '--epochs', '1'))).code).toBe(0);
     const extended = await fixclfHere(...tiny(run, '--epochs', '2', '--resume'));
     expect(extended.code).toBe(0);
     expect(extended.stdout).toContain('resume: epochs 1 → 2 after epoch 1 (recorded in run.json)');
+    // One-cycle over 2 epochs is not one-cycle over 1 continued: the rate where the run resumes moves, and the log says so.
+    const at = { epoch: 1, step: 0, stepsPerEpoch: 2 };
+    const rate = (epochs: number, lr?: number) =>
+      regime('onecycle', { epochs, ...(lr != null ? { lr } : {}) })
+        .schedule(at)
+        .toPrecision(3);
+    expect(extended.stdout).toContain(
+      `resume: the learning rate where the run resumes (epoch 2, step 1) is now ${rate(2)}, where the run's schedule would have given ${rate(1)} (${regime('onecycle', { epochs: 2 }).description}).`,
+    );
     const config = await readRunJson(run);
     expect(config.regime.epochs).toBe(2);
     expect(config.regime.description).toBe(regime('onecycle', { epochs: 2 }).description);
@@ -227,17 +240,67 @@ describe('item 13: small silent mistakes', () => {
       `--epochs 1: the run in ${run} has already completed 2 epochs; give --epochs 2 or more (or leave it out) to resume it.`,
     );
 
-    const otherLr = await fixclfHere(...tiny(run, '--lr', '0.5', '--resume'));
-    expect(otherLr.code).toBe(1);
-    expect(otherLr.stderr).toContain(
-      `Cannot resume ${run} with --lr 0.5 (the run's: its regime's default): of the regime, only --epochs may change`,
+    for (const [flag, value, recorded] of [
+      ['--batch-size', '16', '32'],
+      ['--weight-decay', '0.1', '0.0005'],
+    ] as const) {
+      const other = await fixclfHere(...tiny(run, flag, value, '--resume'));
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain(
+        `Cannot resume ${run} with ${flag} ${value} (the run's: ${recorded}): of the regime, only --epochs and --lr may change`,
+      );
+    }
+    // The hold-out and the synthetic set's size define the training set: kept when left out, refused when changed.
+    const otherHoldout = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--validation', '0.25');
+    expect(otherHoldout.code).toBe(1);
+    expect(otherHoldout.stderr).toContain(
+      `Cannot resume ${run} with --validation 0.25: the run was trained with --validation none, and changing it changes the training set. Leave --validation out.`,
     );
 
-    // Left out, the regime's settings are the run's own: nothing left to train, nothing changed.
-    const same = await fixclfHere('train', '--model', 'tiny', '--synthetic-size', '64', '--validation', 'none', '--out', run, '--resume');
+    // A lower rate after a divergence, say: the new rate from where the run resumes, recorded with the epoch.
+    const slower = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--epochs', '3', '--lr', '0.05');
+    expect(slower.code).toBe(0);
+    expect(slower.stdout).toContain(`resume: epochs 2 → 3; lr the regime's default → 0.05 after epoch 2 (recorded in run.json)`);
+    expect(slower.stdout).toContain('data: synthetic');
+    expect(slower.stdout).toContain('64 training images, no validation');
+    const history = (await readRunJson(run)).history;
+    expect(history[1]).toEqual({ at: expect.any(String), epoch: 2, change: "epochs 2 → 3; lr the regime's default → 0.05" });
+    expect((await readRunJson(run)).regime).toMatchObject({
+      epochs: 3,
+      lr: 0.05,
+      description: regime('onecycle', { epochs: 3, lr: 0.05 }).description,
+    });
+    const records = await readMetrics(run);
+    expect(records.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    // The third epoch's last step (step 1 of 2) at the new schedule's rate.
+    expect(records[2]!.lr).toBeCloseTo(regime('onecycle', { epochs: 3, lr: 0.05 }).schedule({ epoch: 2, step: 1, stepsPerEpoch: 2 }), 12);
+
+    // Left out, every setting is the run's own: nothing left to train, nothing changed.
+    const same = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume');
     expect(same.code).toBe(0);
-    expect((await readRunJson(run)).history).toHaveLength(1);
-    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2]);
+    expect((await readRunJson(run)).history).toHaveLength(2);
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2, 3]);
+  });
+
+  it('a deterministic run resumed keeps its backend; one resumed on another backend records it in run.json', async () => {
+    const run = path.join(dir(), 'run');
+    // 32 images: one step an epoch on the pure-JS backend.
+    const first = tiny(run, '--epochs', '1', '--backend', 'cpu', '--deterministic').map((a) => (a === '64' ? '32' : a));
+    expect((await fixclfHere(...first)).code).toBe(0);
+    const kept = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--epochs', '2');
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toMatch(/^backend: cpu /);
+    expect((await readRunJson(run)).history).toEqual([{ at: expect.any(String), epoch: 1, change: 'epochs 1 → 2' }]);
+
+    const auto = (await selectBackend('auto')).name;
+    expect((await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--epochs', '3', '--backend', 'auto')).code).toBe(0);
+    const config = await readRunJson(run);
+    expect(config.backend).toBe(auto);
+    expect(config.history[1]).toEqual({
+      at: expect.any(String),
+      epoch: 2,
+      change: auto === 'cpu' ? 'epochs 2 → 3' : `epochs 2 → 3; backend cpu → ${auto}; threads null → ${config.threads}`,
+    });
   });
 
   it('eval --split train of a synthetic run uses the run’s --synthetic-size', async () => {

@@ -27,6 +27,18 @@ describe('topKHits', () => {
     expect(topKHits(logits, labels, 4, 4)).toBe(3);
   });
 
+  it('ranks ties as argmax does, the lower class first, so a tie never counts twice', () => {
+    const equal = [0.5, 0.5, 0.5, 0.5];
+    // argmax as tf.argMax and torch.argmax give it: the first index of the largest score.
+    const argmax = equal.indexOf(Math.max(...equal));
+    expect([0, 1, 2, 3].map((label) => topKHits(equal, [label], 4, 1))).toEqual([0, 1, 2, 3].map((label) => (label === argmax ? 1 : 0)));
+    expect([0, 1, 2, 3].map((label) => topKHits(equal, [label], 4, 2))).toEqual([1, 1, 0, 0]);
+    // Two classes tied for the top: one of them is the prediction, so at most one of two rows labelled with them is a top-1 hit.
+    const tied = [0.1, 0.9, 0.9, 0.2];
+    expect(topKHits([...tied, ...tied], [1, 2], 4, 1)).toBe(1);
+    expect(topKHits([...tied, ...tied], [1, 2], 4, 2)).toBe(2);
+  });
+
   it('never counts a NaN score as a hit', () => {
     expect(topKHits([NaN, 0, 0], [0], 3, 3)).toBe(0);
   });

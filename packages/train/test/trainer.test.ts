@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { openDataset, type Dataset } from '@fixclf/datasets';
 import { createModel } from '@fixclf/models';
 import { fixedClassifier } from '@fixclf/layers';
-import { DivergenceError, evaluate, LineProgress, readMetrics, regime, selectBackend, train, type Regime } from '../src';
+import { DivergenceError, evaluate, LineProgress, readMetrics, regime, selectBackend, train, type Regime, type TrainDataset } from '../src';
 import { registerTinyModel } from './fixtures/tiny-model';
 import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
@@ -86,6 +86,36 @@ describe('train', () => {
     expect(Number(csv[3]!.split(',')[2])).toBeCloseTo(records[2]!.trainLoss, 10);
     const state = JSON.parse(await fs.readFile(path.join(dir(), 'checkpoint', 'state.json'), 'utf8'));
     expect(state.epoch).toBe(3);
+  });
+
+  it("counts an epoch's training in seconds and images/s, not its validation", async () => {
+    const pause = 400;
+    // The validation set as it is, each batch a pause late: the epoch's wall time grows by that much at least.
+    const slowValidation: TrainDataset = {
+      size: testSet.size,
+      numClasses: testSet.numClasses,
+      classNames: testSet.classNames,
+      async *batches(options) {
+        for await (const batch of testSet.batches(options)) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          yield batch;
+        }
+      },
+    };
+    const started = performance.now();
+    const { records } = await train({
+      model: tinyModel(),
+      train: trainSet,
+      validation: slowValidation,
+      regime: tinyRegime(1),
+      seed: 1,
+      progress: quiet,
+    });
+    const wall = (performance.now() - started) / 1000;
+    const paused = (Math.ceil(testSet.size / 32) * pause) / 1000;
+    expect(records[0]!.seconds).toBeLessThan(wall - paused);
+    // 256 images, 8 batches of 32, all trained on.
+    expect(records[0]!.imagesPerSecond).toBeCloseTo(256 / records[0]!.seconds, 6);
   });
 
   it('reports the validation figures that an independent evaluation of the final weights gives', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { evaluateRun } from '../evaluate-run';
+import { evaluateRun, midEpochNote } from '../evaluate-run';
 import { forCommandLine, nonNegativeInteger, oneOf, positiveInteger } from './options';
 
 export function registerEval(program: Command): void {
@@ -34,6 +34,7 @@ export function registerEval(program: Command): void {
         await selectBackend('auto');
         try {
           const result = await evaluateRun(flags.run, flags);
+          if (result.checkpoint.step > 0) process.stderr.write(midEpochNote(flags.run, result.checkpoint) + '\n');
           process.stdout.write(JSON.stringify(result) + '\n');
         } catch (error) {
           throw forCommandLine(error);

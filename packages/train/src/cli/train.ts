@@ -21,7 +21,7 @@ interface TrainFlags {
   alpha?: number;
   alphaDecay: boolean;
   resume: boolean;
-  backend: BackendChoice;
+  backend?: BackendChoice;
   workers?: number;
   syntheticSize?: number;
   onBadImage?: 'skip' | 'error';
@@ -68,7 +68,9 @@ export function registerTrain(program: Command): void {
     .option('--alpha-decay', 'decay the fixed classifier’s α with the other weights, as the paper does', true)
     .option('--no-alpha-decay', 'exclude the fixed classifier’s α from weight decay')
     .option('--resume', 'continue the run in --out from its newest complete checkpoint, at the exact step', false)
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(
+      new Option('--backend <name>', 'TF.js backend (default: auto; a resumed --deterministic run keeps its own)').choices(BACKEND_CHOICES),
+    )
     .option('--workers <n>', 'decoding worker threads', nonNegativeInteger('--workers'))
     .option('--synthetic-size <n>', 'synthetic dataset: number of training images', positiveInteger('--synthetic-size'))
     .option(
@@ -90,11 +92,12 @@ export function registerTrain(program: Command): void {
       'after',
       `
 Resuming:
-  --resume takes the run's epochs, regime, batch size, lr, weight decay, --on-bad-image,
-  --deterministic and --precision from its run.json when they are left out. Of these only --epochs may be given a
-  new value (a longer or shorter run, recorded in run.json's history; not fewer epochs than done);
-  the others are refused when they differ. Step milestones scale with --epochs and never fall on
-  epoch 0: the first epoch always trains at the regime's lr.
+  --resume takes the run's epochs, regime, batch size, lr, weight decay, --validation,
+  --synthetic-size, --on-bad-image, --deterministic and --precision from its run.json when they are
+  left out. Of these only --epochs and --lr may be given new values (recorded in run.json's history;
+  not fewer epochs than done); the new schedule applies from where the run resumes, and the log says
+  when that moves the rate. The others are refused when they differ. Step milestones scale with
+  --epochs and never fall on epoch 0: the first epoch always trains at the regime's lr.
 
 Reproducibility:
   By default oneDNN's thread count follows the machine's load, so sums are split differently from

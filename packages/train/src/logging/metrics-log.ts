@@ -21,7 +21,12 @@ export interface EpochRecord {
    * before it was recorded.
    */
   featureNorm?: number | null;
+  /** Training images per second of the epoch's training (validation not counted). */
   imagesPerSecond: number;
+  /**
+   * Seconds the epoch's training took, summed over interruptions; validation not counted (runs logged
+   * by earlier builds of this package counted it too: a few seconds more an epoch).
+   */
   seconds: number;
 }
 
