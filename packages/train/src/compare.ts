@@ -22,6 +22,8 @@ export interface Comparison {
   paired: { table: string; result: PairedResult } | null;
   /** Files written (table, SVGs, PNGs when a rasteriser is available). */
   files: string[];
+  /** What could not be written (a PNG sharp could not render), one line each. */
+  notes: string[];
 }
 
 export interface CompareOptions {
@@ -100,6 +102,7 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
   const scaleSvg = hasScales(series) ? scalePlotSvg(series) : null;
   await fs.mkdir(outDir, { recursive: true });
   const files = [path.join(outDir, 'comparison.md')];
+  const notes: string[] = [];
   await writeFileAtomic(files[0]!, `${table}\n\n${perRun}\n${paired ? `\n${paired.table}\n` : ''}`);
   for (const [name, image] of [
     ['errors', svg],
@@ -111,12 +114,14 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
     await writeFileAtomic(file, image + '\n');
     files.push(file);
     const png = await rasterise(image);
-    if (png) {
+    if (png instanceof Uint8Array) {
       files.push(path.join(outDir, `${name}.png`));
       await writeFileAtomic(files.at(-1)!, png);
+    } else {
+      notes.push(`note: ${name}.png not written: sharp could not render ${name}.svg (${png.message}); the SVG is there.`);
     }
   }
-  return { table, runsTable: perRun, svg, logSvg, scaleSvg, paired, files };
+  return { table, runsTable: perRun, svg, logSvg, scaleSvg, paired, files, notes };
 }
 
 /** A paired comparison needs both runs' split to hold the same images in the same order. */
@@ -145,12 +150,12 @@ function holdoutOf(dir: string, config: RunConfig): { fraction: number; seed: nu
   );
 }
 
-/** SVG → PNG with sharp (libvips + librsvg), when it is installed. */
-async function rasterise(svg: string): Promise<Uint8Array | null> {
+/** SVG → PNG with sharp (libvips + librsvg); the error when sharp is missing or cannot render it. */
+export async function rasterise(svg: string): Promise<Uint8Array | Error> {
   try {
     const sharp = (await import('sharp')).default;
     return await sharp(Buffer.from(svg), { density: 144 }).png().toBuffer();
-  } catch {
-    return null;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }

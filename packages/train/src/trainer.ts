@@ -46,6 +46,10 @@ export interface TrainResult {
  * says which checkpoint, if any, is left to continue from.
  */
 export class DivergenceError extends Error {
+  /**
+   * Where training stood when it diverged, as a checkpoint's position: `epoch` epochs completed and
+   * `step` steps into the next (a validation loss that is not finite: the epoch counts as completed, step 0).
+   */
   constructor(
     message: string,
     readonly epoch: number,

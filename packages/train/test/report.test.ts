@@ -1,4 +1,5 @@
 import { comparisonTable, type RunSummary, runsTable } from '../src/report/table';
+import { rasterise } from '../src/compare';
 import { errorPlotSvg, hasScales, scalePlotSvg } from '../src/report/plot';
 import type { EpochRecord } from '../src/logging/metrics-log';
 
@@ -231,5 +232,20 @@ describe('scalePlotSvg', () => {
 
   it('is not drawn for runs without α or feature norms', () => {
     expect(hasScales([{ label: 'old learned run', records: records(3, false, Infinity) }])).toBe(false);
+  });
+});
+
+describe('rasterise', () => {
+  it('renders an SVG to a PNG, and returns what went wrong instead of nothing when it cannot', async () => {
+    const png = await rasterise(errorPlotSvg([{ label: 'a', records: [] }]));
+    expect(png).toBeInstanceOf(Uint8Array);
+    expect(
+      Buffer.from(png as Uint8Array)
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    const failed = await rasterise('<svg');
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message.length).toBeGreaterThan(0);
   });
 });

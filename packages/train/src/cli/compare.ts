@@ -27,7 +27,8 @@ export function registerCompare(program: Command): void {
           await selectBackend('auto');
         }
         try {
-          const { table, runsTable, paired, files } = await compareRuns(runs, out, flags);
+          const { table, runsTable, paired, files, notes } = await compareRuns(runs, out, flags);
+          for (const note of notes) process.stderr.write(note + '\n');
           process.stdout.write(`${table}\n\n${runsTable}\n\n${paired ? `${paired.table}\n\n` : ''}written: ${files.join(', ')}\n`);
         } catch (error) {
           throw forCommandLine(error);
