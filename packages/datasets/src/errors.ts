@@ -6,6 +6,7 @@ export type DatasetErrorCode =
   | 'CIFAR_LABEL'
   | 'BAD_IMAGE'
   | 'EMPTY_CLASS'
+  | 'BAD_LAYOUT'
   | 'BROKEN_ARCHIVE'
   | 'UNSAFE_ARCHIVE'
   | 'TOO_LARGE'

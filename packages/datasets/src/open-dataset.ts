@@ -96,16 +96,25 @@ export async function openDataset(source: DatasetSource, options: OpenDatasetOpt
   };
   let indices = Int32Array.from({ length: loaded.store.count }, (_, i) => i);
   if (options.verify === 'decode') {
-    core.executor = core.createExecutor();
-    const excluded = await verifyByDecoding(core.executor, loaded, onBadImage, skipped);
-    for (const index of excluded) core.skippedIndices.add(index);
-    indices = indices.filter((i) => !excluded.has(i));
-    checkClassesPopulated(
-      Int32Array.from(indices, (i) => loaded.labels[i]!),
-      loaded.classNames,
-      skipped,
-      loaded.description,
-    );
+    const executor = core.createExecutor();
+    core.executor = executor;
+    try {
+      const excluded = await verifyByDecoding(executor, loaded, onBadImage, skipped);
+      for (const index of excluded) core.skippedIndices.add(index);
+      indices = indices.filter((i) => !excluded.has(i));
+      checkClassesPopulated(
+        Int32Array.from(indices, (i) => loaded.labels[i]!),
+        loaded.classNames,
+        skipped,
+        loaded.description,
+        loaded.presentClasses,
+      );
+    } catch (error) {
+      // No dataset will own the threads: stop them, and the decoding still queued, before failing.
+      core.executor = undefined;
+      await executor.close();
+      throw error;
+    }
   } else if (options.verify !== undefined && options.verify !== 'structure') {
     throw invalidArgument(`openDataset: verify must be 'structure' or 'decode', got ${JSON.stringify(options.verify)}`);
   }

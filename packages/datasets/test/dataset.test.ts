@@ -186,6 +186,44 @@ describe('TensorFlow.js integration', () => {
     model.dispose();
   });
 
+  it("model.fitDataset's epoch k trains on batches({ epoch: k }), though fitDataset makes an unused iterator first", async () => {
+    const train = await openDataset('synthetic', { synthetic: { size: 64 } });
+    const model = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [32, 32, 3] }), tf.layers.dense({ units: 10, activation: 'softmax' })],
+    });
+    // Learning rate 0: the weights never change, so each batch's loss tells which batch it was.
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'categoricalCrossentropy' });
+    const options = { batchSize: 32, seed: 3 };
+    const trained: number[][] = [];
+    await model.fitDataset(toTfDataset(train, tf.data, options), {
+      epochs: 3,
+      verbose: 0,
+      callbacks: {
+        onEpochBegin: async () => void trained.push([]),
+        onBatchEnd: async (_batch, logs) => void trained[trained.length - 1]!.push(logs!.loss!),
+      },
+    });
+    const direct: number[][] = [];
+    for (let epoch = 0; epoch < 4; epoch++) {
+      const losses: number[] = [];
+      for await (const { xs, ys } of train.batches({ ...options, epoch })) {
+        const loss = model.evaluate(xs, ys) as tf.Scalar;
+        losses.push(loss.dataSync()[0]!);
+        tf.dispose([xs, ys, loss]);
+      }
+      direct.push(losses);
+    }
+    const epochOf = (losses: number[]) =>
+      direct.findIndex((d) => d.length === losses.length && d.every((v, i) => Math.abs(v - losses[i]!) < 1e-4));
+    expect(trained.map(epochOf)).toEqual([0, 1, 2]);
+    model.dispose();
+  });
+
+  it('toTfDataset checks its batch options at once', async () => {
+    const train = await openDataset('synthetic', { synthetic: { size: 64 } });
+    expect(() => toTfDataset(train, tf.data, { batchSize: 0 })).toThrow(/batchSize must be an integer ≥ 1, got 0/);
+  });
+
   it('a saved preprocessing reproduces the evaluation pipeline', async () => {
     const a = await openDataset('synthetic', { synthetic: { size: 64 }, split: 'test', normalization: { mean: [0.5], std: [0.25] } });
     const saved = JSON.parse(JSON.stringify(a.preprocessing));

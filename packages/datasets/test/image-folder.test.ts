@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openDataset, type ArrayBatch, type Dataset } from '../src/index';
+import { openDataset, randomCrop, type ArrayBatch, type Dataset } from '../src/index';
 import { batchesDiffer, encodeJpeg, encodeJpegWithSharp, encodePng, meanAbsDiff, testPixels } from './support/images';
 import { systemTar } from './support/tar';
 import { failure } from './support/failure';
@@ -187,6 +187,55 @@ describe('bad image files', () => {
     expect(error.code).toBe('TOO_LARGE');
     expect(error.message).toContain('uncompressed .tar');
   });
+
+  it('a crop larger than one of the images fails naming that image and its size, in threads or not', async () => {
+    const root = writeTree('onesmall', {
+      'a/1.jpg': encodeJpeg(pixels(20, 40, 40), 40, 40),
+      'a/2.jpg': encodeJpeg(pixels(21, 40, 40), 40, 40),
+      'b/3.jpg': encodeJpeg(pixels(22, 24, 24), 24, 24),
+      'b/4.jpg': encodeJpeg(pixels(23, 40, 40), 40, 40),
+    });
+    const small = path.join(root, 'b/3.jpg');
+    for (const options of [{ workers: 0 }, { workers: 1 }, { workers: 0, memoryLimit: 0 }]) {
+      const ds = await openDataset(root, { ...options, imageSize: 32, augmentation: [randomCrop(32)] });
+      const error = await failure(() => allBatches(ds, { shuffle: false, batchSize: 4 }));
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.file).toBe(small);
+      expect(error.message).toContain(
+        `${small} (24×24): randomCrop: crop 32×32 is larger than the padded image 24×24; resize the images first`,
+      );
+      await ds.close();
+    }
+  });
+
+  // Worker threads are threads of this process: /proc/self/task lists them (Linux).
+  const threadName = existsSync('/proc/self/comm') ? readFileSync('/proc/self/comm', 'utf8').trim() : undefined;
+  const threads = (): number =>
+    readdirSync('/proc/self/task').filter((task) => {
+      try {
+        return readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() === threadName;
+      } catch {
+        return false; // ended meanwhile
+      }
+    }).length;
+  (threadName === undefined ? it.skip : it)(
+    'a file failing verify "decode" at open stops the worker threads and the decoding still queued',
+    async () => {
+      const png = Buffer.from(await encodePng(pixels(24), 32, 32));
+      const idat = png.indexOf('IDAT');
+      for (let i = idat + 10; i < idat + 40; i++) png[i] = 0x55;
+      // 1,000 images, four tasks of 256 for two workers; the first image is bad.
+      const files: Record<string, Uint8Array> = { 'a/0000.png': png };
+      const jpg = encodeJpeg(pixels(25), 32, 32);
+      for (let i = 1; i < 1000; i++) files[`${i % 2 ? 'b' : 'a'}/${String(i).padStart(4, '0')}.jpg`] = jpg;
+      const root = writeTree('verifystops', files);
+      const before = threads();
+      const error = await failure(() => openDataset(root, { workers: 2, verify: 'decode' }));
+      expect(error.file).toBe(path.join(root, 'a/0000.png'));
+      expect(error.message).toContain('cannot decode');
+      expect(threads()).toBe(before);
+    },
+  );
 
   it('a PNG with corrupt data but intact structure: caught by verify "decode" at open, or when its batch is made', async () => {
     const png = Buffer.from(await encodePng(pixels(17), 32, 32));

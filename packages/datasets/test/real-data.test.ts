@@ -1,4 +1,5 @@
 import { openDataset, type Dataset } from '../src/index';
+import { failure } from './support/failure';
 import { sharedDataFile } from './support/shared-data';
 
 // The 50,000 CIFAR-10 training images as JPEGs in an ImageFolder tar.gz (../shared/data beside the checkout).
@@ -70,6 +71,13 @@ if (!data.present && process.env.CI === 'true') {
         expect(Math.abs(std - CIFAR_STD[c]!)).toBeLessThan(0.01);
       }
     }, 60_000);
+
+    it("has no test split: split 'test' fails naming the archive and what it holds, instead of returning the training images", async () => {
+      const error = await failure(() => openDataset(data.file, { split: 'test', workers: 0 }));
+      expect(error.code).toBe('NOT_FOUND');
+      expect(error.file).toBe(data.file);
+      expect(error.message).toContain(`${data.file} has no test split (it holds train/); hold out part of the training set instead`);
+    });
 
     it('a 45,000 / 5,000 stratified hold-out keeps 500 of each class', () => {
       const { train, validation } = ds.holdout({ count: 5000, seed: 0 });

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DatasetError } from '../src/errors';
 import { mulberry32 } from '../src/random';
+import type { TarEntry } from '../src/sources/tar-parser';
 import { indexTar, readTar } from '../src/sources/tar-reader';
 import { systemTar } from './support/tar';
 import { temporaryDirectory } from './support/temp';
@@ -55,6 +56,29 @@ describe('tar reading', () => {
     expect(entries.map((e) => e.name).sort()).toEqual(Object.keys(files).sort());
     for (const entry of entries) expect(whole.subarray(entry.offset, entry.offset + entry.size)).toEqual(files[entry.name]);
   });
+
+  it.each(['gnu', 'pax'] as const)(
+    'reports the hard and symbolic links of a %s archive with their targets, long ones too',
+    async (format) => {
+      const links = path.join(temp.dir, `links-${format}`);
+      const long = `${longDir}/${'f'.repeat(40)}.bin`;
+      mkdirSync(links);
+      writeFileSync(path.join(links, 'a.bin'), 'hello');
+      linkSync(path.join(links, 'a.bin'), path.join(links, 'hard.bin'));
+      symlinkSync(long, path.join(links, 'soft.bin'));
+      const archive = path.join(temp.dir, `links-${format}.tar`);
+      systemTar(archive, links, ['a.bin', 'hard.bin', 'soft.bin'], { format });
+      const read: TarEntry[] = [];
+      await readTar(archive, (entry) => read.push(entry));
+      for (const entries of [read, indexTar(archive)]) {
+        expect(entries.map(({ name, kind, linkName }) => ({ name, kind, linkName }))).toEqual([
+          { name: 'a.bin', kind: 'file', linkName: undefined },
+          { name: 'hard.bin', kind: 'hardlink', linkName: 'a.bin' },
+          { name: 'soft.bin', kind: 'symlink', linkName: long },
+        ]);
+      }
+    },
+  );
 
   it('reports directories and strips ./ and trailing slashes', async () => {
     const archive = path.join(temp.dir, 'dirs.tar');

@@ -39,17 +39,22 @@ export function rejectImage(policy: BadImagePolicy, skipped: BadImage[], file: s
   skipped.push({ file, reason });
 }
 
-/** Every class must keep at least one image, or the labels would silently mean less than the class list says. */
+/**
+ * Every class must keep at least one image, or the labels would silently mean less than the class list says.
+ * `present`: the labels the split has a directory for (a test split may lack a training class); default all.
+ */
 export function checkClassesPopulated(
   labels: Int32Array,
   classNames: readonly string[],
   skipped: readonly BadImage[],
   where: string,
+  present?: readonly number[],
 ): void {
   const counts = new Int32Array(classNames.length);
   for (const label of labels) counts[label]!++;
+  const required = present === undefined ? undefined : new Set(present);
   counts.forEach((count, label) => {
-    if (count === 0) {
+    if (count === 0 && (required === undefined || required.has(label))) {
       throw new DatasetError(
         'EMPTY_CLASS',
         `class '${classNames[label]}' in ${where} has no usable images (${skipped.length} files skipped in all)`,
@@ -72,6 +77,8 @@ export interface PackOptions {
   readonly where: string;
   /** Bytes the decoded cache may take (0: none). */
   readonly cacheLimit: number;
+  /** Labels that must keep an image (default: every class); see checkClassesPopulated. */
+  readonly presentClasses?: readonly number[];
 }
 
 export function packEncodedImages(samples: readonly EncodedSample[], classNames: readonly string[], options: PackOptions): EncodedImages {
@@ -113,7 +120,7 @@ export function packEncodedImages(samples: readonly EncodedSample[], classNames:
     offset += k.bytes.length;
   });
   offsets[kept.length] = offset;
-  checkClassesPopulated(labels, classNames, skipped, where);
+  checkClassesPopulated(labels, classNames, skipped, where, options.presentClasses);
   const uniformSize = uniform && kept.length > 0 ? { width, height } : undefined;
   const cacheBytes = uniformSize ? kept.length * width * height * 3 : Infinity;
   const decoded =

@@ -5,8 +5,10 @@ import { sharedFloat64 } from '../image-store';
 import { cifarSource } from './cifar-binary';
 import { detectCifar } from './cifar-detect';
 import { packEncodedImages, type BadImagePolicy } from './encoded-images';
-import { layoutImageFolder, type SplitName } from './image-folder-layout';
+import { hidden, layoutImageFolder, type SplitName } from './image-folder-layout';
 import type { LoadedSource } from './image-source';
+import { resolveTarLinks } from './tar-links';
+import type { TarEntry } from './tar-parser';
 import { indexTar, isGzipFile, readTar } from './tar-reader';
 import { typicalSize } from './typical-size';
 
@@ -38,12 +40,12 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
 
   const members = new Map<string, Uint8Array>();
   const directories: string[] = [];
+  const entries: TarEntry[] = [];
   let total = 0;
   await readTar(archive, (entry, data) => {
-    if (entry.kind === 'directory') {
-      directories.push(entry.name);
-      return;
-    }
+    entries.push(entry);
+    if (entry.kind === 'directory') directories.push(entry.name);
+    if (entry.kind !== 'file') return;
     total += entry.size;
     if (total > options.memoryLimit) {
       throw new DatasetError(
@@ -55,6 +57,8 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
     }
     members.set(entry.name, data!);
   });
+  // A link is the file it stands for (the same bytes, not a copy).
+  for (const [link, target] of resolveTarLinks(entries, archive, hidden)) members.set(link, members.get(target)!);
 
   const cifar = detectCifar(members.keys());
   if (cifar !== undefined) {
@@ -73,13 +77,25 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
   const samples = layout.samples.map((s) => ({ name: nameOf(s.path), label: s.label, bytes: members.get(s.path)! }));
   members.clear();
   const cacheLimit = options.cacheDecoded ? options.memoryLimit - total : 0;
-  const packed = packEncodedImages(samples, layout.classNames, { policy: options.onBadImage, where: archive, cacheLimit });
-  return { ...packed, classNames: layout.classNames, description: `image folder ${nameOf(layout.root)}`, family: 'folder' };
+  const packed = packEncodedImages(samples, layout.classNames, {
+    policy: options.onBadImage,
+    where: archive,
+    cacheLimit,
+    presentClasses: layout.presentClasses,
+  });
+  return {
+    ...packed,
+    classNames: layout.classNames,
+    presentClasses: layout.presentClasses,
+    description: `image folder ${nameOf(layout.root)}`,
+    family: 'folder',
+  };
 }
 
 function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (member: string) => string): LoadedSource {
   const entries = indexTar(archive);
   const files = new Map(entries.filter((e) => e.kind === 'file').map((e) => [e.name, e]));
+  for (const [link, target] of resolveTarLinks(entries, archive, hidden)) files.set(link, files.get(target)!);
   const layout = layoutImageFolder(
     [...files.keys()],
     entries.filter((e) => e.kind === 'directory').map((e) => e.name),
@@ -106,6 +122,7 @@ function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (membe
     store,
     labels: Int32Array.from(layout.samples, (s) => s.label),
     classNames: layout.classNames,
+    presentClasses: layout.presentClasses,
     skipped: [],
     uniformSize: undefined,
     typicalSize: typicalSize(store),

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, describeCause } from '../errors';
 import type { FileStore } from '../image-store';
@@ -16,12 +16,20 @@ export interface FolderOptions {
   readonly cacheDecoded: boolean;
 }
 
-/** Lists files and directories under root (relative, '/'-separated), following symbolic links. */
+/**
+ * Lists files and directories under root (relative, '/'-separated), following symbolic links. Each directory
+ * is read once: one reached again through a link (a loop back to a directory that holds the link, or a
+ * second path to the same directory, whose images would be read twice) is an error naming the link.
+ */
 function walk(root: string): { files: string[]; directories: string[] } {
   const files: string[] = [];
   const directories: string[] = [];
-  const visit = (relative: string): void => {
-    for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
+  const readAs = new Map<string, string>(); // real path of each directory read → its path under root ('' for root)
+  const visit = (relative: string, real: string): void => {
+    readAs.set(real, relative);
+    const entries = readdirSync(path.join(root, relative), { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // the same order (and messages) on every file system
+    for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const rel = relative === '' ? entry.name : `${relative}/${entry.name}`;
       let isDirectory = entry.isDirectory();
@@ -32,14 +40,31 @@ function walk(root: string): { files: string[]; directories: string[] } {
           isDirectory = false; // a dangling link: listed as a file, so reading it reports the problem
         }
       }
-      if (isDirectory) {
-        directories.push(rel);
-        visit(rel);
-      } else files.push(rel);
+      if (!isDirectory) {
+        files.push(rel);
+        continue;
+      }
+      const target = realpathSync(path.join(root, rel));
+      const first = readAs.get(target);
+      if (first !== undefined) throw linkedTwice(root, rel, first, target, entry.isSymbolicLink());
+      directories.push(rel);
+      visit(rel, target);
     }
   };
-  visit('');
+  visit('', realpathSync(root));
   return { files, directories };
+}
+
+function linkedTwice(root: string, rel: string, first: string, target: string, isLink: boolean): DatasetError {
+  const here = path.join(root, rel);
+  const there = path.join(root, first);
+  const loop = first === '' || rel.startsWith(`${first}/`);
+  const message = loop
+    ? `${here} is a symbolic link to ${target}, a directory that holds the link (read as ${there}), so the folder would never end; ` +
+      `remove the link, or make it point outside ${root}`
+    : `${isLink ? `${here} is a symbolic link to ${target}, which was already read as ${there}` : `${here} is ${target}, which was already read through the symbolic link ${there}`}: ` +
+      'its images would be read twice (under two labels if they are two classes); remove the link, or copy the directory instead';
+  return new DatasetError('BAD_LAYOUT', message, { file: here });
 }
 
 /**
@@ -71,8 +96,13 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
       return { name: absolute[i]!, label: s.label, bytes };
     });
     const cacheLimit = options.cacheDecoded ? options.memoryLimit - total : 0;
-    const packed = packEncodedImages(samples, layout.classNames, { policy: options.onBadImage, where: root, cacheLimit });
-    return { ...packed, classNames: layout.classNames, description, family: 'folder' };
+    const packed = packEncodedImages(samples, layout.classNames, {
+      policy: options.onBadImage,
+      where: root,
+      cacheLimit,
+      presentClasses: layout.presentClasses,
+    });
+    return { ...packed, classNames: layout.classNames, presentClasses: layout.presentClasses, description, family: 'folder' };
   }
   if (absolute.length === 0) throw new DatasetError('NOT_FOUND', `${root} holds no images`, { file: root });
   const store: FileStore = { kind: 'files', count: absolute.length, names: absolute };
@@ -80,6 +110,7 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
     store,
     labels: Int32Array.from(layout.samples, (s) => s.label),
     classNames: layout.classNames,
+    presentClasses: layout.presentClasses,
     skipped: [],
     uniformSize: undefined,
     typicalSize: typicalSize(store),

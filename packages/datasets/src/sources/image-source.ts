@@ -8,6 +8,8 @@ export interface LoadedSource {
   /** Label of each store index. */
   readonly labels: Int32Array;
   readonly classNames: string[];
+  /** Labels the split has images for when not all of them (a test folder lacking a training class); default all. */
+  readonly presentClasses?: readonly number[];
   readonly skipped: BadImage[];
   /** Known when every image has one size (raw pixel sources always). */
   readonly uniformSize: { width: number; height: number } | undefined;

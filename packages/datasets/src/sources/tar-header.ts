@@ -4,8 +4,10 @@ import { DatasetError } from '../errors';
 export interface TarHeader {
   readonly name: string;
   readonly size: number;
-  /** The type flag: '0' file, '5' directory, 'L' GNU long name, 'x' pax header, 'g' pax global header, … */
+  /** The type flag: '0' file, '1' hard link, '2' symbolic link, '5' directory, 'L' / 'K' GNU long name / link name, 'x' pax header, 'g' pax global header, … */
   readonly type: string;
+  /** A link's target: the member a hard link names, or a symbolic link's path (relative to its directory). */
+  readonly linkName: string;
 }
 
 export const BLOCK = 512;
@@ -61,12 +63,12 @@ export function parseTarHeader(block: Uint8Array, archive: string, offset: numbe
     throw new DatasetError('BROKEN_ARCHIVE', `${archive} is corrupt: bad member size at byte ${offset}`, { file: archive });
   }
   const flag = block[156]!;
-  return { name, size, type: flag === 0 ? '0' : String.fromCharCode(flag) };
+  return { name, size, type: flag === 0 ? '0' : String.fromCharCode(flag), linkName: cString(block, 157, 100) };
 }
 
-/** Reads `path` (and `size`) from a pax extended header's "<length> <key>=<value>\n" records (lengths in bytes). */
-export function parsePaxRecords(data: Uint8Array): { path?: string; size?: number } {
-  const out: { path?: string; size?: number } = {};
+/** Reads `path`, `linkpath` and `size` from a pax extended header's "<length> <key>=<value>\n" records (lengths in bytes). */
+export function parsePaxRecords(data: Uint8Array): { path?: string; linkpath?: string; size?: number } {
+  const out: { path?: string; linkpath?: string; size?: number } = {};
   let pos = 0;
   while (pos < data.length) {
     const space = data.indexOf(0x20, pos);
@@ -78,6 +80,7 @@ export function parsePaxRecords(data: Uint8Array): { path?: string; size?: numbe
     const key = record.slice(0, eq);
     const value = record.slice(eq + 1);
     if (key === 'path') out.path = value;
+    if (key === 'linkpath') out.linkpath = value;
     if (key === 'size') out.size = parseInt(value, 10);
     pos += length;
   }

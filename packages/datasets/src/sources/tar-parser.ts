@@ -1,12 +1,39 @@
 import { DatasetError } from '../errors';
 import { BLOCK, isZeroBlock, parsePaxRecords, parseTarHeader } from './tar-header';
 
-/** A member of interest: a regular file or a directory, with where its data starts in the (decompressed) stream. */
+/**
+ * A member of interest: a regular file, a directory, or a link, with where its data starts in the
+ * (decompressed) stream. Links carry no data: resolveTarLinks (tar-links.ts) finds the file they stand for.
+ */
 export interface TarEntry {
   readonly name: string;
-  readonly kind: 'file' | 'directory';
+  readonly kind: 'file' | 'directory' | 'hardlink' | 'symlink';
   readonly size: number;
   readonly offset: number;
+  /** Links: the target as stored (a hard link names a member; a symbolic link holds a path relative to its directory). */
+  readonly linkName?: string;
+}
+
+/** The entry a non-meta header describes, or undefined for members of no interest (devices, FIFOs, …). */
+export function entryOf(type: string, name: string, size: number, offset: number, linkName: string): TarEntry | undefined {
+  switch (type) {
+    case '0':
+    case '7':
+      return { name, kind: 'file', size, offset };
+    case '5':
+      return { name, kind: 'directory', size: 0, offset };
+    case '1':
+      return { name, kind: 'hardlink', size: 0, offset, linkName };
+    case '2':
+      return { name, kind: 'symlink', size: 0, offset, linkName };
+    default:
+      return undefined;
+  }
+}
+
+/** Headers whose data describes the next member: GNU long name ('L') and long link name ('K'), pax ('x'). */
+export function isMetaType(type: string): type is 'L' | 'K' | 'x' {
+  return type === 'L' || type === 'K' || type === 'x';
 }
 
 export function normaliseMemberName(name: string): string {
@@ -40,15 +67,16 @@ export function checkedMemberName(raw: string, archive: string): string {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** What the next header's name or size is replaced by (GNU long names, pax headers). */
+/** What the next header's name, link name or size is replaced by (GNU long names, pax headers). */
 interface Override {
   name?: string;
+  linkName?: string;
   size?: number;
 }
 
 /**
  * A push parser for tar streams (ustar, GNU long names, pax): feed it decompressed chunks of any size and it
- * reports each file and directory, with the file's bytes when `wantData` says so. Written here rather than
+ * reports each file, directory and link, with the file's bytes when `wantData` says so. Written here rather than
  * taken from tar-stream: ~100 lines, no stream plumbing per member, and the same header code serves the
  * in-place index of uncompressed archives (tar-index.ts), which a stream parser cannot do.
  */
@@ -61,7 +89,7 @@ export class TarParser {
   private current:
     | {
         entry: TarEntry | undefined;
-        meta: 'L' | 'x' | undefined;
+        meta: 'L' | 'K' | 'x' | undefined;
         data: Uint8Array | undefined;
         fill: number;
         padding: number;
@@ -117,20 +145,19 @@ export class TarParser {
       return;
     }
     const header = parseTarHeader(this.header, this.archive, this.position);
-    const isMeta = header.type === 'L' || header.type === 'x';
+    const isMeta = isMetaType(header.type);
     const size = isMeta ? header.size : (this.override.size ?? header.size);
     const offset = this.position + BLOCK;
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;
     let entry: TarEntry | undefined;
-    let meta: 'L' | 'x' | undefined;
-    if (header.type === 'L' || header.type === 'x') {
+    let meta: 'L' | 'K' | 'x' | undefined;
+    if (isMetaType(header.type)) {
       meta = header.type;
     } else {
       const name = checkedMemberName(this.override.name ?? header.name, this.archive);
+      entry = entryOf(header.type, name, size, offset, this.override.linkName ?? header.linkName);
       this.override = {};
-      if (header.type === '0' || header.type === '7') entry = { name, kind: 'file', size, offset };
-      else if (header.type === '5') entry = { name, kind: 'directory', size: 0, offset };
-      if (entry?.kind === 'directory') this.onEntry(entry, undefined);
+      if (entry !== undefined && entry.kind !== 'file') this.onEntry(entry, undefined);
     }
     const keep = meta !== undefined || (entry?.kind === 'file' && this.wantData(entry));
     this.current = { entry, meta, data: keep ? new Uint8Array(size) : undefined, fill: 0, padding, inPadding: false };
@@ -139,17 +166,20 @@ export class TarParser {
     if (size === 0) this.onDataEnd();
   }
 
-  private applyPax(pax: { path?: string; size?: number }): void {
+  private applyPax(pax: { path?: string; linkpath?: string; size?: number }): void {
     if (pax.path !== undefined) this.override.name = pax.path;
+    if (pax.linkpath !== undefined) this.override.linkName = pax.linkpath;
     if (pax.size !== undefined) this.override.size = pax.size;
   }
 
   private onDataEnd(): void {
     const cur = this.current!;
     if (!cur.inPadding) {
-      if (cur.meta === 'L') {
+      if (cur.meta === 'L' || cur.meta === 'K') {
         const nul = cur.data!.indexOf(0);
-        this.override.name = utf8.decode(cur.data!.subarray(0, nul < 0 ? cur.data!.length : nul));
+        const text = utf8.decode(cur.data!.subarray(0, nul < 0 ? cur.data!.length : nul));
+        if (cur.meta === 'L') this.override.name = text;
+        else this.override.linkName = text;
       } else if (cur.meta === 'x') this.applyPax(parsePaxRecords(cur.data!));
       else if (cur.entry?.kind === 'file') this.onEntry(cur.entry, cur.data);
       if (cur.padding > 0) {

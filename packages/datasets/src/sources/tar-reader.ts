@@ -2,7 +2,7 @@ import { createReadStream, openSync, readSync, closeSync, fstatSync } from 'node
 import { createGunzip } from 'node:zlib';
 import { DatasetError, describeCause } from '../errors';
 import { BLOCK, isZeroBlock, parsePaxRecords, parseTarHeader } from './tar-header';
-import { checkedMemberName, TarParser, type TarEntry } from './tar-parser';
+import { checkedMemberName, entryOf, isMetaType, TarParser, type TarEntry } from './tar-parser';
 
 const CHUNK = 1 << 20;
 
@@ -52,11 +52,11 @@ export function indexTar(archive: string): TarEntry[] {
     const block = new Uint8Array(BLOCK);
     const entries: TarEntry[] = [];
     let position = 0;
-    let override: { name?: string; size?: number } = {};
+    let override: { name?: string; linkName?: string; size?: number } = {};
     while (position + BLOCK <= length) {
       if (readSync(fd, block, 0, BLOCK, position) !== BLOCK || isZeroBlock(block)) break;
       const header = parseTarHeader(block, archive, position);
-      const isMeta = header.type === 'L' || header.type === 'x';
+      const isMeta = isMetaType(header.type);
       const size = isMeta ? header.size : (override.size ?? header.size);
       const offset = position + BLOCK;
       if (offset + size > length) {
@@ -66,20 +66,22 @@ export function indexTar(archive: string): TarEntry[] {
           { file: archive },
         );
       }
-      if (header.type === 'L' || header.type === 'x') {
+      if (isMeta) {
         const data = Buffer.alloc(size);
         readSync(fd, data, 0, size, offset);
         if (header.type === 'L') override.name = data.toString('utf8').replace(/\0.*$/s, '');
+        else if (header.type === 'K') override.linkName = data.toString('utf8').replace(/\0.*$/s, '');
         else {
           const pax = parsePaxRecords(data);
           if (pax.path !== undefined) override.name = pax.path;
+          if (pax.linkpath !== undefined) override.linkName = pax.linkpath;
           if (pax.size !== undefined) override.size = pax.size;
         }
       } else {
         const name = checkedMemberName(override.name ?? header.name, archive);
+        const entry = entryOf(header.type, name, size, offset, override.linkName ?? header.linkName);
         override = {};
-        if (header.type === '0' || header.type === '7') entries.push({ name, kind: 'file', size, offset });
-        else if (header.type === '5') entries.push({ name, kind: 'directory', size: 0, offset });
+        if (entry !== undefined) entries.push(entry);
       }
       position = offset + Math.ceil(size / BLOCK) * BLOCK;
     }

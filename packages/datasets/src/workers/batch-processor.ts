@@ -27,6 +27,22 @@ function checkSize(plan: SamplePlan, task: BatchTask, file: string): void {
   }
 }
 
+/**
+ * The sample's plan. A transform that cannot apply to this image (a crop larger than it) fails the batch
+ * naming the file and its size: with images of several sizes only some of them may be too small.
+ */
+function planFor(task: BatchTask, width: number, height: number, index: number, file: string): SamplePlan {
+  try {
+    return planSample(task.transforms, width, height, sampleRandom(task.seed, task.epoch, index));
+  } catch (cause) {
+    throw new DatasetError(
+      'INVALID_ARGUMENT',
+      `${file} (${width}×${height}): ${describeCause(cause)}; resize the images first (a resize before the crop), or pad them (randomCrop's padding)`,
+      { file, cause },
+    );
+  }
+}
+
 /** Turns batch tasks into float arrays; the same code runs inline and inside worker threads. */
 export class BatchProcessor {
   private readonly reader: EncodedReader | undefined;
@@ -63,7 +79,7 @@ export class BatchProcessor {
     const imageBytes = width * height * 3;
     for (let position = 0; position < task.indices.length; position++) {
       const index = task.indices[position]!;
-      const plan = planSample(task.transforms, width, height, sampleRandom(task.seed, task.epoch, index));
+      const plan = planFor(task, width, height, index, sampleName(store, index));
       checkSize(plan, task, sampleName(store, index));
       const data = store.data.subarray(index * imageBytes, (index + 1) * imageBytes);
       renderSample({ data, width, height, channels: 3 }, plan, x, position * perSample);
@@ -96,7 +112,7 @@ export class BatchProcessor {
       }
       return undefined;
     }
-    const plan = planSample(task.transforms, info.width, info.height, sampleRandom(task.seed, task.epoch, index));
+    const plan = planFor(task, info.width, info.height, index, sampleName(this.store, index));
     checkSize(plan, task, sampleName(this.store, index));
     try {
       const decoded = await decodeForPlan(bytes, info, plan);
@@ -135,7 +151,7 @@ export class BatchProcessor {
       Atomics.store(cache.ready, index, 1); // after the pixels: a thread that sees the flag sees them
     }
     if (task.decodeOnly) return undefined;
-    const plan = planSample(task.transforms, width, height, sampleRandom(task.seed, task.epoch, index));
+    const plan = planFor(task, width, height, index, sampleName(this.store, index));
     checkSize(plan, task, sampleName(this.store, index));
     renderSample({ data: cache.data.subarray(index * size, (index + 1) * size), width, height, channels: 3 }, plan, x, offset);
     return undefined;
