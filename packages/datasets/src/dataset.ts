@@ -20,6 +20,11 @@ export interface ArrayBatch {
   readonly labels: Int32Array;
   /** Dataset positions (0…size-1) of the images, in batch order. */
   readonly positions: Int32Array;
+  /**
+   * The batch's place in the epoch (0-based; startBatch counts). With onBadImage 'skip' a batch of
+   * unreadable images only is left out, so a consumer counting batches would fall behind; this does not.
+   */
+  readonly index: number;
 }
 
 /** A batch of tensors. The consumer owns them: dispose both (tf.dispose(batch)) after use. model.fitDataset does. */
@@ -27,6 +32,8 @@ export interface Batch extends tf.TensorContainerObject {
   readonly xs: tf.Tensor4D;
   /** One-hot float32 [B, numClasses], or int32 [B] with labels: 'int'. */
   readonly ys: tf.Tensor;
+  /** The batch's place in the epoch, as ArrayBatch's. */
+  readonly index: number;
 }
 
 /** A decoded image, before any transform. */
@@ -139,7 +146,7 @@ export class Dataset {
     // A worker pool keeps every thread busy plus one batch ready while the consumer trains; the inline
     // executor computes a batch when it is asked for.
     const depth = o.prefetch ?? (executor.background ? executor.parallelism + 1 : 1);
-    const queue: { positions: Int32Array; result: Promise<BatchResult> }[] = [];
+    const queue: { index: number; positions: Int32Array; result: Promise<BatchResult> }[] = [];
     let next = o.startBatch;
     const launch = (): void => {
       const positions = order.subarray(next * o.batchSize, Math.min((next + 1) * o.batchSize, this.size));
@@ -147,21 +154,21 @@ export class Dataset {
       const indices = Int32Array.from(positions, (p) => this.indices[p]!);
       const result = executor.run({ indices, seed: o.seed, epoch: o.epoch, transforms, outWidth, outHeight });
       result.catch(() => undefined); // rethrown when its turn comes; never an unhandled rejection meanwhile
-      queue.push({ positions, result });
+      queue.push({ index: next - 1, positions, result });
     };
     for (;;) {
       while (next < count && queue.length < depth) launch();
       const item = queue.shift();
       if (item === undefined) return;
-      const batch = this.applyPolicy(item.positions, await item.result, outHeight, outWidth);
+      const batch = this.applyPolicy(item.index, item.positions, await item.result, outHeight, outWidth);
       if (batch !== undefined) yield batch;
     }
   }
 
   /** Fails on a bad image, or (onBadImage: 'skip') drops it from the batch and records it. */
-  private applyPolicy(positions: Int32Array, result: BatchResult, height: number, width: number): ArrayBatch | undefined {
+  private applyPolicy(index: number, positions: Int32Array, result: BatchResult, height: number, width: number): ArrayBatch | undefined {
     const labels = Int32Array.from(positions, (p) => this.labels[p]!);
-    if (result.failures.length === 0) return { x: result.x, shape: [positions.length, height, width, 3], labels, positions };
+    if (result.failures.length === 0) return { x: result.x, shape: [positions.length, height, width, 3], labels, positions, index };
     const first = result.failures[0]!;
     if (this.core.onBadImage === 'error') {
       throw new DatasetError('BAD_IMAGE', `${first.file}: ${first.reason} (${SKIP_BAD_IMAGES_ADVICE})`, { file: first.file });
@@ -186,7 +193,7 @@ export class Dataset {
       keptLabels[k] = labels[i]!;
       k++;
     }
-    return { x, shape: [keep, height, width, 3], labels: keptLabels, positions: keptPositions };
+    return { x, shape: [keep, height, width, 3], labels: keptLabels, positions: keptPositions, index };
   }
 
   /** Splits off a seeded, by default class-stratified, hold-out set. Both parts share this dataset's images and threads. */
@@ -243,8 +250,8 @@ export class Dataset {
 function toTensors(batch: ArrayBatch, labels: 'onehot' | 'int', numClasses: number): Batch {
   const n = batch.labels.length;
   const xs = tf.tensor4d(batch.x, batch.shape, 'float32');
-  if (labels === 'int') return { xs, ys: tf.tensor1d(batch.labels, 'int32') };
+  if (labels === 'int') return { xs, ys: tf.tensor1d(batch.labels, 'int32'), index: batch.index };
   const onehot = new Float32Array(n * numClasses);
   for (let i = 0; i < n; i++) onehot[i * numClasses + batch.labels[i]!] = 1;
-  return { xs, ys: tf.tensor2d(onehot, [n, numClasses], 'float32') };
+  return { xs, ys: tf.tensor2d(onehot, [n, numClasses], 'float32'), index: batch.index };
 }

@@ -253,7 +253,14 @@ describe('bad image files', () => {
     const skipping = await openDataset(root, { workers: 0, onBadImage: 'skip' });
     const batches = await allBatches(skipping, { shuffle: false, batchSize: 4 });
     expect(batches.map((b) => b.shape[0])).toEqual([3, 4]);
+    expect(batches.map((b) => b.index)).toEqual([0, 1]);
     expect(skipping.skipped.map((s) => s.file)).toEqual([bad]);
+    // A batch of the bad image alone is left out; the others keep their place in the epoch.
+    const ones = await allBatches(skipping, { shuffle: false, batchSize: 1 });
+    const badPosition = Array.from({ length: 8 }, (_, i) => i).find((i) => !ones.some((b) => b.index === i));
+    expect(ones.map((b) => b.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].filter((i) => i !== badPosition));
+    expect(badPosition).toBeDefined();
+    expect(ones.every((b) => b.positions[0] === b.index)).toBe(true);
     // Decoded at open.
     expect((await failure(() => openDataset(root, { workers: 1, verify: 'decode' }))).file).toBe(bad);
     const verified = await openDataset(root, { workers: 0, verify: 'decode', onBadImage: 'skip' });

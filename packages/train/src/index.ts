@@ -34,4 +34,4 @@ export { pairedComparison, type PairedResult, pairedTable } from './report/paire
 export { comparisonTable, type RunHistory, type RunSummary, runsTable } from './report/table';
 export { errorPlotSvg, type PlotSeries } from './report/plot';
 export { topKHits, EpochMeter } from './metrics';
-export type { TrainDataset, Batch } from './dataset';
+export type { TrainDataset, TrainBatch, Batch } from './dataset';

@@ -1,7 +1,7 @@
 import { findFixedClassifier, fuseBatchNormTraining, fuseTrunkTraining, scaleOf } from '@fixclf/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { type LayersModel, model as tfModel } from '@tensorflow/tfjs-layers';
-import type { Batch, TrainDataset } from './dataset';
+import type { TrainBatch, TrainDataset } from './dataset';
 import { type Checkpoint, describePosition, loadCheckpoint, recoverCheckpoint, saveCheckpoint } from './checkpoint';
 import { interruptionPoint } from './io/test-hooks';
 import { type EpochRecord, MetricsLog } from './logging/metrics-log';
@@ -160,6 +160,8 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         startBatch: firstStep,
       });
       for await (const batch of batches) {
+        // A left-out batch (only unreadable images, onBadImage 'skip') still counts as a step of the epoch.
+        step = batch.index ?? step;
         lr = regime.schedule({ epoch, step, stepsPerEpoch });
         const { loss, top1, top5, size } = trainStep(
           model,
@@ -260,7 +262,7 @@ function trainStep(
   model: LayersModel,
   variables: tf.Variable[],
   sgd: SGD,
-  batch: Batch,
+  batch: TrainBatch,
   lr: number,
   diverged: () => Error,
 ): { loss: number; top1: number; top5: number; size: number } {

@@ -118,6 +118,26 @@ describe('train', () => {
     expect(records[0]!.imagesPerSecond).toBeCloseTo(256 / records[0]!.seconds, 6);
   });
 
+  it('counts a batch left out of the epoch (all its images unreadable) as a step, by the batch index', async () => {
+    // The training set as it is, with its third batch left out, as onBadImage 'skip' leaves out a batch of bad images only.
+    const holey: TrainDataset = {
+      size: trainSet.size,
+      numClasses: trainSet.numClasses,
+      classNames: trainSet.classNames,
+      async *batches(options) {
+        for await (const batch of trainSet.batches(options)) {
+          if (batch.index === 2) tf.dispose(batch);
+          else yield batch;
+        }
+      },
+    };
+    const r = tinyRegime(1);
+    const { records } = await train({ model: tinyModel(), train: holey, regime: r, seed: 1, progress: quiet });
+    // 256 images, 8 steps of 32: the last step taken is still step 8 of 8, at its own rate.
+    expect(records[0]!.lr).toBe(r.schedule({ epoch: 0, step: 7, stepsPerEpoch: 8 }));
+    expect(records[0]!.lr).not.toBe(r.schedule({ epoch: 0, step: 6, stepsPerEpoch: 8 }));
+  });
+
   it('reports the validation figures that an independent evaluation of the final weights gives', async () => {
     const model = tinyModel('learned');
     const { records } = await train({ model, train: trainSet, validation: testSet, regime: tinyRegime(1), seed: 2, progress: quiet });
