@@ -52,6 +52,7 @@ export interface DatasetCore {
   readonly storeLabels: Int32Array;
   readonly classNames: readonly string[];
   readonly description: string;
+  readonly unsplit: boolean;
   readonly onBadImage: BadImagePolicy;
   readonly skipped: BadImage[];
   readonly skippedIndices: Set<number>;
@@ -79,6 +80,11 @@ export class Dataset {
   /** Files left out under onBadImage: 'skip' (grows if a bad file is met while making batches). */
   readonly skipped: readonly BadImage[];
   readonly description: string;
+  /**
+   * True for a folder or archive of classes without split directories or a split name: every split reads
+   * the same images, so its 'test' split is no test set for a model trained on its 'train' split.
+   */
+  readonly unsplit: boolean;
 
   /** Made by openDataset() and holdout(); not meant to be called directly. */
   constructor(
@@ -97,6 +103,7 @@ export class Dataset {
     this.labels = Int32Array.from(indices, (i) => core.storeLabels[i]!);
     this.skipped = core.skipped;
     this.description = `${core.description}, split ${split}`;
+    this.unsplit = core.unsplit;
   }
 
   /** Batches per epoch for these options. */

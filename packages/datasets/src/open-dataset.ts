@@ -88,6 +88,7 @@ export async function openDataset(source: DatasetSource, options: OpenDatasetOpt
     storeLabels: loaded.labels,
     classNames: loaded.classNames,
     description: loaded.description,
+    unsplit: loaded.unsplit ?? false,
     onBadImage,
     skipped,
     skippedIndices: new Set(),

@@ -53,12 +53,20 @@ describe("a source without a test split refuses split 'test' instead of returnin
     }
   });
 
-  it('a plain folder of classes has no test split either; a folder named val/ (or test/) is one, and has no train split', async () => {
+  it('a plain folder of classes is one set of images that every split reads (unsplit); a folder named val/ (or test/) is a test split only', async () => {
     const { dir, tar } = sources('plain', ['cat/1.jpg', 'dog/2.jpg']);
     for (const source of [dir, tar]) {
-      const error = await failure(() => openDataset(source, { ...quiet, split: 'test' }));
-      expect(error.message).toContain(`${source} has no test split (it holds only class directories: cat/, dog/)`);
+      const [train, test] = [await openDataset(source, quiet), await openDataset(source, { ...quiet, split: 'test' })];
+      expect([train.unsplit, test.unsplit]).toEqual([true, true]);
+      expect(test.classNames).toEqual(train.classNames);
+      expect(Array.from(test.labels)).toEqual(Array.from(train.labels));
     }
+    const trainNamed = path.join(temp.dir, 'named', 'train');
+    writeTree(trainNamed, { 'cat/1.jpg': jpeg(), 'dog/2.jpg': jpeg() });
+    expect((await openDataset(trainNamed, quiet)).unsplit).toBe(false);
+    expect((await failure(() => openDataset(trainNamed, { ...quiet, split: 'test' }))).message).toContain(
+      `${trainNamed} has no test split (it is named train); hold out part of the training set instead`,
+    );
     const val = writeTree(path.join(temp.dir, 'holder', 'val'), { 'cat/1.jpg': jpeg(), 'dog/2.jpg': jpeg() });
     expect((await openDataset(val, { ...quiet, split: 'test' })).classNames).toEqual(['cat', 'dog']);
     const wrong = await failure(() => openDataset(val, quiet));

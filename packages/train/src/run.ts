@@ -188,6 +188,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
           'An image folder needs one subdirectory per class.',
       );
     }
+    if (validation === 'test' && valSet?.unsplit) {
+      // A folder of classes without splits gives every split the same images: "test" would score the training set.
+      throw new Error(
+        `--validation test: ${options.dataset} has no test split (a folder of classes without train/ and test/ or val/ directories), ` +
+          'so its test images would be its training images. Hold out part of it (--validation 0.1), or use a folder with train/ and val/ directories.',
+      );
+    }
     if (resumed) checkResumedRegime(resumed, options, out!);
     const epochs = options.epochs ?? resumed?.regime.epochs;
     if (resumed && epochs != null && epochs < completed) {

@@ -92,6 +92,19 @@ describe('item 11: fewer than two classes', () => {
     expect(result.stderr).toContain("has 1 class ('cats'); training a classifier needs at least two.");
     expect(await fs.readdir(dir())).toEqual(['one-class']);
   });
+
+  it('refuses --validation test on a folder of classes without splits: its test images are its training images', async () => {
+    const images = path.join(dir(), 'classes');
+    await makeImageFolder(images, ['a', 'b'], 4);
+    const run = path.join(dir(), 'run');
+    const result = await fixclfHere('train', '--model', 'tiny', '--dataset', images, '--validation', 'test', '--epochs', '1', '--out', run);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `--validation test: ${images} has no test split (a folder of classes without train/ and test/ or val/ directories)`,
+    );
+    expect(result.stderr).toContain('Hold out part of it (--validation 0.1)');
+    expect(await fs.readdir(dir())).toEqual(['classes']);
+  });
 });
 
 describe('item 12: clear messages', () => {

@@ -87,6 +87,7 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
     ...packed,
     classNames: layout.classNames,
     presentClasses: layout.presentClasses,
+    unsplit: layout.unsplit,
     description: `image folder ${nameOf(layout.root)}`,
     family: 'folder',
   };
@@ -123,6 +124,7 @@ function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (membe
     labels: Int32Array.from(layout.samples, (s) => s.label),
     classNames: layout.classNames,
     presentClasses: layout.presentClasses,
+    unsplit: layout.unsplit,
     skipped: [],
     uniformSize: undefined,
     typicalSize: typicalSize(store),

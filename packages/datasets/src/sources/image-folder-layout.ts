@@ -12,6 +12,11 @@ export interface FolderLayout {
   readonly root: string;
   /** Labels this split has a class directory for: all of them, except where a test split lacks a training class. */
   readonly presentClasses: readonly number[];
+  /**
+   * No split directories and no split name: one set of images, which every split reads (a folder of labelled
+   * images to evaluate on, say). A trainer must not validate on its "test" split: it is the training images.
+   */
+  readonly unsplit: boolean;
 }
 
 /** Directory names (compared in lower case) that make a split, not a class. */
@@ -107,8 +112,9 @@ function listDirs(dirs: readonly string[]): string {
  * is read through it. Top-level directories named train, test, val, valid or validation (in any case) are
  * splits as soon as one of them holds class directories: `split` 'train' (and 'validation', a hold-out of
  * the training set) reads train/, 'test' reads test/, else val/, valid/ or validation/, with the training
- * split's class indices. A folder of classes (or a train/ directory alone) has no test split, and a folder
- * named like a test split has no train split: asking for it is an error, never the other split's images.
+ * split's class indices. A train/ directory alone has no test split, and a folder named like a test split
+ * has no train split: asking for it is an error, never the other split's images. A folder of classes with
+ * no split name is one set of images (`unsplit`), read by every split.
  * Layouts that could be read two ways are refused with what to change. Hidden files are ignored, as are
  * files beside the class directories, like torchvision's ImageFolder; an empty class directory is an error.
  */
@@ -130,6 +136,7 @@ export function layoutImageFolder(
   const top = tree.children(root);
   const splitDirs = top.filter((d) => splitKind(baseName(d)) !== undefined);
   let reference: { dir: string; classes: string[] } | undefined; // the training split's classes, when a test split is read
+  let unsplit = false;
   if (splitDirs.some((d) => tree.children(d).length > 0)) {
     const others = top.filter((d) => splitKind(baseName(d)) === undefined);
     if (others.length > 0) {
@@ -195,18 +202,18 @@ export function layoutImageFolder(
         { file: where },
       );
     }
-    // A folder of classes is one split: the one its name (or the directory read through) says, else train.
+    // A folder of classes is the split its name (or the directory read through) says; unnamed, it is one set
+    // of images that every split reads.
     const ownName = root === '' ? sourceName(where) : baseName(root);
-    const ownSplit = splitKind(ownName) === 'train' || splitKind(ownName) === undefined ? 'train' : 'test';
+    const kind = splitKind(ownName);
+    unsplit = kind === undefined;
+    const ownSplit = kind === undefined ? wanted : kind === 'train' ? 'train' : 'test';
     if (ownSplit !== wanted) {
-      const holds = root === '' ? `it holds only class directories: ${listDirs(top)}` : `it holds ${baseName(root)}/`;
+      const holds = root === '' ? `it is named ${ownName}` : `it holds ${baseName(root)}/`;
       throw new DatasetError(
         'NOT_FOUND',
         wanted === 'test'
-          ? `${where} has no test split (${holds}); ${NO_TEST_SPLIT_ADVICE}` +
-              (root === ''
-                ? "; or, to read all of its images as they are (to evaluate a model on them), ask for split 'train' (fixclf eval --split train)"
-                : '')
+          ? `${where} has no test split (${holds}); ${NO_TEST_SPLIT_ADVICE}`
           : `${where} has no train split (${root === '' ? `it is named ${ownName}` : `it holds ${baseName(root)}/`}, a test split); ` +
               "open it with split: 'test' to evaluate on it, or point at a folder with a train/ directory",
         { file: where },
@@ -239,5 +246,5 @@ export function layoutImageFolder(
     }
     for (const path of members) samples.push({ path, label: labelOf[i]! });
   });
-  return { classNames, samples, root, presentClasses: labelOf };
+  return { classNames, samples, root, presentClasses: labelOf, unsplit };
 }

@@ -102,7 +102,14 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
       cacheLimit,
       presentClasses: layout.presentClasses,
     });
-    return { ...packed, classNames: layout.classNames, presentClasses: layout.presentClasses, description, family: 'folder' };
+    return {
+      ...packed,
+      classNames: layout.classNames,
+      presentClasses: layout.presentClasses,
+      unsplit: layout.unsplit,
+      description,
+      family: 'folder',
+    };
   }
   if (absolute.length === 0) throw new DatasetError('NOT_FOUND', `${root} holds no images`, { file: root });
   const store: FileStore = { kind: 'files', count: absolute.length, names: absolute };
@@ -111,6 +118,7 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
     labels: Int32Array.from(layout.samples, (s) => s.label),
     classNames: layout.classNames,
     presentClasses: layout.presentClasses,
+    unsplit: layout.unsplit,
     skipped: [],
     uniformSize: undefined,
     typicalSize: typicalSize(store),

@@ -10,6 +10,8 @@ export interface LoadedSource {
   readonly classNames: string[];
   /** Labels the split has images for when not all of them (a test folder lacking a training class); default all. */
   readonly presentClasses?: readonly number[];
+  /** A folder or archive without splits: every split reads the same images (default false). */
+  readonly unsplit?: boolean;
   readonly skipped: BadImage[];
   /** Known when every image has one size (raw pixel sources always). */
   readonly uniformSize: { width: number; height: number } | undefined;
