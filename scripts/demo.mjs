@@ -26,7 +26,7 @@ if (backend.name === 'cpu') {
   console.error(
     `fixclf demo: no fast TF.js backend here (${backend.reason}).\n` +
       'The demo trains two ResNet-20s, which takes minutes on oneDNN and days on the pure-JS cpu backend.\n' +
-      'Install oneDNN (Debian/Ubuntu: apt-get install -y libdnnl-dev; macOS: brew install onednn), then run pnpm install && pnpm demo again.',
+      'Install oneDNN (Debian/Ubuntu: apt-get install -y libdnnl-dev; elsewhere: oneDNN 2.7 built from source, DNNLROOT set), then run pnpm install && pnpm demo again.',
   );
   process.exit(1);
 }

@@ -2,9 +2,12 @@
 // Builds the oneDNN addon with node-gyp against the headers of the Node that runs this script.
 // node-gyp run by hand downloads headers unless told where Node lives, so we always pass --nodedir.
 // Without oneDNN on the machine we skip (exit 0) so that a workspace install or build never breaks;
-// importing the package then says what to install.
+// importing the package then says what to install. Each build leaves a record beside the addon (what it
+// was built from and with: build-state.cjs), a failed one its cause, which the loader reports.
+// --if-missing (the install script, so also `npm rebuild`): build unless the addon exists and its record
+// matches the sources, this Node's ABI, FIXCLF_ONEDNN_PORTABLE and oneDNN's location.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +15,15 @@ import { fileURLToPath } from 'node:url';
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const addonPath = path.join(packageDir, 'build', 'Release', 'fixclf_onednn.node');
 const ifMissing = process.argv.includes('--if-missing');
+const { sourcesHash, stampPath, failurePath, readRecord, onednnVersion, buildAction } = createRequire(import.meta.url)('./build-state.cjs');
 
-if (ifMissing && existsSync(addonPath)) process.exit(0);
+/** Records why there is no addon, for the loader's message; exits (0 under --if-missing: an install never breaks). */
+function fail(code, message, status = 1) {
+  mkdirSync(path.dirname(addonPath), { recursive: true });
+  writeFileSync(failurePath(addonPath), JSON.stringify({ code, message, at: new Date().toISOString() }, null, 2) + '\n');
+  console.error(`@fixclf/backend-onednn: ${message}`);
+  process.exit(ifMissing ? 0 : status);
+}
 
 /** The Node install prefix: the directory holding include/node/node_api.h. */
 function nodeDir() {
@@ -48,22 +58,39 @@ function nodeGypCommand() {
 
 const include = onednnIncludeDir();
 if (include === undefined) {
+  // Not an error: a workspace without oneDNN still builds; importing the package says what to install.
   console.warn(
     '@fixclf/backend-onednn: oneDNN not found, native addon not built ' +
-      '(apt-get install libdnnl-dev or brew install onednn, then pnpm --filter @fixclf/backend-onednn build).',
+      '(apt-get install libdnnl-dev, or oneDNN v2.7 built from source with DNNLROOT set; then pnpm --filter @fixclf/backend-onednn build).',
   );
+  rmSync(failurePath(addonPath), { force: true }); // the loader's "not built: install oneDNN" is the cause now
   process.exit(0);
+}
+// The sources use oneDNN 2's API (operation descriptors), which oneDNN 3 removed.
+const version = onednnVersion(include);
+if (version !== null && version.major !== 2) {
+  fail(
+    'onednn-version',
+    `oneDNN ${version.major}.${version.minor}.${version.patch} is installed (${include}), but this addon needs oneDNN 2.x ` +
+      '(Debian/Ubuntu: apt-get install libdnnl-dev; elsewhere, Homebrew included, whose onednn is 3.x: build oneDNN v2.7 from source and set DNNLROOT to its prefix), then rebuild.',
+  );
 }
 const nodedir = nodeDir();
 const gyp = nodeGypCommand();
-if (gyp === undefined) {
-  console.error('@fixclf/backend-onednn: node-gyp not found; install it (npm i -g node-gyp) and rebuild.');
-  process.exit(ifMissing ? 0 : 1);
-}
+if (gyp === undefined) fail('build-failed', 'node-gyp not found; install it (npm i -g node-gyp) and rebuild.');
 
-// `node-gyp build` is incremental (make); configure only when there is nothing to build on.
+const current = {
+  sources: sourcesHash(packageDir),
+  nodeAbi: process.versions.modules,
+  portable: process.env.FIXCLF_ONEDNN_PORTABLE ? 1 : 0,
+  include,
+};
 const configured = existsSync(path.join(packageDir, 'build', 'Makefile')) || existsSync(path.join(packageDir, 'build', 'binding.sln'));
-const args = [gyp, configured ? 'build' : 'rebuild', '--release', `--jobs=${process.env.JOBS ?? 'max'}`];
+const action = buildAction(readRecord(stampPath(addonPath)), current, { addonExists: existsSync(addonPath), configured });
+if (ifMissing && action === 'none') process.exit(0);
+
+// `node-gyp build` is incremental (make); configure when there is nothing to build on or the flags changed.
+const args = [gyp, action === 'configure' ? 'rebuild' : 'build', '--release', `--jobs=${process.env.JOBS ?? 'max'}`];
 if (nodedir !== undefined) args.push(`--nodedir=${nodedir}`);
 const result = spawnSync(process.execPath, args, {
   cwd: packageDir,
@@ -71,6 +98,8 @@ const result = spawnSync(process.execPath, args, {
   env: { ...process.env, FIXCLF_ONEDNN_INCLUDE: include },
 });
 if (result.status !== 0) {
-  console.error('@fixclf/backend-onednn: building the native addon failed (see the compiler output above).');
-  process.exit(ifMissing ? 0 : (result.status ?? 1));
+  rmSync(stampPath(addonPath), { force: true });
+  fail('build-failed', 'building the native addon failed (see the compiler output above).', result.status ?? 1);
 }
+writeFileSync(stampPath(addonPath), JSON.stringify({ ...current, packageDir, at: new Date().toISOString() }, null, 2) + '\n');
+rmSync(failurePath(addonPath), { force: true });

@@ -9,13 +9,18 @@ export type AddonLoadFailure =
   | 'onednn-missing'
   /** The file was built for another Node.js (another ABI, or a Node-API version this Node lacks). */
   | 'node-abi'
-  /** The file loads but lacks functions this version calls: a build left over from an older version. */
+  /** The file loads but was built from other sources than these, or lacks functions they call: a leftover build. */
   | 'stale-build'
+  /** The install's build stopped: the oneDNN found is not 2.x (the addon uses oneDNN 2's API). */
+  | 'onednn-version'
+  /** The install's build failed (the compiler's output said why; the record beside the addon keeps the cause). */
+  | 'build-failed'
   /** Anything else the loader refused (the loader's own message follows). */
   | 'load-failed';
 
 const PACKAGE = '@fixclf/backend-onednn';
-const INSTALL_ONEDNN = 'apt-get install libdnnl-dev, or brew install onednn';
+// oneDNN 2.x: Debian and Ubuntu package it; Homebrew ships 3.x, whose API the addon does not use yet.
+const INSTALL_ONEDNN = 'apt-get install libdnnl-dev; elsewhere build oneDNN v2.7 from source and set DNNLROOT';
 // npm runs install scripts; pnpm ≥ 10 skips a dependency's unless the project allows it.
 const REBUILD =
   `npm rebuild ${PACKAGE} (pnpm: allow its build with \`pnpm approve-builds ${PACKAGE}\` or ` +
@@ -42,12 +47,16 @@ export function notBuilt(looked: readonly string[]): AddonLoadError {
   );
 }
 
-/** The addon loads but does not export `missing`. */
+/** The addon loads but does not export `missing`, or (`missing` empty) was built from other sources than these. */
 export function staleBuild(file: string, missing: readonly string[]): AddonLoadError {
-  return new AddonLoadError(
-    'stale-build',
-    `${PACKAGE}: ${file} is a build of an older version (it lacks ${missing.join(', ')}); rebuild it: ${REBUILD}.`,
-  );
+  const why = missing.length > 0 ? `it lacks ${missing.join(', ')}` : 'it was built from other sources than the native/ beside it';
+  return new AddonLoadError('stale-build', `${PACKAGE}: ${file} is a build of another version (${why}); rebuild it: ${REBUILD}.`);
+}
+
+/** The last build stopped or failed; `recorded` is the cause the build script wrote beside the addon. */
+export function buildFailed(file: string, recorded: { code: string; message: string }): AddonLoadError {
+  const code = recorded.code === 'onednn-version' ? 'onednn-version' : 'build-failed';
+  return new AddonLoadError(code, `${PACKAGE}: the native addon's last build did not succeed (${file}): ${recorded.message}`);
 }
 
 /** Sorts a loader failure (`require` of the .node file threw `cause`) into its cause. */

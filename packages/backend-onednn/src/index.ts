@@ -67,6 +67,17 @@ export function convolutionCeiling(
   batch: number,
   options: { repetitions?: number; plainWeights?: boolean } = {},
 ) {
+  layers.forEach((layer, i) => {
+    const names = ['height', 'width', 'inChannels', 'outChannels', 'kernel', 'stride', 'count'];
+    const bad = layer.findIndex((v) => !Number.isInteger(v) || v < 1);
+    if (layer.length !== 7 || bad >= 0) {
+      throw new RangeError(
+        `convolutionCeiling: layers[${i}] must be 7 positive integers [${names.join(', ')}], got [${layer.join(', ')}]` +
+          (bad >= 0 ? ` (${names[bad]} ${layer[bad]})` : ''),
+      );
+    }
+  });
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`convolutionCeiling: batch must be a positive integer, got ${batch}.`);
   return native.convCeiling(
     layers.map((l) => [...l]),
     batch,

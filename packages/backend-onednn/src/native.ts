@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { loadFailed, notBuilt, staleBuild } from './addon-load-error';
+import { buildFailed, loadFailed, notBuilt, staleBuild } from './addon-load-error';
+
+/** scripts/build-state.cjs, shared with the build script; read from the package at run time, not bundled. */
+type BuildState = typeof import('../scripts/build-state.cjs');
 
 export type Shape = readonly number[];
 
@@ -300,13 +303,53 @@ function tuneOpenMp(): void {
   }
 }
 
-/** Functions every kernel file relies on; an addon without them is a build of an older version. */
-const REQUIRED_FUNCTIONS = ['convForward', 'matmul', 'bnBackward', 'slice', 'concat', 'bf16Support', 'sgdUpdate', 'headForward'] as const;
+/**
+ * Functions the kernel files rely on, the newest of each kind among them: an addon without them is a build
+ * of an older version (for addons built before the build record, which catches any change of the sources).
+ */
+const REQUIRED_FUNCTIONS = [
+  'convForward',
+  'matmul',
+  'bnBackward',
+  'slice',
+  'concat',
+  'bf16Support',
+  'sgdUpdate',
+  'headForward',
+  'addSameShape',
+  'reluGradAdd',
+] as const;
+
+function loadBuildState(): BuildState | null {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  try {
+    return createRequire(path.join(here, 'native.js'))('../scripts/build-state.cjs') as BuildState;
+  } catch {
+    return null; // not shipped beside this file: the checks below that need it are skipped
+  }
+}
+
+/** The build record's sources against the sources beside it now (true when either cannot be read). */
+function builtFromTheseSources(state: BuildState, file: string): boolean {
+  const stamp = state.readRecord(state.stampPath(file)) as { sources?: string; packageDir?: string } | null;
+  if (stamp?.sources === undefined || stamp.packageDir === undefined) return true;
+  try {
+    return state.sourcesHash(stamp.packageDir) === stamp.sources;
+  } catch {
+    return true; // the sources are not there (a copied addon): nothing to compare with
+  }
+}
 
 function loadAddon(): NativeAddon {
   tuneOpenMp();
   const override = process.env.FIXCLF_ONEDNN_ADDON;
   const files = override ? [override] : candidateRoots().map((root) => path.join(root, 'build', 'Release', ADDON_FILE));
+  const state = loadBuildState();
+  // The last build's failure, where the build script recorded one: its cause, not "never built".
+  for (const candidate of state ? files : []) {
+    const record = state!.readRecord(state!.failurePath(candidate)) as { code: string; message: string } | null;
+    if (record !== null) throw buildFailed(candidate, record);
+  }
   const file = files.find((candidate) => existsSync(candidate));
   if (file === undefined) throw notBuilt([...new Set(files)]);
   let addon: Partial<NativeAddon>;
@@ -316,7 +359,7 @@ function loadAddon(): NativeAddon {
     throw loadFailed(file, cause);
   }
   const missing = REQUIRED_FUNCTIONS.filter((name) => typeof addon[name] !== 'function');
-  if (missing.length > 0) throw staleBuild(file, missing);
+  if (missing.length > 0 || (state !== null && !builtFromTheseSources(state, file))) throw staleBuild(file, missing);
   return addon as NativeAddon;
 }
 

@@ -40,8 +40,9 @@ export function adaptThreads(now: number): void {
   const ours = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 / (now - lastWall);
   lastWall = now;
   lastCpu = cpu;
-  const cores = os.cpus().length;
+  // The cores this process may run on (its affinity mask, a container's cpuset), not every core of the host.
+  const cores = os.availableParallelism();
   const others = Math.max(0, os.loadavg()[0]! - ours);
   const free = Math.max(1, Math.min(cores, Math.round(cores - others)));
-  if (free !== ours) native.setThreads(free);
+  native.setThreads(free); // the native side ignores an unchanged count (its primitive cache stays)
 }

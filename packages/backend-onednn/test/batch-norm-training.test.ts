@@ -72,6 +72,28 @@ describe.each(['fp32', 'bf16'] as const)('one batch norm as one op in %s, agains
   );
 });
 
+test('an empty batch moves the moving averages as tf.layers does (batch moments 0), never by pooled garbage', async () => {
+  const moving = async (backend: 'onednn' | 'cpu', fused: boolean) => {
+    await tf.setBackend(backend);
+    silenceCpuFirstUseWarning(tf.backend() as MathBackendCPU);
+    const layer: BatchNorm = tf.layers.batchNormalization({ momentum: 0.7 });
+    layer.build([null, 5]);
+    if (fused) expect(fuseBatchNormTraining([layer])).toBe(1);
+    // TF.js cannot differentiate an empty batch (its Sub gradient reshapes 0 values to 5): forward only.
+    tf.dispose(layer.apply(tf.zeros([0, 5]), { training: true }) as tf.Tensor);
+    return layer
+      .getWeights()
+      .slice(2)
+      .map((t) => Array.from(t.dataSync()));
+  };
+  const reference = await moving('cpu', false);
+  expect(reference[0]!.every((m) => m === 0)).toBe(true); // the moving mean: 0 moved towards 0
+  // Fill the pool with numbers first, so that memory left unwritten would show.
+  await tf.setBackend('onednn');
+  tf.dispose(tf.tidy(() => [1, 2, 3, 4].map((k) => tf.add(tf.ones([5]), k))));
+  expect(await moving('onednn', true)).toEqual(reference);
+});
+
 beforeEach(async () => {
   await tf.setBackend('onednn');
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { setPrecision } from '../src/index';
 import { native } from '../src/native';
 import { expectMatchesCpu, input } from './helpers';
 
@@ -26,6 +27,26 @@ describe('FusedBatchNorm matches the cpu backend', () => {
       },
     );
     for (const spy of spies) expect(spy).toHaveBeenCalled();
+  });
+
+  // Past 4096 channels the native pass cannot take the ReLU's mask: the gradient is made first.
+  test.each(['fp32', 'bf16'] as const)('gradients through a ReLU after a batch norm of 5,000 channels (%s)', async (precision) => {
+    const spy = jest.spyOn(native, 'bnBackward');
+    const c = 5000;
+    setPrecision(precision);
+    try {
+      await expectMatchesCpu(
+        [input([4, c], 31, 2), input([c], 32), positive([c], 33), input([c], 34), input([c], 35), input([4, c], 36)],
+        (xt, mean, variance, offset, scale, w) =>
+          tf.grads((a: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+            tf.sum(tf.mul(tf.relu(tf.batchNorm(a, mean!, variance!, o, s, 0.01)), w!)),
+          )([xt!, offset!, scale!]),
+        precision === 'bf16' ? 2e-2 : 1e-4,
+      );
+    } finally {
+      setPrecision('fp32');
+    }
+    expect(spy).toHaveBeenCalled();
   });
 
   // (TF.js cannot differentiate batchNorm without a scale: it saves the missing input.)

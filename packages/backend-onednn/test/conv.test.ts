@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { convolutionCeiling } from '../src/index';
 import { native } from '../src/native';
 import { expectMatchesCpu, input } from './helpers';
 
@@ -128,4 +129,14 @@ describe('DepthwiseConv2dNative and its gradients match the cpu backend', () => 
       tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }),
     );
   });
+});
+
+test('convolutionCeiling refuses a layer it cannot time, naming the value (a stride of 0 used to crash the process)', () => {
+  expect(() => convolutionCeiling([[8, 8, 3, 4, 3, 0, 1]], 2)).toThrow(
+    'convolutionCeiling: layers[0] must be 7 positive integers [height, width, inChannels, outChannels, kernel, stride, count], got [8, 8, 3, 4, 3, 0, 1] (stride 0)',
+  );
+  expect(() => convolutionCeiling([[8, 8, 3, 4, 3, 1]] as never, 2)).toThrow(/layers\[0\] must be 7 positive integers/);
+  expect(() => convolutionCeiling([[8, 8, 3, 4, 3, 1, 1]], 0)).toThrow('convolutionCeiling: batch must be a positive integer, got 0.');
+  const timed = convolutionCeiling([[8, 8, 3, 4, 3, 1, 1]], 2, { repetitions: 1 });
+  expect(timed).toBeDefined();
 });

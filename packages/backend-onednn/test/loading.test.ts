@@ -1,10 +1,11 @@
 // Each way the addon can fail to load gets its own code and fix. The failures are real: stub shared
 // objects compiled here with the system C compiler, loaded by Node's own loader.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { sourcesHash } from '../scripts/build-state.cjs';
 import type { AddonLoadError } from '../src/addon-load-error';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'onednn-loading-'));
@@ -16,8 +17,8 @@ afterEach(() => {
   else process.env.FIXCLF_ONEDNN_ADDON = saved;
 });
 
-/** Loads the package's entry (or `module`) in a fresh module registry with the addon at `file`. */
-function loadWith(file: string, module = '../src/index'): AddonLoadError {
+/** Loads the package's entry (or `module`) in a fresh module registry with the addon at `file`; what it threw. */
+function tryLoad(file: string, module = '../src/index'): unknown {
   process.env.FIXCLF_ONEDNN_ADDON = file;
   let error: unknown;
   jest.isolateModules(() => {
@@ -28,6 +29,12 @@ function loadWith(file: string, module = '../src/index'): AddonLoadError {
       error = e;
     }
   });
+  return error;
+}
+
+/** tryLoad, which must fail. */
+function loadWith(file: string, module = '../src/index'): AddonLoadError {
+  const error = tryLoad(file, module);
   expect(error).toBeInstanceOf(Error);
   return error as AddonLoadError;
 }
@@ -107,4 +114,32 @@ test('an addon lacking today’s functions: stale-build, naming what is missing'
   expect(error.code).toBe('stale-build');
   expect(error.message).toContain('convForward');
   expect(error.message).toContain(stub);
+});
+
+test('the real addon under a build record of other sources: stale-build, though every function is there', () => {
+  const real = path.resolve(__dirname, '..', 'build', 'Release', 'fixclf_onednn.node');
+  const copy = path.join(dir, 'recorded', 'fixclf_onednn.node');
+  mkdirSync(path.dirname(copy), { recursive: true });
+  copyFileSync(real, copy);
+  const packageDir = path.resolve(__dirname, '..');
+  // The record of a build of these very sources loads; one of other sources does not.
+  writeFileSync(path.join(dir, 'recorded', 'fixclf_onednn.build.json'), JSON.stringify({ sources: sourcesHash(packageDir), packageDir }));
+  expect(tryLoad(copy, '../src/native')).toBeUndefined();
+  writeFileSync(path.join(dir, 'recorded', 'fixclf_onednn.build.json'), JSON.stringify({ sources: 'f'.repeat(64), packageDir }));
+  const error = loadWith(copy, '../src/native');
+  expect(error.code).toBe('stale-build');
+  expect(error.message).toContain(`${copy} is a build of another version (it was built from other sources than the native/ beside it)`);
+});
+
+test.each([
+  ['onednn-version', 'oneDNN 3.11.2 is installed (/opt/homebrew/include), but this addon needs oneDNN 2.x'],
+  ['build-failed', 'building the native addon failed (see the compiler output above).'],
+])('a build that did not succeed: %s, with the cause the build script recorded', (code, message) => {
+  const addon = path.join(dir, `failed-${code}`, 'fixclf_onednn.node');
+  mkdirSync(path.dirname(addon), { recursive: true });
+  writeFileSync(path.join(path.dirname(addon), 'fixclf_onednn.failure.json'), JSON.stringify({ code, message }));
+  const error = loadWith(addon, '../src/native');
+  expect(error.code).toBe(code);
+  expect(firstLine(error)).toBe(error.message);
+  expect(error.message).toContain(message);
 });

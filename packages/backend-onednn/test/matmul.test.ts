@@ -27,6 +27,14 @@ describe('BatchMatMul and _FusedMatMul match the cpu backend', () => {
     });
   });
 
+  test('an empty product (k = 0): zeros, and with a fused bias and activation, activation(bias)', async () => {
+    const empty = (shape: number[]) => ({ shape, values: new Float32Array(0) });
+    await expectMatchesCpu([empty([2, 0]), empty([0, 3]), input([3], 6)], (x, w, bias) => [
+      tf.matMul(x!, w!),
+      tf.fused.matMul({ a: x!, b: w!, bias: bias!, activation: 'sigmoid' }),
+    ]);
+  });
+
   test.each(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const)('fused bias and %s', async (activation) => {
     await expectMatchesCpu([input([6, 10], 6), input([10, 5], 7), input([5], 8)], (a, b, bias) =>
       tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation, leakyreluAlpha: 0.1 }),

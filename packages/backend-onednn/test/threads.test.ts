@@ -4,7 +4,7 @@ import { getThreads, setThreads } from '../src/index';
 import { adaptThreads } from '../src/threads';
 
 describe("setThreads('auto') follows the machine's load", () => {
-  const cores = os.cpus().length;
+  const cores = os.availableParallelism();
   const initial = getThreads();
   afterAll(() => setThreads(initial));
 
@@ -22,6 +22,17 @@ describe("setThreads('auto') follows the machine's load", () => {
     load.mockReturnValue([0, 0, 0]);
     adaptThreads(2e12);
     expect(getThreads()).toBe(cores);
+  });
+
+  test('counts the cores this process may run on (its affinity mask, a cpuset), not every core of the host', () => {
+    setThreads('auto');
+    jest.spyOn(os, 'loadavg').mockReturnValue([0, 0, 0]);
+    jest.spyOn(os, 'cpus').mockReturnValue(Array.from({ length: 32 }, () => os.cpus()[0]!));
+    jest.spyOn(os, 'availableParallelism').mockReturnValue(1);
+    adaptThreads(4e12); // starts measuring
+    adaptThreads(4e12 + 10_000);
+    expect(getThreads()).toBe(1);
+    jest.restoreAllMocks();
   });
 
   test('a fixed count turns the adaptation off', () => {

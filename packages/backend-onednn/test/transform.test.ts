@@ -17,6 +17,14 @@ describe('data movement kernels match the cpu backend', () => {
     expect(spy).toHaveBeenCalled();
   });
 
+  test('a transpose of rank 13 goes to the cpu kernel (the native pass takes ranks up to 12)', async () => {
+    const spy = jest.spyOn(native, 'transpose');
+    const shape = [2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2];
+    const perm = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0];
+    await expectMatchesCpu([input(shape, 2)], (x) => tf.transpose(x!, perm));
+    expect(spy).not.toHaveBeenCalled();
+  });
+
   test.each([0, 1, 2, 3, -1])('concat along axis %d', async (axis) => {
     const spy = jest.spyOn(native, 'concat');
     const shapes = [

@@ -31,6 +31,11 @@ export const fixclfBatchNormTrainingConfig = nativeKernel(
     const mean = backend.makeOutput32([channels]);
     const variance = backend.makeOutput32([channels]);
     if (count > 0) native.channelMoments(xs.values, channels, mean.values, variance.values, xs.bf16, count);
+    else {
+      // No values: tf.moments gives mean and variance 0 (TF.js's Mean of nothing); pooled memory is not zeroed.
+      mean.values.fill(0);
+      variance.values.fill(0);
+    }
     // tf.layers: moving − (moving − batch)·decay, decay = 1 − momentum as a float32 scalar tensor. Each
     // step rounded to float32: the difference and product of two float32 values are exact in a double.
     const decay = Math.fround(1 - momentum);

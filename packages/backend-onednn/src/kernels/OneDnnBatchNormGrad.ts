@@ -49,8 +49,9 @@ export function batchNormGradient(
   // With the moments folded into dx, whatever reaches μ and v from here is zero.
   const dmean = moments ? null : backend.makeOutput32([channels]);
   const dvariance = moments ? null : backend.makeOutput32([channels]);
-  // A deferred ReLU gradient is applied on the fly: dy·step(y) is never stored.
-  const relu = backend.lazyDetail<{ dy: TensorInfo; y: TensorInfo }>(dy!, 'reluGrad');
+  // A deferred ReLU gradient is applied on the fly: dy·step(y) is never stored. The native pass takes the
+  // mask for rows up to MAX_BF16_CHANNELS wide; wider ones (a Dense(5000) → BN → ReLU) read dy·step(y) made first.
+  const relu = channels <= MAX_BF16_CHANNELS ? backend.lazyDetail<{ dy: TensorInfo; y: TensorInfo }>(dy!, 'reluGrad') : undefined;
   const gradSource = relu?.dy ?? dy!;
   const gradient = channels <= MAX_BF16_CHANNELS ? backend.activation(gradSource) : { values: backend.float32(gradSource), bf16: false };
   const mask = relu !== undefined ? backend.activation(relu.y) : null;

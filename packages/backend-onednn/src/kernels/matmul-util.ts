@@ -3,7 +3,7 @@
 import { broadcast_util, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend';
-import { native } from '../native';
+import { ActivationCode, native } from '../native';
 import { getPrecision } from '../precision';
 import { activationCode, channelVector } from './conv-util';
 import { sizeOf } from './util';
@@ -41,6 +41,8 @@ export function batchMatmul(
   if (sizeOf(outerOut) !== Math.max(batchA, batchB)) return null;
   const code = activationCode(activation);
   if (code === null) return null;
+  // An empty product (k = 0) is zeros, but with a bias or an activation it is activation(bias): the cpu kernel's.
+  if (k === 0 && (bias !== undefined || code !== ActivationCode.linear)) return null;
   let biasValues: Float32Array | null = null;
   if (bias !== undefined) {
     biasValues = channelVector(backend, bias, n);

@@ -1,0 +1,73 @@
+// What a build of the native addon was made from and with, shared by the build script (which writes it
+// beside the addon and decides whether to build, and how) and the loader (which tells a stale build from
+// a current one). CommonJS with no dependencies: the install script runs it before anything is built.
+'use strict';
+
+const { createHash } = require('node:crypto');
+const { existsSync, readdirSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+
+/** sha256 of binding.gyp and native/*.cc|*.h in name order: what the addon is compiled from. */
+function sourcesHash(packageDir) {
+  const native = path.join(packageDir, 'native');
+  const files = [
+    'binding.gyp',
+    ...readdirSync(native)
+      .filter((f) => /\.(cc|h)$/.test(f))
+      .sort()
+      .map((f) => path.join('native', f)),
+  ];
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(path.join(packageDir, file)));
+  }
+  return hash.digest('hex');
+}
+
+/** The record of the build beside an addon file: fixclf_onednn.node → fixclf_onednn.build.json. */
+function stampPath(addonFile) {
+  return addonFile.replace(/\.node$/, '') + '.build.json';
+}
+
+/** The record of a build that failed, with its cause: fixclf_onednn.node → fixclf_onednn.failure.json. */
+function failurePath(addonFile) {
+  return addonFile.replace(/\.node$/, '') + '.failure.json';
+}
+
+/** A JSON record, or null when it is absent or unreadable. */
+function readRecord(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The version of the oneDNN whose headers are in includeDir, e.g. { major: 2, minor: 6, patch: 3 }; null if unknown. */
+function onednnVersion(includeDir) {
+  for (const header of [path.join(includeDir, 'oneapi', 'dnnl', 'dnnl_version.h'), path.join(includeDir, 'dnnl_version.h')]) {
+    if (!existsSync(header)) continue;
+    const text = readFileSync(header, 'utf8');
+    const part = (name) => Number(new RegExp(`#define\\s+DNNL_VERSION_${name}\\s+(\\d+)`).exec(text)?.[1]);
+    const version = { major: part('MAJOR'), minor: part('MINOR'), patch: part('PATCH') };
+    if (Number.isInteger(version.major)) return version;
+  }
+  return null;
+}
+
+/**
+ * What an install or build has to do, from the addon's record (`stamp`, null when there is none) and
+ * what a build would be made from now (`current`: sources, nodeAbi, portable, include):
+ * 'none' when the addon exists and its record matches; 'configure' when there is no build directory or
+ * the Node ABI, the portability or oneDNN's location changed (a plain `make` would keep the old flags);
+ * 'build' when only the sources changed (make rebuilds what they touch).
+ */
+function buildAction(stamp, current, { addonExists, configured }) {
+  const sameSetup = stamp !== null && ['nodeAbi', 'portable', 'include'].every((key) => stamp[key] === current[key]);
+  if (!configured || !sameSetup) return 'configure';
+  if (!addonExists || stamp.sources !== current.sources) return 'build';
+  return 'none';
+}
+
+module.exports = { sourcesHash, stampPath, failurePath, readRecord, onednnVersion, buildAction };

@@ -1,0 +1,65 @@
+// The build record shared by the build script and the loader: what makes an install rebuild, reconfigure
+// or leave the addon alone, the sources' fingerprint, and oneDNN's version read from its headers.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { buildAction, onednnVersion, sourcesHash } from '../scripts/build-state.cjs';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'onednn-build-state-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const packageDir = path.resolve(__dirname, '..');
+
+test('sourcesHash: the same for a copy of the sources, another when a source or binding.gyp changes', () => {
+  const copy = path.join(dir, 'copy');
+  mkdirSync(copy);
+  cpSync(path.join(packageDir, 'native'), path.join(copy, 'native'), { recursive: true });
+  cpSync(path.join(packageDir, 'binding.gyp'), path.join(copy, 'binding.gyp'));
+  const original = sourcesHash(packageDir);
+  expect(original).toMatch(/^[0-9a-f]{64}$/);
+  expect(sourcesHash(copy)).toBe(original);
+  writeFileSync(path.join(copy, 'native', 'eltwise.cc'), '// changed\n', { flag: 'a' });
+  const changed = sourcesHash(copy);
+  expect(changed).not.toBe(original);
+  writeFileSync(path.join(copy, 'binding.gyp'), '\n', { flag: 'a' });
+  expect(sourcesHash(copy)).not.toBe(changed);
+});
+
+describe('buildAction', () => {
+  const current = { sources: 'a', nodeAbi: '115', portable: 0, include: '/usr/include' };
+  const built = { addonExists: true, configured: true };
+  it('leaves an addon alone whose record matches (what makes `npm rebuild` of an up-to-date install cheap)', () => {
+    expect(buildAction({ ...current }, current, built)).toBe('none');
+  });
+  it('builds (make) when only the sources changed, or the addon file is gone', () => {
+    expect(buildAction({ ...current, sources: 'b' }, current, built)).toBe('build');
+    expect(buildAction({ ...current }, current, { addonExists: false, configured: true })).toBe('build');
+  });
+  it('reconfigures when the Node ABI, FIXCLF_ONEDNN_PORTABLE or oneDNN moved, when there is no record, or nothing is configured', () => {
+    for (const change of [{ nodeAbi: '127' }, { portable: 1 }, { include: '/opt/dnnl/include' }]) {
+      expect(buildAction({ ...current, ...change }, current, built)).toBe('configure');
+    }
+    expect(buildAction(null, current, built)).toBe('configure');
+    expect(buildAction({ ...current }, current, { addonExists: true, configured: false })).toBe('configure');
+  });
+});
+
+test('onednnVersion reads DNNL_VERSION_* from the headers (oneapi/dnnl/ or flat), null without them', () => {
+  const three = path.join(dir, 'three', 'include');
+  mkdirSync(path.join(three, 'oneapi', 'dnnl'), { recursive: true });
+  writeFileSync(
+    path.join(three, 'oneapi', 'dnnl', 'dnnl_version.h'),
+    '#define DNNL_VERSION_MAJOR 3\n#define DNNL_VERSION_MINOR 11\n#define DNNL_VERSION_PATCH 2\n',
+  );
+  expect(onednnVersion(three)).toEqual({ major: 3, minor: 11, patch: 2 });
+  const flat = path.join(dir, 'flat');
+  mkdirSync(flat);
+  writeFileSync(
+    path.join(flat, 'dnnl_version.h'),
+    '#define DNNL_VERSION_MAJOR 2\n#define DNNL_VERSION_MINOR 7\n#define DNNL_VERSION_PATCH 5\n',
+  );
+  expect(onednnVersion(flat)).toEqual({ major: 2, minor: 7, patch: 5 });
+  expect(onednnVersion(path.join(dir, 'none'))).toBeNull();
+  // The oneDNN this package is built against here (Debian's libdnnl-dev).
+  expect(onednnVersion('/usr/include')?.major).toBe(2);
+});
