@@ -65,6 +65,14 @@ export interface RunConfig {
 /** The fields that must agree for `--resume` to continue a run rather than start another. */
 const IDENTITY: (keyof RunConfig)[] = ['model', 'dataset', 'classifier', 'scale', 'numClasses', 'seed', 'inputShape', 'decayScale'];
 
+/** How the command line sets each identity field, for messages (run.json's names where they differ). */
+const IDENTITY_FLAGS: Partial<Record<keyof RunConfig, string>> = {
+  scale: '--alpha (scale)',
+  decayScale: '--alpha-decay (decayScale)',
+  numClasses: 'the classes of --dataset (numClasses)',
+  inputShape: 'the image size of --dataset (inputShape)',
+};
+
 export async function readRun(dir: string): Promise<RunConfig> {
   const file = path.join(dir, RUN_JSON);
   let text: string;
@@ -136,7 +144,9 @@ export async function prepareRunDir(
   if (hasRun) {
     const saved = await readRun(dir);
     const different = IDENTITY.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(config[k]));
-    const differences = different.map((k) => `${k} ${JSON.stringify(saved[k])} ≠ ${JSON.stringify(config[k])}`).join(', ');
+    const differences = different
+      .map((k) => `${IDENTITY_FLAGS[k] ?? k} ${JSON.stringify(saved[k])} ≠ ${JSON.stringify(config[k])}`)
+      .join(', ');
     if (resume && different.length > 0) throw new Error(`Cannot resume ${dir}: it holds a different run (${differences}).`);
     const checkpoint = await findCheckpoint(dir);
     if (checkpoint != null) {

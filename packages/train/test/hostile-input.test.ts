@@ -270,6 +270,11 @@ describe('item 13: small silent mistakes', () => {
       `Cannot resume ${run} with --validation 0.25: the run was trained with --validation none, and changing it changes the training set. Leave --validation out.`,
     );
 
+    // What makes another run is named by its flag.
+    const undecayed = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--no-alpha-decay');
+    expect(undecayed.code).toBe(1);
+    expect(undecayed.stderr).toContain(`Cannot resume ${run}: it holds a different run (--alpha-decay (decayScale) true ≠ false).`);
+
     // A lower rate after a divergence, say: the new rate from where the run resumes, recorded with the epoch.
     const slower = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--epochs', '3', '--lr', '0.05');
     expect(slower.code).toBe(0);
