@@ -2,6 +2,7 @@
 // dataset — once with a learned classifier, once with the paper's fixed Hadamard classifier —
 // then prints the paper's Table 1 for the two runs and writes its Figure 2.
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareRuns, selectBackend, trainRun } from '@fixclf/train';
@@ -47,10 +48,11 @@ const { table, files } = await compareRuns(runs, out);
 console.log(table);
 console.log(`\nwritten: ${files.map((f) => path.relative(root, f)).join(', ')}`);
 
-const cifar = [
-  path.join(root, '..', 'shared', 'data', 'cifar10-jpeg', 'train.tar.gz'),
-  path.join(process.env.FIXCLF_DATA ?? '', 'cifar-10-batches-bin'),
-].find((p) => p && existsSync(p));
+// Where @fixclf/datasets keeps downloads (its dataCacheDir): $FIXCLF_DATA, $XDG_CACHE_HOME/fixclf, ~/.cache/fixclf.
+const cache = process.env.FIXCLF_DATA ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'fixclf');
+const cifar = [path.join(root, '..', 'shared', 'data', 'cifar10-jpeg', 'train.tar.gz'), path.join(cache, 'cifar-10-batches-bin')].find(
+  (p) => existsSync(p),
+);
 if (cifar) {
   console.log(`\nCIFAR-10 found at ${cifar}. The real comparison (ResNet-20, learned vs fixed, about 70 minutes on 2 cores):`);
   console.log('  pnpm --filter @fixclf/example-cifar reproduce --quick');

@@ -8,10 +8,13 @@
 //                             activations; run directories get a -bf16 suffix
 //
 // Data: --data <path> (a CIFAR binary directory, or an image-folder tar such as
-// ../../../shared/data/cifar10-jpeg/train.tar.gz, which has no test split: 10 % of it is then held
+// ../shared/data/cifar10-jpeg/train.tar.gz, which has no test split: 10 % of it is then held
 // out with a fixed seed). Without --data: the official CIFAR binaries, downloaded into
-// $FIXCLF_DATA (default ~/.cache/fixclf) when online. Runs go to --out (default ./runs); an
-// interrupted run continues where it stopped when the command is run again.
+// $FIXCLF_DATA (default ~/.cache/fixclf) when online. Runs go to --out (default examples/cifar/runs); an
+// interrupted run continues where it stopped when the command is run again. Relative paths are taken
+// from where the command was typed (pnpm runs the script in examples/cifar, and says where it was
+// typed in INIT_CWD), so `pnpm --filter @fixclf/example-cifar reproduce --out examples/cifar/results`
+// from the repository root means the repository's examples/cifar/results.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { compareRuns, hasCheckpoint, readMetrics, readRun, trainRun } from '@fixclf/train';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values: flags } = parseArgs({
+const typedIn = process.env.INIT_CWD ?? process.cwd();
+const { values: parsed } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     data: { type: 'string' },
@@ -29,6 +33,12 @@ const { values: flags } = parseArgs({
     precision: { type: 'string', default: 'fp32' },
   },
 });
+const isPath = (source) => source !== undefined && !['cifar10', 'cifar100', 'synthetic'].includes(source);
+const flags = {
+  ...parsed,
+  out: path.resolve(typedIn, parsed.out),
+  data: isPath(parsed.data) ? path.resolve(typedIn, parsed.data) : parsed.data,
+};
 
 if (flags.precision !== 'fp32' && flags.precision !== 'bf16')
   throw new Error(`--precision must be fp32 or bf16, got '${flags.precision}'.`);

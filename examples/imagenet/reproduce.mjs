@@ -11,10 +11,13 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { compareRuns, hasCheckpoint, trainRun } from '@fixclf/train';
+import { compareRuns, hasCheckpoint, readMetrics, readRun, trainRun } from '@fixclf/train';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values: flags } = parseArgs({
+// Relative paths are taken from where the command was typed: pnpm runs this in examples/imagenet and
+// says where it was typed in INIT_CWD.
+const typedIn = process.env.INIT_CWD ?? process.cwd();
+const { values: parsed } = parseArgs({
   options: {
     data: { type: 'string' },
     models: { type: 'string', default: 'resnet50,densenet169,shufflenet' },
@@ -24,6 +27,11 @@ const { values: flags } = parseArgs({
     backend: { type: 'string', default: 'auto' },
   },
 });
+const flags = {
+  ...parsed,
+  out: path.resolve(typedIn, parsed.out),
+  data: parsed.data === undefined ? undefined : path.resolve(typedIn, parsed.data),
+};
 if (!flags.data) {
   console.error('reproduce: --data <ImageNet folder or archive> is required (train/<class>/… and val/<class>/…).');
   process.exit(2);
@@ -33,13 +41,18 @@ const runs = [];
 for (const model of flags.models.split(',')) {
   for (const classifier of ['learned', 'hadamard']) {
     const out = path.join(flags.out, `${model}-${classifier}`);
+    runs.push(out);
+    // A finished run is kept as it is: nothing to load or index again.
+    const epochs = flags.epochs ? Number(flags.epochs) : undefined;
+    if (existsSync(path.join(out, 'run.json')) && (await readMetrics(out)).length >= (epochs ?? (await readRun(out)).regime.epochs))
+      continue;
     console.log(`\n— ${model}, ${classifier} classifier → ${out}`);
     await trainRun({
       model,
       dataset: flags.data,
       classifier,
       regime: 'imagenet',
-      epochs: flags.epochs ? Number(flags.epochs) : undefined,
+      epochs,
       batchSize: flags['batch-size'] ? Number(flags['batch-size']) : undefined,
       validation: 'test',
       seed: 0,
@@ -47,7 +60,6 @@ for (const model of flags.models.split(',')) {
       resume: existsSync(path.join(out, 'run.json')) && (await hasCheckpoint(out)),
       backend: flags.backend,
     });
-    runs.push(out);
   }
 }
 const { table, files } = await compareRuns(runs, flags.out);
