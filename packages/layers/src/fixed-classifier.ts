@@ -188,9 +188,12 @@ export class FixedClassifier extends layers.Layer {
       this.biasWeight = this.addWeight('bias', [this.units], 'float32', init, this.biasRegularizer, true);
     }
 
-    const { fast } = this.projection;
+    const { fast, factors } = this.projection;
     if (fast) {
       if (fast.mix) this.mixTensor = keep(tensor2d(Float32Array.from(fast.mix), [fast.outputs, this.units]));
+    } else if (factors) {
+      this.projectionTensor = keep(tensor2d(Float32Array.from(factors.frame), [inputDim, factors.dim]));
+      this.mixTensor = keep(tensor2d(Float32Array.from(factors.mix), [factors.dim, this.units]));
     } else {
       this.projectionTensor = keep(tensor2d(Float32Array.from(this.projection.matrix), [inputDim, this.units]));
     }
@@ -213,10 +216,13 @@ export class FixedClassifier extends layers.Layer {
     });
   }
 
-  /** x̂ · P, by the fast transform when the projection has one. */
+  /** x̂ · P, by the fast transform when the projection has one, else by P's factors or P. */
   private project(x: Tensor2D): Tensor2D {
     const { fast } = this.projection!;
-    if (!fast) return matMul(l2Normalize(x, this.epsilon), this.projectionTensor!);
+    if (!fast) {
+      const framed: Tensor2D = matMul(l2Normalize(x, this.epsilon), this.projectionTensor!);
+      return this.mixTensor ? matMul(framed, this.mixTensor) : framed;
+    }
     const { order, outputs, scale } = fast;
     const z = normalizedHadamard(x, { order, outputs, scale, epsilon: this.epsilon });
     return this.mixTensor ? matMul(z, this.mixTensor) : z;

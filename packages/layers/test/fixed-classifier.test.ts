@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FixedClassifier, fixedClassifier, MATRIX_KINDS, type MatrixKind } from '../src';
+import { buildProjection, FixedClassifier, fixedClassifier, MATRIX_KINDS, type MatrixKind } from '../src';
 import { fixedClassifierFormula, maxAbsDiff, randomValues, referenceProjection } from './reference';
 
 beforeAll(async () => {
@@ -39,6 +39,8 @@ describe('FixedClassifier output', () => {
     ['simplex', 32, 10],
     ['orthoplex', 16, 10],
     ['cube', 16, 10],
+    ['cube', 2048, 1000],
+    ['orthoplex', 2048, 1000],
   ])('%s (N = %i, C = %i): fast or dense, the output is α · x̂ · P + b with P = getProjection()', (matrix, n, c) => {
     const batch = 4;
     const layer = built({ units: c, matrix, seed: 3 }, n);
@@ -49,6 +51,31 @@ describe('FixedClassifier output', () => {
     const alpha = weightValue(layer, 'scale')[0]!;
     const expected = fixedClassifierFormula(x, batch, p.dataSync(), n, c, alpha, weightValue(layer, 'bias'));
     expect(maxAbsDiff(y.dataSync(), expected)).toBeLessThan(1e-4);
+  });
+
+  it('multiplies by the two factors of a small polytope, not by P, where no transform is cheaper than its frame', () => {
+    // Cube of 1000 classes in 10 dimensions on 2048 features: x̂·U (2048 × 10) then ·V (10 × 1000), 30k
+    // multiply-adds a row, where P itself would take 2M.
+    const p = buildProjection('cube', 2048, 1000);
+    expect(p.fast).toBeNull();
+    expect(p.factors?.dim).toBe(10);
+    expect(p.factors!.frame).toHaveLength(2048 * 10);
+    expect(p.factors!.mix).toHaveLength(10 * 1000);
+    // The factors multiply out to P.
+    let worst = 0;
+    for (const [k, c] of [
+      [0, 0],
+      [5, 999],
+      [2047, 500],
+      [1000, 1],
+    ] as const) {
+      let sum = 0;
+      for (let r = 0; r < 10; r++) sum += p.factors!.frame[k * 10 + r]! * p.factors!.mix[r * 1000 + c]!;
+      worst = Math.max(worst, Math.abs(sum - p.matrix[k * 1000 + c]!));
+    }
+    expect(worst).toBeLessThan(1e-12);
+    // An orthoplex of 1000 classes spans 500 dimensions: the transform is the cheaper frame there.
+    expect(buildProjection('orthoplex', 2048, 1000).fast?.order).toBe(2048);
   });
 
   it('runs the fast Hadamard transform instead of a matrix product where that is cheaper', () => {

@@ -5,7 +5,8 @@ import type { Projection } from './types';
  * Places a regular polytope's vertices ([dim, units] row-major, one unit vertex per class) into
  * the feature space through an orthonormal Hadamard frame U ([inputDim, dim]): P = U·V. The
  * geometry (every angle between classes) is the polytope's, every feature takes part, and the
- * product is a fast Hadamard transform followed by a small [dim, units] mix.
+ * product is a fast Hadamard transform followed by a small [dim, units] mix (or, where the transform
+ * costs more than U's product, x̂·U followed by the mix).
  */
 export function embedPolytope(kind: Projection['kind'], inputDim: number, units: number, dim: number, vertices: Float64Array): Projection {
   const frame = hadamardFrame(inputDim, dim);
@@ -18,7 +19,9 @@ export function embedPolytope(kind: Projection['kind'], inputDim: number, units:
     }
   }
   const fast = frame.fast ? { ...frame.fast, mix: vertices } : null;
-  return { kind, inputDim, units, matrix, fast, warning: null };
+  // No transform cheaper than the frame's product: the two small products still beat P's.
+  const factors = fast === null && inputDim * dim + dim * units < inputDim * units ? { frame: frame.matrix, dim, mix: vertices } : null;
+  return { kind, inputDim, units, matrix, fast, factors, warning: null };
 }
 
 /** Thrown at build time for a polytope that does not fit in the input's dimensions. */

@@ -28,6 +28,11 @@ export interface Projection {
   matrix: Float64Array;
   /** The fast way to multiply by P, when there is one. */
   fast: FastPlan | null;
+  /**
+   * Without a fast transform, P = frame · mix when that is the cheaper product (a polytope of few
+   * dimensions: x̂·U then ·V costs inputDim·dim + dim·units, P itself inputDim·units).
+   */
+  factors?: { frame: Float64Array; dim: number; mix: Float64Array } | null;
   /** Set when the geometry falls short of what was asked for (e.g. more classes than dimensions). */
   warning: string | null;
 }
