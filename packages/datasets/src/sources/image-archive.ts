@@ -4,7 +4,8 @@ import type { TarStore } from '../image-store';
 import { sharedFloat64 } from '../image-store';
 import { cifarSource } from './cifar-binary';
 import { detectCifar } from './cifar-detect';
-import { packEncodedImages, type BadImagePolicy } from './encoded-images';
+import { type BadImagePolicy } from './encoded-images';
+import { folderInMemory } from './folder-in-memory';
 import { hidden, layoutImageFolder, type SplitName } from './image-folder-layout';
 import type { LoadedSource } from './image-source';
 import { resolveTarLinks } from './tar-links';
@@ -76,21 +77,7 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
   const layout = layoutImageFolder([...members.keys()], directories, options.split, archive, nameOf);
   const samples = layout.samples.map((s) => ({ name: nameOf(s.path), label: s.label, bytes: members.get(s.path)! }));
   members.clear();
-  const cacheLimit = options.cacheDecoded ? options.memoryLimit - total : 0;
-  const packed = packEncodedImages(samples, layout.classNames, {
-    policy: options.onBadImage,
-    where: archive,
-    cacheLimit,
-    presentClasses: layout.presentClasses,
-  });
-  return {
-    ...packed,
-    classNames: layout.classNames,
-    presentClasses: layout.presentClasses,
-    unsplit: layout.unsplit,
-    description: `image folder ${nameOf(layout.root)}`,
-    family: 'folder',
-  };
+  return folderInMemory(samples, layout, options, archive, total, `image folder ${nameOf(layout.root)}`);
 }
 
 function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (member: string) => string): LoadedSource {

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, describeCause } from '../errors';
 import type { FileStore } from '../image-store';
-import { packEncodedImages, type BadImagePolicy } from './encoded-images';
+import { type BadImagePolicy } from './encoded-images';
+import { folderInMemory } from './folder-in-memory';
 import { layoutImageFolder, type SplitName } from './image-folder-layout';
 import type { LoadedSource } from './image-source';
 import { typicalSize } from './typical-size';
@@ -95,21 +96,7 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
       }
       return { name: absolute[i]!, label: s.label, bytes };
     });
-    const cacheLimit = options.cacheDecoded ? options.memoryLimit - total : 0;
-    const packed = packEncodedImages(samples, layout.classNames, {
-      policy: options.onBadImage,
-      where: root,
-      cacheLimit,
-      presentClasses: layout.presentClasses,
-    });
-    return {
-      ...packed,
-      classNames: layout.classNames,
-      presentClasses: layout.presentClasses,
-      unsplit: layout.unsplit,
-      description,
-      family: 'folder',
-    };
+    return folderInMemory(samples, layout, options, root, total, description);
   }
   if (absolute.length === 0) throw new DatasetError('NOT_FOUND', `${root} holds no images`, { file: root });
   const store: FileStore = { kind: 'files', count: absolute.length, names: absolute };
