@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { openDataset, type Dataset } from '@fixclf/datasets';
+import { openDataset, type Batch, type Dataset } from '@fixclf/datasets';
 import { createModel } from '@fixclf/models';
 import { fixedClassifier } from '@fixclf/layers';
 import { DivergenceError, evaluate, LineProgress, readMetrics, regime, selectBackend, train, type Regime, type TrainDataset } from '../src';
@@ -58,6 +58,21 @@ describe('evaluate', () => {
   });
 });
 
+/** `dataset` as it is, each batch passed through `each`, which may hold it back a while or leave it out (null). */
+function passedThrough(dataset: Dataset, each: (batch: Batch) => Promise<Batch | null>): TrainDataset {
+  return {
+    size: dataset.size,
+    numClasses: dataset.numClasses,
+    classNames: dataset.classNames,
+    async *batches(options) {
+      for await (const batch of dataset.batches(options)) {
+        const kept = await each(batch);
+        if (kept !== null) yield kept;
+      }
+    },
+  };
+}
+
 describe('train', () => {
   it('learns, logs an epoch record per epoch to JSONL and CSV, and keeps a checkpoint', async () => {
     const model = tinyModel();
@@ -91,17 +106,10 @@ describe('train', () => {
   it("counts an epoch's training in seconds and images/s, not its validation", async () => {
     const pause = 400;
     // The validation set as it is, each batch a pause late: the epoch's wall time grows by that much at least.
-    const slowValidation: TrainDataset = {
-      size: testSet.size,
-      numClasses: testSet.numClasses,
-      classNames: testSet.classNames,
-      async *batches(options) {
-        for await (const batch of testSet.batches(options)) {
-          await new Promise((resolve) => setTimeout(resolve, pause));
-          yield batch;
-        }
-      },
-    };
+    const slowValidation = passedThrough(testSet, async (batch) => {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      return batch;
+    });
     const started = performance.now();
     const { records } = await train({
       model: tinyModel(),
@@ -120,17 +128,11 @@ describe('train', () => {
 
   it('counts a batch left out of the epoch (all its images unreadable) as a step, by the batch index', async () => {
     // The training set as it is, with its third batch left out, as onBadImage 'skip' leaves out a batch of bad images only.
-    const holey: TrainDataset = {
-      size: trainSet.size,
-      numClasses: trainSet.numClasses,
-      classNames: trainSet.classNames,
-      async *batches(options) {
-        for await (const batch of trainSet.batches(options)) {
-          if (batch.index === 2) tf.dispose(batch);
-          else yield batch;
-        }
-      },
-    };
+    const holey = passedThrough(trainSet, async (batch) => {
+      if (batch.index !== 2) return batch;
+      tf.dispose(batch);
+      return null;
+    });
     const r = tinyRegime(1);
     const { records } = await train({ model: tinyModel(), train: holey, regime: r, seed: 1, progress: quiet });
     // 256 images, 8 steps of 32: the last step taken is still step 8 of 8, at its own rate.
