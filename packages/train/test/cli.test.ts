@@ -134,6 +134,10 @@ describe('fixclf', () => {
     expect(result.count).toBe(64); // a quarter of the 256 training images
     expect(result.top1).toBeCloseTo(last.valTop1!, 6);
     expect(result.loss).toBeCloseTo(last.valLoss!, 4);
+    // Resumed with the same --validation, as the README's resume commands give it: accepted, the same hold-out.
+    const resumed = await tinyTrain(held, '--validation', '0.25', '--epochs', '2', '--resume');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('192 training images, 64 validation images');
 
     const testValidated = path.join(dir(), 'test-validated');
     expect((await tinyTrain(testValidated, '--epochs', '1')).code).toBe(0);
