@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DatasetError } from '../src/errors';
@@ -79,6 +79,29 @@ describe('tar reading', () => {
       }
     },
   );
+
+  it.each(['gnu', 'pax'] as const)('refuses a sparse member of a %s archive, naming it, rather than drop or misread it', async (format) => {
+    const dir = path.join(temp.dir, `sparse-${format}`);
+    mkdirSync(path.join(dir, 'cat'), { recursive: true });
+    writeFileSync(path.join(dir, 'cat', 'plain.bin'), 'hello');
+    // A 1 MiB file that is all hole but for its first and last bytes: tar --sparse stores it sparse.
+    const holey = openSync(path.join(dir, 'cat', 'holey.bin'), 'w');
+    writeSync(holey, 'start', 0);
+    writeSync(holey, 'end', 1 << 20);
+    closeSync(holey);
+    const archive = path.join(temp.dir, `sparse-${format}.tar`);
+    systemTar(archive, dir, ['cat'], { format, sparse: true });
+    // The archive really holds a sparse member (else this test would prove nothing).
+    const raw = readFileSync(archive).toString('latin1');
+    const header = raw.indexOf('cat/holey.bin\0');
+    expect(format === 'gnu' ? header % 512 === 0 && raw[header + 156] === 'S' : raw.includes('GNU.sparse.')).toBe(true);
+    const message = /member "cat\/holey\.bin" is stored as a sparse file.*without --sparse/;
+    await expect(membersOf(archive)).rejects.toThrow(message);
+    expect(() => indexTar(archive)).toThrow(message);
+    // Without --sparse the same tree reads whole.
+    systemTar(archive, dir, ['cat'], { format });
+    expect((await membersOf(archive))['cat/holey.bin']!.length).toBe((1 << 20) + 3);
+  });
 
   it('reports directories and strips ./ and trailing slashes', async () => {
     const archive = path.join(temp.dir, 'dirs.tar');

@@ -15,7 +15,7 @@ import { lockRunDir, prepareRunDir, RUN_JSON, type RunConfig } from './run-dir';
 import { checkCheckpointJson, checkOutEmpty, checkOutPath, readRunJson, recordDataset, runDataset, sameSource } from './run-files';
 import { applyPrecision, type Precision, runPrecision } from './precision';
 import { type BackendChoice, selectBackend } from './select-backend';
-import { train } from './trainer';
+import { stepsInEpoch, train } from './trainer';
 
 export interface TrainRunOptions {
   /** A name of @fixclf/models' registry, e.g. 'resnet20'. */
@@ -280,7 +280,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       // A directory whose run stopped before its first checkpoint starts again from scratch.
       ({ resume } = await prepareRunDir(out, config, resume, log));
       if (resume && resumed) {
-        const at = { epoch: completed, step: completedSteps, stepsPerEpoch: Math.floor(trainSet.size / r.batchSize) };
+        const at = { epoch: completed, step: completedSteps, stepsPerEpoch: stepsInEpoch(trainSet.size, r.batchSize) };
         config = await recordResumeChanges(out, resumed, config, at, log);
       }
     }

@@ -107,7 +107,7 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
     }
   }
 
-  const stepsPerEpoch = Math.floor(options.train.size / regime.batchSize);
+  const stepsPerEpoch = stepsInEpoch(options.train.size, regime.batchSize);
   if (stepsPerEpoch < 1) {
     throw new Error(`train: the training set has ${options.train.size} images, fewer than one batch of ${regime.batchSize}.`);
   }
@@ -387,4 +387,9 @@ function labelsOf(ys: tf.Tensor): Int32Array {
 /** α of the model's FixedClassifier, if it has one: `scaleOf` of @fixclf/layers. */
 export function classifierScale(model: LayersModel): number | null {
   return scaleOf(model);
+}
+
+/** Steps in one epoch: whole batches only (the last, partial batch is dropped: `dropRemainder` below). */
+export function stepsInEpoch(trainingImages: number, batchSize: number): number {
+  return Math.floor(trainingImages / batchSize);
 }

@@ -66,9 +66,20 @@ export function parseTarHeader(block: Uint8Array, archive: string, offset: numbe
   return { name, size, type: flag === 0 ? '0' : String.fromCharCode(flag), linkName: cString(block, 157, 100) };
 }
 
-/** Reads `path`, `linkpath` and `size` from a pax extended header's "<length> <key>=<value>\n" records (lengths in bytes). */
-export function parsePaxRecords(data: Uint8Array): { path?: string; linkpath?: string; size?: number } {
-  const out: { path?: string; linkpath?: string; size?: number } = {};
+/** The pax records this reader uses; the rest (times, owners, charset) are ignored. */
+export interface PaxRecords {
+  path?: string;
+  linkpath?: string;
+  size?: number;
+  /** GNU tar's pax sparse formats (GNU.sparse.* records): the member's data is a hole map, not the file. */
+  sparse?: boolean;
+  /** The real name of a pax 1.0 sparse member (its header name is GNUSparseFile.<pid>/<name>). */
+  sparseName?: string;
+}
+
+/** Reads `path`, `linkpath`, `size` and the GNU.sparse.* marks from a pax extended header's "<length> <key>=<value>\n" records (lengths in bytes). */
+export function parsePaxRecords(data: Uint8Array): PaxRecords {
+  const out: PaxRecords = {};
   let pos = 0;
   while (pos < data.length) {
     const space = data.indexOf(0x20, pos);
@@ -82,6 +93,8 @@ export function parsePaxRecords(data: Uint8Array): { path?: string; linkpath?: s
     if (key === 'path') out.path = value;
     if (key === 'linkpath') out.linkpath = value;
     if (key === 'size') out.size = parseInt(value, 10);
+    if (key.startsWith('GNU.sparse.')) out.sparse = true;
+    if (key === 'GNU.sparse.name') out.sparseName = value;
     pos += length;
   }
   return out;

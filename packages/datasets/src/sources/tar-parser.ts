@@ -1,5 +1,5 @@
 import { DatasetError } from '../errors';
-import { BLOCK, isZeroBlock, parsePaxRecords, parseTarHeader } from './tar-header';
+import { BLOCK, isZeroBlock, parsePaxRecords, parseTarHeader, type PaxRecords } from './tar-header';
 
 /**
  * A member of interest: a regular file, a directory, or a link, with where its data starts in the
@@ -14,8 +14,45 @@ export interface TarEntry {
   readonly linkName?: string;
 }
 
-/** The entry a non-meta header describes, or undefined for members of no interest (devices, FIFOs, …). */
-export function entryOf(type: string, name: string, size: number, offset: number, linkName: string): TarEntry | undefined {
+/** What the next header's name, link name or size is replaced by (GNU long names, pax headers). */
+export interface Override {
+  name?: string;
+  linkName?: string;
+  size?: number;
+  /** The pax header said the next member is stored sparse (GNU.sparse.* records), under this real name if given. */
+  sparse?: { name?: string };
+}
+
+/** Folds a pax header's records into what the next member's header is overridden with. */
+export function applyPax(override: Override, pax: PaxRecords): void {
+  if (pax.path !== undefined) override.name = pax.path;
+  if (pax.linkpath !== undefined) override.linkName = pax.linkpath;
+  if (pax.size !== undefined) override.size = pax.size;
+  if (pax.sparse) override.sparse = { name: pax.sparseName };
+}
+
+/**
+ * The entry a non-meta header describes, or undefined for members of no interest (devices, FIFOs, …).
+ * Members whose bytes are not the file's are refused rather than dropped or misread: a sparse file (GNU
+ * 'S', or pax GNU.sparse.* records, whose data starts with a hole map) would be an image gone missing or
+ * decoded from the map; a multi-volume continuation ('M') holds only the tail of a file.
+ */
+export function entryOf(
+  header: { type: string; name: string; size: number; offset: number; linkName: string },
+  override: Override,
+  archive: string,
+): TarEntry | undefined {
+  const { type, name, size, offset, linkName } = header;
+  if (type === 'S' || type === 'M' || (override.sparse !== undefined && (type === '0' || type === '7'))) {
+    const member = override.sparse?.name ?? name;
+    const what = type === 'M' ? 'the continuation of a multi-volume archive' : 'a sparse file';
+    const fix = type === 'M' ? 'Re-create it as a single volume' : 'Re-create it without --sparse (-S)';
+    throw new DatasetError(
+      'BROKEN_ARCHIVE',
+      `${archive}: member ${JSON.stringify(member)} is stored as ${what}, which this reader does not read (nothing was extracted). ${fix}.`,
+      { file: `${archive}:${member}` },
+    );
+  }
   switch (type) {
     case '0':
     case '7':
@@ -66,13 +103,6 @@ export function checkedMemberName(raw: string, archive: string): string {
 }
 
 const utf8 = new TextDecoder('utf-8');
-
-/** What the next header's name, link name or size is replaced by (GNU long names, pax headers). */
-interface Override {
-  name?: string;
-  linkName?: string;
-  size?: number;
-}
 
 /**
  * A push parser for tar streams (ustar, GNU long names, pax): feed it decompressed chunks of any size and it
@@ -155,7 +185,11 @@ export class TarParser {
       meta = header.type;
     } else {
       const name = checkedMemberName(this.override.name ?? header.name, this.archive);
-      entry = entryOf(header.type, name, size, offset, this.override.linkName ?? header.linkName);
+      entry = entryOf(
+        { type: header.type, name, size, offset, linkName: this.override.linkName ?? header.linkName },
+        this.override,
+        this.archive,
+      );
       this.override = {};
       if (entry !== undefined && entry.kind !== 'file') this.onEntry(entry, undefined);
     }
@@ -166,12 +200,6 @@ export class TarParser {
     if (size === 0) this.onDataEnd();
   }
 
-  private applyPax(pax: { path?: string; linkpath?: string; size?: number }): void {
-    if (pax.path !== undefined) this.override.name = pax.path;
-    if (pax.linkpath !== undefined) this.override.linkName = pax.linkpath;
-    if (pax.size !== undefined) this.override.size = pax.size;
-  }
-
   private onDataEnd(): void {
     const cur = this.current!;
     if (!cur.inPadding) {
@@ -180,7 +208,7 @@ export class TarParser {
         const text = utf8.decode(cur.data!.subarray(0, nul < 0 ? cur.data!.length : nul));
         if (cur.meta === 'L') this.override.name = text;
         else this.override.linkName = text;
-      } else if (cur.meta === 'x') this.applyPax(parsePaxRecords(cur.data!));
+      } else if (cur.meta === 'x') applyPax(this.override, parsePaxRecords(cur.data!));
       else if (cur.entry?.kind === 'file') this.onEntry(cur.entry, cur.data);
       if (cur.padding > 0) {
         cur.inPadding = true;

@@ -2,7 +2,7 @@ import { createReadStream, openSync, readSync, closeSync, fstatSync } from 'node
 import { createGunzip } from 'node:zlib';
 import { DatasetError, describeCause } from '../errors';
 import { BLOCK, isZeroBlock, parsePaxRecords, parseTarHeader } from './tar-header';
-import { checkedMemberName, entryOf, isMetaType, TarParser, type TarEntry } from './tar-parser';
+import { applyPax, checkedMemberName, entryOf, isMetaType, type Override, TarParser, type TarEntry } from './tar-parser';
 
 const CHUNK = 1 << 20;
 
@@ -52,7 +52,7 @@ export function indexTar(archive: string): TarEntry[] {
     const block = new Uint8Array(BLOCK);
     const entries: TarEntry[] = [];
     let position = 0;
-    let override: { name?: string; linkName?: string; size?: number } = {};
+    let override: Override = {};
     while (position + BLOCK <= length) {
       if (readSync(fd, block, 0, BLOCK, position) !== BLOCK || isZeroBlock(block)) break;
       const header = parseTarHeader(block, archive, position);
@@ -71,15 +71,10 @@ export function indexTar(archive: string): TarEntry[] {
         readSync(fd, data, 0, size, offset);
         if (header.type === 'L') override.name = data.toString('utf8').replace(/\0.*$/s, '');
         else if (header.type === 'K') override.linkName = data.toString('utf8').replace(/\0.*$/s, '');
-        else {
-          const pax = parsePaxRecords(data);
-          if (pax.path !== undefined) override.name = pax.path;
-          if (pax.linkpath !== undefined) override.linkName = pax.linkpath;
-          if (pax.size !== undefined) override.size = pax.size;
-        }
+        else applyPax(override, parsePaxRecords(data));
       } else {
         const name = checkedMemberName(override.name ?? header.name, archive);
-        const entry = entryOf(header.type, name, size, offset, override.linkName ?? header.linkName);
+        const entry = entryOf({ type: header.type, name, size, offset, linkName: override.linkName ?? header.linkName }, override, archive);
         override = {};
         if (entry !== undefined) entries.push(entry);
       }
