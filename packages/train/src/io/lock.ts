@@ -66,6 +66,9 @@ export async function acquireLock(file: string, what: string, log: (line: string
     }
     // Stale (or torn by a kill while it was written): move it aside under a name of our own, check
     // that what we moved is still the stale lock and not one a competing process just took, drop it.
+    // One window remains: while we put back a live lock we moved by mistake, a third process starting
+    // in that same millisecond can take the empty name, and two then hold it. Closing it needs a kernel
+    // lock (flock), which Node does not expose; three `--resume`s of one dead run at once are the price.
     const aside = `${file}.stale-${process.pid}-${attempt}`;
     try {
       await fs.rename(file, aside);
