@@ -1,7 +1,7 @@
 {
   "variables": {
     "onednn_include%": "<!(node -p \"process.env.FIXCLF_ONEDNN_INCLUDE || '/usr/include'\")",
-    "portable%": "<!(node -p \"process.env.FIXCLF_ONEDNN_PORTABLE ? 1 : 0\")"
+    "portable%": "<!(node -p \"require('./scripts/build-state.cjs').portableRequested(process.env) ? 1 : 0\")"
   },
   "targets": [
     {

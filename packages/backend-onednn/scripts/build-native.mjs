@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const addonPath = path.join(packageDir, 'build', 'Release', 'fixclf_onednn.node');
 const ifMissing = process.argv.includes('--if-missing');
-const { sourcesHash, stampPath, failurePath, readRecord, onednnVersion, buildAction } = createRequire(import.meta.url)('./build-state.cjs');
+const { sourcesHash, portableRequested, stampPath, failurePath, readRecord, onednnVersion, buildAction } = createRequire(import.meta.url)('./build-state.cjs');
 
 /** Records why there is no addon, for the loader's message; exits (0 under --if-missing: an install never breaks). */
 function fail(code, message, status = 1) {
@@ -82,7 +82,7 @@ if (gyp === undefined) fail('build-failed', 'node-gyp not found; install it (npm
 const current = {
   sources: sourcesHash(packageDir),
   nodeAbi: process.versions.modules,
-  portable: process.env.FIXCLF_ONEDNN_PORTABLE ? 1 : 0,
+  portable: portableRequested(process.env) ? 1 : 0,
   include,
 };
 const configured = existsSync(path.join(packageDir, 'build', 'Makefile')) || existsSync(path.join(packageDir, 'build', 'binding.sln'));

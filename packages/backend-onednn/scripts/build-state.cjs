@@ -70,4 +70,13 @@ function buildAction(stamp, current, { addonExists, configured }) {
   return 'none';
 }
 
-module.exports = { sourcesHash, stampPath, failurePath, readRecord, onednnVersion, buildAction };
+/**
+ * Whether FIXCLF_ONEDNN_PORTABLE asks for a build without -march=native: any value but unset, empty, 0,
+ * false, no or off (case aside). One rule for the build script and binding.gyp, so `=0` never means on.
+ */
+function portableRequested(env) {
+  const value = (env.FIXCLF_ONEDNN_PORTABLE ?? '').trim().toLowerCase();
+  return !['', '0', 'false', 'no', 'off'].includes(value);
+}
+
+module.exports = { sourcesHash, portableRequested, stampPath, failurePath, readRecord, onednnVersion, buildAction };

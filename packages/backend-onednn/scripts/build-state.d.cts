@@ -1,5 +1,6 @@
 // Types of build-state.cjs, which the loader (src/native.ts) shares with the build script.
 export declare function sourcesHash(packageDir: string): string;
+export declare function portableRequested(env: Record<string, string | undefined>): boolean;
 export declare function stampPath(addonFile: string): string;
 export declare function failurePath(addonFile: string): string;
 export declare function readRecord(file: string): unknown;

@@ -1,10 +1,11 @@
 // The build record shared by the build script and the loader: what makes an install rebuild, reconfigure
 // or leave the addon alone, the sources' fingerprint, and oneDNN's version read from its headers.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { buildAction, onednnVersion, sourcesHash } from '../scripts/build-state.cjs';
+import { buildAction, onednnVersion, portableRequested, sourcesHash } from '../scripts/build-state.cjs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'onednn-build-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,4 +63,21 @@ test('onednnVersion reads DNNL_VERSION_* from the headers (oneapi/dnnl/ or flat)
   expect(onednnVersion(path.join(dir, 'none'))).toBeNull();
   // The oneDNN this package is built against here (Debian's libdnnl-dev).
   expect(onednnVersion('/usr/include')?.major).toBe(2);
+});
+
+test('portableRequested: FIXCLF_ONEDNN_PORTABLE=1 (or any other word) asks for a portable build; unset, empty, 0, false, no, off do not', () => {
+  for (const on of ['1', 'true', 'yes', 'ON', 'portable']) expect(portableRequested({ FIXCLF_ONEDNN_PORTABLE: on })).toBe(true);
+  for (const off of [undefined, '', ' ', '0', 'false', 'No', 'OFF']) expect(portableRequested({ FIXCLF_ONEDNN_PORTABLE: off })).toBe(false);
+});
+
+test("binding.gyp's portable variable follows the same rule (the compiler flags come from it, the build record from portableRequested)", () => {
+  const gyp = JSON.parse(readFileSync(path.join(packageDir, 'binding.gyp'), 'utf8')) as { variables: Record<string, string> };
+  // gyp runs `<!(command)` in the .gyp file's directory through the shell.
+  const command = /^<!\((.*)\)$/.exec(gyp.variables['portable%']!)![1]!;
+  const portable = (value: string | undefined) => {
+    const env = { ...process.env, FIXCLF_ONEDNN_PORTABLE: value };
+    if (value === undefined) delete env.FIXCLF_ONEDNN_PORTABLE;
+    return execSync(command, { cwd: packageDir, env, encoding: 'utf8' }).trim();
+  };
+  for (const value of [undefined, '0', 'off', '1', 'yes']) expect(portable(value)).toBe(portableRequested({ FIXCLF_ONEDNN_PORTABLE: value }) ? '1' : '0');
 });

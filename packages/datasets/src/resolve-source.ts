@@ -28,7 +28,7 @@ export interface SourceOptions {
   readonly label?: 'fine' | 'coarse';
   /** CIFAR: require the official record count in each file (default true). */
   readonly checkOfficialSizes?: boolean;
-  /** CIFAR download cache (default $FIXCLF_DATA, else ~/.cache/fixclf). */
+  /** CIFAR download cache (default $FIXCLF_DATA, else $XDG_CACHE_HOME/fixclf, else ~/.cache/fixclf). */
   readonly cacheDir?: string;
   /** CIFAR: false never downloads; an object overrides the address and checks. */
   readonly download?: boolean | { readonly url: string; readonly md5?: string; readonly size?: number };

@@ -38,13 +38,15 @@ export interface TrainRunOptions {
   batchSize?: number;
   weightDecay?: number;
   seed?: number;
-  /** 'test' (default where the source has a test split), a hold-out fraction of the training set, or 'none'. */
+  /** 'test' (default for 'cifar10', 'cifar100' and 'synthetic'), a hold-out fraction of the training set (default 0.1 for a path), or 'none'. */
   validation?: 'test' | 'none' | number;
   /** Run directory; without it nothing is written. */
   out?: string;
   /**
-   * Continue the run in `out`. Regime options left out take the run's values; only `epochs` may
-   * differ (extending or shortening a run), and the change is recorded in run.json's `history`.
+   * Continue the run in `out` (the same model, dataset, classifier, seed and α options: the run's
+   * identity). Regime options left out take the run's values; `epochs` (extending the run, or ending it
+   * sooner, never before the epochs already completed) and `lr` may differ, and each change is recorded in
+   * run.json's `history`.
    */
   resume?: boolean;
   /** Image folders: leave unreadable files out ('skip') or fail ('error'); default the run's when resuming, else 'error'. */

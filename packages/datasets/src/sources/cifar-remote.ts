@@ -27,7 +27,7 @@ export const CIFAR_REMOTE: Record<
 };
 
 export interface EnsureCifarOptions {
-  /** Default: dataCacheDir() ($FIXCLF_DATA, else ~/.cache/fixclf). */
+  /** Default: dataCacheDir() ($FIXCLF_DATA, else $XDG_CACHE_HOME/fixclf, else ~/.cache/fixclf). */
   readonly cacheDir?: string;
   /** false: never touch the network. An object overrides the address and checks (tests, mirrors). */
   readonly download?: boolean | { readonly url: string; readonly md5?: string; readonly size?: number };
