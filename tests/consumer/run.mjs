@@ -53,7 +53,7 @@ function run(command, args, cwd, env = process.env) {
  * errors located in node_modules/@tensorflow/ are counted and ignored. Every other error fails.
  */
 async function typeCheck(tsc, mode) {
-  const output = await new Promise((resolve, reject) => {
+  const result = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsc, '-p', `tsconfig.${mode}.json`, '--pretty', 'false'], {
       cwd: project,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,8 +62,9 @@ async function typeCheck(tsc, mode) {
     child.stdout.on('data', (chunk) => (text += chunk));
     child.stderr.on('data', (chunk) => (text += chunk));
     child.on('error', reject);
-    child.on('close', () => resolve(text));
+    child.on('close', (code, signal) => resolve({ text, code, signal }));
   });
+  const { text: output, code, signal } = result;
   const errors = output.split('\n').filter((line) => /^\S.*: error TS\d+/.test(line) || /^error TS\d+/.test(line));
   const ours = errors.filter((line) => !line.startsWith('node_modules/@tensorflow/'));
   if (ours.length > 0)
@@ -73,6 +74,10 @@ async function typeCheck(tsc, mode) {
         .filter((line) => !line.startsWith('node_modules/@tensorflow/'))
         .join('\n')}`,
     );
+  // tsc exits 1 or 2 with type errors (only TF.js's, here) and 0 without; anything else (a crash, a signal,
+  // a bad option) printed no error TS line and must not pass.
+  if (!((code === 0 && errors.length === 0) || ((code === 1 || code === 2) && errors.length > 0)))
+    throw new Error(`tsc ${mode} exited with ${signal ?? `code ${code}`} and ${errors.length} type errors:\n${output}`);
   log(`tsc ${mode} ok (${errors.length} errors inside TF.js's own declarations ignored)`);
 }
 

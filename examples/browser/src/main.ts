@@ -158,8 +158,12 @@ async function main(): Promise<void> {
         : '') +
       '.';
     $<HTMLButtonElement>('train-button').addEventListener('click', () => void train());
-    $<HTMLButtonElement>('train-button').disabled = false;
-    await classify();
+    try {
+      await classify();
+    } finally {
+      // After classification, so that training's tensor count is not mixed with the classifier's.
+      $<HTMLButtonElement>('train-button').disabled = false;
+    }
     state.status = 'classified';
   } catch (error) {
     state.status = 'error';

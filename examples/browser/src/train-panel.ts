@@ -6,6 +6,8 @@ export interface TrainTrace {
   loss: number[];
   /** α (the FixedClassifier's 'scale') after each step; alpha[0] is the initial value. */
   alpha: number[];
+  /** Tensors alive after training minus before (0: nothing leaked; set when training ends). */
+  tensorsLeft?: number;
 }
 
 const FEATURES = 20;
@@ -31,42 +33,56 @@ export function buildModel(seed = 1): { model: tf.Sequential; head: FixedClassif
 
 /**
  * Synthetic data: CLASSES Gaussian clusters in FEATURES dimensions (seeded). Returns a sampler of
- * [xs, one-hot ys] batches; the caller disposes them.
+ * [xs, one-hot ys] batches, which the caller disposes, and `dispose` for the cluster centres.
  */
-function clusters(seed: number): (step: number) => [tf.Tensor2D, tf.Tensor2D] {
+function clusters(seed: number): { sample: (step: number) => [tf.Tensor2D, tf.Tensor2D]; dispose: () => void } {
   const centres = tf.keep(tf.randomNormal([CLASSES, FEATURES], 0, 1.5, 'float32', seed));
-  return (step) =>
+  const sample = (step: number): [tf.Tensor2D, tf.Tensor2D] =>
     tf.tidy(() => {
       const labels = tf.randomUniformInt([BATCH], 0, CLASSES, seed + 1 + step) as tf.Tensor1D;
       const xs = tf.gather(centres, labels).add(tf.randomNormal([BATCH, FEATURES], 0, 1, 'float32', seed + 100003 + step)) as tf.Tensor2D;
       return [xs, tf.oneHot(labels, CLASSES).toFloat() as tf.Tensor2D];
     });
+  return { sample, dispose: () => centres.dispose() };
 }
 
 /** Trains a fresh model `steps` steps with Adam, reporting after each step (and yielding a frame). */
 export async function trainFixedClassifier(steps: number, onStep: (trace: TrainTrace) => void, seed = 1): Promise<TrainTrace> {
+  const tensorsBefore = tf.memory().numTensors;
   const { model, head } = buildModel(seed);
-  const sample = clusters(seed);
+  const data = clusters(seed);
   const optimizer = tf.train.adam(0.02);
+  // This model's variables only: without a list, minimize differentiates every trainable variable alive
+  // (the page's ResNet-20 too), to drop their null gradients afterwards.
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const trace: TrainTrace = { loss: [], alpha: [alphaOf(head)] };
   try {
     for (let step = 0; step < steps; step++) {
-      const [xs, ys] = sample(step);
-      const loss = optimizer.minimize(
-        () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
-        true,
-      );
-      trace.loss.push((await loss!.data())[0]!);
+      const [xs, ys] = data.sample(step);
+      try {
+        const loss = optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
+          true,
+          variables,
+        )!;
+        try {
+          trace.loss.push((await loss.data())[0]!);
+        } finally {
+          loss.dispose();
+        }
+      } finally {
+        tf.dispose([xs, ys]);
+      }
       trace.alpha.push(alphaOf(head));
-      tf.dispose([xs, ys]);
-      loss!.dispose();
       onStep(trace);
       await tf.nextFrame();
     }
   } finally {
     optimizer.dispose();
     model.dispose();
+    data.dispose();
   }
+  trace.tensorsLeft = tf.memory().numTensors - tensorsBefore;
   return trace;
 }
 

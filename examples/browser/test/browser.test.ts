@@ -131,6 +131,8 @@ describe('examples/browser in headless Chromium', () => {
     );
     expect(last).toBeLessThan(0.5 * first);
     expect(Math.abs(training.alpha.at(-1)! - training.alpha[0]!)).toBeGreaterThan(1e-2);
+    // Model, optimizer state, batches and the data's cluster centres all freed (WebGL textures otherwise).
+    expect(training.tensorsLeft).toBe(0);
     expect(await page.textContent('#train-status')).toMatch(/^step 40\/40: loss /);
   });
 });

@@ -1,4 +1,4 @@
-import { type Tensor, type Tensor2D, add, matMul, mul, serialization, softmax, tensor2d, tidy, keep } from '@tensorflow/tfjs-core';
+import { type Tensor, type Tensor2D, add, cast, matMul, mul, serialization, softmax, tensor2d, tidy, keep } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { DisposeResult, Initializer, Kwargs, LayerArgs, Regularizer } from './tfjs-types';
 import { normalizedHadamard } from './ops/normalized-hadamard';
@@ -208,7 +208,10 @@ export class FixedClassifier extends layers.Layer {
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     return tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor2D;
+      const input = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor2D;
+      // Integer features (pixel counts, one-hot codes) are read as float32, as tf.layers.dense reads
+      // them; the head's own kernels take float32 only.
+      const x = input.dtype === 'float32' ? input : cast(input, 'float32');
       if (!this.projection || !this.scaleWeight) throw new Error(`FixedClassifier '${this.name}' is not built.`);
       let logits = mul(this.project(x), this.scaleWeight.read());
       if (this.biasWeight) logits = add(logits, this.biasWeight.read());

@@ -113,6 +113,18 @@ describe('FixedClassifier output', () => {
     expect(maxAbsDiff((probs.apply(x) as tf.Tensor).dataSync(), expected)).toBeLessThan(1e-6);
   });
 
+  it.each(['hadamard', 'orthogonal'] as const)('reads integer and boolean features as float32 (%s), as tf.layers.dense does', (matrix) => {
+    const layer = built({ units: 10, matrix, seed: 3 }, 64);
+    const values = randomValues(2 * 64, 6).map((v) => Math.round(v * 10));
+    const expected = (layer.apply(tf.tensor2d(values, [2, 64], 'float32')) as tf.Tensor).dataSync();
+    const int = layer.apply(tf.tensor2d(values, [2, 64], 'int32')) as tf.Tensor;
+    expect(int.dtype).toBe('float32');
+    expect(maxAbsDiff(int.dataSync(), expected)).toBe(0);
+    const bits = values.map((v) => (v > 0 ? 1 : 0));
+    const bool = layer.apply(tf.tensor2d(bits, [2, 64], 'bool')) as tf.Tensor;
+    expect(maxAbsDiff(bool.dataSync(), (layer.apply(tf.tensor2d(bits, [2, 64])) as tf.Tensor).dataSync())).toBe(0);
+  });
+
   it('leaks no tensors per call', () => {
     const layer = built({ units: 10 }, 64);
     const x = tf.tensor2d(randomValues(2 * 64, 1), [2, 64]);
