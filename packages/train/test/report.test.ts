@@ -134,6 +134,20 @@ describe('errorPlotSvg', () => {
     expect(svg).toContain('fixed &lt;hadamard&gt;');
   });
 
+  it('fits the legend inside the frame, however long the run names', () => {
+    const right = 800 - 24; // the frame's right edge (width − right margin)
+    for (const label of ['a', 'resnet56-hadamard-no-alpha-decay', 'x'.repeat(60)]) {
+      const svg = errorPlotSvg([
+        { label, records: records(3, 30) },
+        { label: 'b', records: records(3, 31) },
+      ]);
+      const text = [...svg.matchAll(/<text x="([^"]*)" y="[^"]*" font-size="12">([^<]*)<\/text>/g)].find((t) => t[2] === label)!;
+      // DejaVu Sans (the PNGs' font) at 12 px: at most 0.6 em a character.
+      expect(Number(text[1]) + label.length * 0.6 * 12).toBeLessThanOrEqual(right);
+      expect(Number(text[1])).toBeGreaterThan(64); // and starts inside the plot
+    }
+  });
+
   it('places points left to right by epoch, and a higher error higher on the page', () => {
     const svg = errorPlotSvg([{ label: 'a', records: records(3, 30) }]);
     const train = svg

@@ -102,6 +102,17 @@ function runPlotSvg(series: PlotSeries[], spec: PlotSpec): string {
     `<text transform="translate(18 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13">${escapeXml(spec.yLabel)}</text>`,
   );
 
+  // The legend, top right, as wide as its longest label (a run directory's name can be 30+ characters):
+  // a white box, drawn over the curves, keeps them from running through the names.
+  const legendWidth = 40 + Math.max(0, ...series.map((s) => textWidth(s.label, 12)));
+  const legendX = m.left + plotW - 8 - legendWidth;
+  const legend: string[] = [];
+  if (series.length > 0) {
+    legend.push(
+      `<rect x="${legendX - 4}" y="${m.top + 4}" width="${legendWidth + 4}" height="${series.length * 18 + 8}" fill="white" fill-opacity="0.85"/>`,
+    );
+  }
+
   series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length]!;
     const line = (points: [number, number][], dash: boolean) => {
@@ -123,13 +134,21 @@ function runPlotSvg(series: PlotSeries[], spec: PlotSpec): string {
     parts.push(line(points(spec.dashed), true));
     parts.push(line(points(spec.solid), false));
     const ly = m.top + 16 + i * 18;
-    parts.push(
-      `<line x1="${m.left + plotW - 190}" x2="${m.left + plotW - 166}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
+    legend.push(
+      `<line x1="${legendX + 6}" x2="${legendX + 30}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
+      `<text x="${legendX + 36}" y="${ly}" font-size="12">${escapeXml(s.label)}</text>`,
     );
-    parts.push(`<text x="${m.left + plotW - 160}" y="${ly}" font-size="12">${escapeXml(s.label)}</text>`);
   });
-  parts.push('</svg>');
+  parts.push(...legend, '</svg>');
   return parts.filter(Boolean).join('\n');
+}
+
+/**
+ * An upper bound on a label's width in sans-serif at `fontSize`: 0.6 em a character (DejaVu Sans, what
+ * the PNGs are rendered with, averages ~0.55 em over lower case, digits and '-').
+ */
+function textWidth(label: string, fontSize: number): number {
+  return Math.ceil([...label].length * 0.6 * fontSize);
 }
 
 /** 0.01, 0.1, 1, 10, 100 without float noise. */
