@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const addonPath = path.join(packageDir, 'build', 'Release', 'fixclf_onednn.node');
 const ifMissing = process.argv.includes('--if-missing');
-const { sourcesHash, portableRequested, stampPath, failurePath, readRecord, onednnVersion, buildAction } = createRequire(import.meta.url)('./build-state.cjs');
+const { sourcesHash, portableRequested, stampPath, failurePath, readRecord, onednnVersion, buildAction } = createRequire(import.meta.url)(
+  './build-state.cjs',
+);
 
 /** Records why there is no addon, for the loader's message; exits (0 under --if-missing: an install never breaks). */
 function fail(code, message, status = 1) {

@@ -79,5 +79,6 @@ test("binding.gyp's portable variable follows the same rule (the compiler flags 
     if (value === undefined) delete env.FIXCLF_ONEDNN_PORTABLE;
     return execSync(command, { cwd: packageDir, env, encoding: 'utf8' }).trim();
   };
-  for (const value of [undefined, '0', 'off', '1', 'yes']) expect(portable(value)).toBe(portableRequested({ FIXCLF_ONEDNN_PORTABLE: value }) ? '1' : '0');
+  for (const value of [undefined, '0', 'off', '1', 'yes'])
+    expect(portable(value)).toBe(portableRequested({ FIXCLF_ONEDNN_PORTABLE: value }) ? '1' : '0');
 });

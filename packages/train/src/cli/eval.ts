@@ -5,7 +5,9 @@ import { forCommandLine, nonNegativeInteger, oneOf, positiveInteger } from './op
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description("Evaluate a run's last checkpoint with the run's own preprocessing; prints JSON { top1, top5, loss, count, featureNorm, checkpoint }.")
+    .description(
+      "Evaluate a run's last checkpoint with the run's own preprocessing; prints JSON { top1, top5, loss, count, featureNorm, checkpoint }.",
+    )
     .requiredOption('--run <dir>', 'run directory written by fixclf train')
     .option('--dataset <source>', "dataset source (default: the run's own)")
     .option(
