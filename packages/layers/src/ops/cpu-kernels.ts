@@ -35,6 +35,9 @@ export interface CpuLikeBackend extends KernelBackend {
 /** The float32 values of a tensor on a CPU-like backend. */
 export function valuesOf(backend: CpuLikeBackend, t: TensorInfo, kernel: string): Float32Array {
   const values = (backend.data?.get(t.dataId) as { values?: unknown } | undefined)?.values;
+  // The cpu backend casts int32 and bool to float32 without a copy: the float32 tensor keeps the
+  // Int32Array / Uint8Array storage of its source.
+  if (t.dtype === 'float32' && (values instanceof Int32Array || values instanceof Uint8Array)) return Float32Array.from(values);
   if (!(values instanceof Float32Array)) {
     throw new Error(
       `${kernel}: expects a float32 tensor held in CPU memory (a backend storing tensors as the 'cpu' backend does); ` +
