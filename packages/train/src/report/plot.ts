@@ -144,8 +144,8 @@ function runPlotSvg(series: PlotSeries[], spec: PlotSpec): string {
 }
 
 /**
- * An upper bound on a label's width in sans-serif at `fontSize`: 0.6 em a character (DejaVu Sans, what
- * the PNGs are rendered with, averages ~0.55 em over lower case, digits and '-').
+ * A label's width in sans-serif at `fontSize`, generously: 0.6 em a character, where DejaVu Sans (what
+ * the PNGs are rendered with) averages ~0.55 em over run names' lower case, digits and '-'.
  */
 function textWidth(label: string, fontSize: number): number {
   return Math.ceil([...label].length * 0.6 * fontSize);
