@@ -7,7 +7,7 @@
 // --if-missing (the install script, so also `npm rebuild`): build unless the addon exists and its record
 // matches the sources, this Node's ABI, FIXCLF_ONEDNN_PORTABLE and oneDNN's location.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,17 @@ const { sourcesHash, portableRequested, stampPath, failurePath, readRecord, oned
   './build-state.cjs',
 );
 
+/** A build record, written whole: under a temporary name, then renamed (a killed install leaves no torn record). */
+function writeRecord(file, record) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
 /** Records why there is no addon, for the loader's message; exits (0 under --if-missing: an install never breaks). */
 function fail(code, message, status = 1) {
   mkdirSync(path.dirname(addonPath), { recursive: true });
-  writeFileSync(failurePath(addonPath), JSON.stringify({ code, message, at: new Date().toISOString() }, null, 2) + '\n');
+  writeRecord(failurePath(addonPath), { code, message, at: new Date().toISOString() });
   console.error(`@fixclf/backend-onednn: ${message}`);
   process.exit(ifMissing ? 0 : status);
 }
@@ -103,5 +110,5 @@ if (result.status !== 0) {
   rmSync(stampPath(addonPath), { force: true });
   fail('build-failed', 'building the native addon failed (see the compiler output above).', result.status ?? 1);
 }
-writeFileSync(stampPath(addonPath), JSON.stringify({ ...current, packageDir, at: new Date().toISOString() }, null, 2) + '\n');
+writeRecord(stampPath(addonPath), { ...current, packageDir, at: new Date().toISOString() });
 rmSync(failurePath(addonPath), { force: true });
