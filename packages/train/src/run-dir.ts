@@ -24,10 +24,16 @@ export interface RunConfig {
   deterministic?: boolean;
   /** oneDNN threads fixed by `deterministic` (null on the single-threaded cpu backend). */
   threads?: number | null;
-  /** Convolutions and matmuls in float32 or bf16 (`--precision`, what ran); absent in older runs: fp32. */
+  /**
+   * Convolutions and matmuls in float32 or bf16 (`--precision`): what runs now, and what `--resume` asks
+   * for; a change midway is in `history`. Absent in older runs: fp32.
+   */
   precision?: 'fp32' | 'bf16';
-  /** What `--resume` changed, such as the epochs of an extended run. */
-  history?: { at: string; epoch: number; change: string }[];
+  /**
+   * What `--resume` changed, such as the epochs of an extended run, from where: after `epoch` epochs
+   * and `step` steps into the next (absent: 0).
+   */
+  history?: { at: string; epoch: number; step?: number; change: string }[];
   /** What that source turned out to be. */
   datasetDescription: string;
   /** Training images of a 'synthetic' source when not its default (so eval can rebuild a hold-out). */

@@ -45,8 +45,8 @@ export interface TrainRunOptions {
   /**
    * Continue the run in `out` (the same model, dataset, classifier, seed and α options: the run's
    * identity). Regime options left out take the run's values; `epochs` (extending the run, or ending it
-   * sooner, never before the epochs already completed) and `lr` may differ, and each change is recorded in
-   * run.json's `history`.
+   * sooner, never before the epochs already completed), `lr` and `precision` may differ, and each change
+   * is recorded in run.json's `history`.
    */
   resume?: boolean;
   /** Image folders: leave unreadable files out ('skip') or fail ('error'); default the run's when resuming, else 'error'. */
@@ -60,7 +60,7 @@ export interface TrainRunOptions {
   /**
    * Convolutions and matrix products in 'fp32' or 'bf16' (bf16 inputs, float32 accumulation; onednn
    * only, and only where the CPU has AVX512-BF16 or AMX, else fp32 with a warning). Recorded in
-   * run.json. Default: the run's when resuming, else 'fp32'.
+   * run.json, as is a change on resume. Default: the run's when resuming, else 'fp32'.
    */
   precision?: Precision;
   backend?: BackendChoice;
@@ -130,18 +130,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const onBadImage = resumed
     ? resumedOption(out!, '--on-bad-image', options.onBadImage, resumed.onBadImage ?? 'error')!
     : (options.onBadImage ?? 'error');
-  if (resumed && options.precision != null && options.precision !== runPrecision(resumed)) {
-    throw new Error(
-      `Cannot resume ${out} with --precision ${options.precision}: the run was trained with --precision ${runPrecision(resumed)}. Leave --precision out.`,
-    );
-  }
   const deterministic = options.deterministic ?? resumed?.deterministic ?? false;
   // A deterministic run resumed keeps its backend unless told otherwise: another sums in another order.
   const keep = resumed?.deterministic && (resumed.backend === 'onednn' || resumed.backend === 'cpu') ? resumed.backend : null;
   const backend = await selectBackend(options.backend ?? keep ?? 'auto', { deterministic });
   const threads = deterministic ? await fixThreads(backend.name, resumed?.deterministic ? resumed.threads : undefined) : null;
-  // What runs: fp32 where the CPU has no bf16 (the backend warns).
-  const precision = await applyPrecision(options.precision ?? (resumed ? runPrecision(resumed) : 'fp32'), { strict: true });
+  // What runs: fp32 where the CPU has no bf16 (the backend warns). A resumed run asks for what it last ran.
+  const requestedPrecision = options.precision ?? (resumed ? runPrecision(resumed) : 'fp32');
+  const precision = await applyPrecision(requestedPrecision, { strict: true });
   log(
     `backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 (convolutions and matmuls on bf16 with fp32 accumulation, activations stored as bf16, as torch.autocast)' : ''}`,
   );
@@ -283,7 +279,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       ({ resume } = await prepareRunDir(out, config, resume, log));
       if (resume && resumed) {
         const at = { epoch: completed, step: completedSteps, stepsPerEpoch: stepsInEpoch(trainSet.size, r.batchSize) };
-        config = await recordResumeChanges(out, resumed, config, at, log);
+        config = await recordResumeChanges(out, resumed, config, at, requestedPrecision, log);
       }
     }
 
@@ -347,7 +343,8 @@ function checkResumedRegime(saved: RunConfig, options: TrainRunOptions, out: str
 
 /**
  * Writes what a resume changed (the epochs of an extended run, a new learning rate, another backend,
- * determinism switched on) into the run's run.json, with a history entry, so run.json always describes the run as it was
+ * determinism switched on, another precision, asked for or forced by a CPU without bf16) into the run's
+ * run.json, with a history entry at the exact position, so run.json always describes the run as it was
  * trained. A new schedule takes effect where the run resumes; when that moves the rate there (a step
  * regime's drops move with --epochs, a one-cycle or cosine schedule stretches), the log says so.
  */
@@ -356,6 +353,7 @@ async function recordResumeChanges(
   saved: RunConfig,
   config: RunConfig,
   at: Progress,
+  requestedPrecision: Precision,
   log: (line: string) => void,
 ): Promise<RunConfig> {
   const changes: string[] = [];
@@ -365,6 +363,12 @@ async function recordResumeChanges(
   if ((saved.deterministic ?? false) !== config.deterministic)
     changes.push(config.deterministic ? 'deterministic from here on' : 'no longer deterministic');
   else if (config.deterministic && saved.threads !== config.threads) changes.push(`threads ${saved.threads} → ${config.threads}`);
+  // A run resumed on a CPU without bf16 trains on in fp32: run.json must say so, from where it happened.
+  const savedPrecision = runPrecision(saved);
+  if (config.precision !== savedPrecision) {
+    const why = config.precision !== requestedPrecision ? ` (${requestedPrecision} asked for; it cannot run here)` : '';
+    changes.push(`precision ${savedPrecision} → ${config.precision}${why}`);
+  }
   if (changes.length === 0) return saved;
   const updated: RunConfig = {
     ...saved,
@@ -372,10 +376,16 @@ async function recordResumeChanges(
     backend: config.backend,
     deterministic: config.deterministic,
     threads: config.threads,
-    history: [...(saved.history ?? []), { at: new Date().toISOString(), epoch: at.epoch, change: changes.join('; ') }],
+    precision: config.precision,
+    history: [
+      ...(saved.history ?? []),
+      { at: new Date().toISOString(), epoch: at.epoch, ...(at.step > 0 ? { step: at.step } : {}), change: changes.join('; ') },
+    ],
   };
   await writeFileAtomic(path.join(out, RUN_JSON), JSON.stringify(updated, null, 2) + '\n');
-  log(`resume: ${changes.join('; ')} after epoch ${at.epoch} (recorded in ${RUN_JSON})`);
+  log(
+    `resume: ${changes.join('; ')} ${at.step > 0 ? `at epoch ${at.epoch + 1}, step ${at.step}` : `after epoch ${at.epoch}`} (recorded in ${RUN_JSON})`,
+  );
   const rate = (r: RunConfig['regime']) =>
     makeRegime(r.name as RegimeName, {
       epochs: r.epochs,

@@ -283,6 +283,17 @@ describe('Ctrl-C', () => {
     await expectLogsComplete(run); // epoch 2's loss is the uninterrupted one: the same remaining batches
   });
 
+  it('a resume that changes a setting mid-epoch records where: the epoch and the step', async () => {
+    const run = path.join(dir(), 'run');
+    const stopped = await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: `after-step:${STEPS + 3}` }).done;
+    expect(stopped.code).toBe(130);
+    const extended = await fixclf(...trainArgs(run, 4), '--resume');
+    expect(extended.code).toBe(0);
+    expect(extended.stdout).toContain('resume: epochs 3 → 4 at epoch 2, step 3 (recorded in run.json)');
+    const config = JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8'));
+    expect(config.history).toEqual([{ at: expect.any(String), epoch: 1, step: 3, change: 'epochs 3 → 4' }]);
+  });
+
   it('in the last epoch, also after its last step, exits 130 and the resumed run only validates', async () => {
     const run = path.join(dir(), 'run');
     const stopped = await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: `after-step:${3 * STEPS}` }).done;

@@ -1,5 +1,6 @@
-// fixclf train --precision bf16|fp32: recorded in run.json, taken again by --resume and eval, refused
-// where it cannot mean anything (bf16 off onednn, another precision on resume).
+// fixclf train --precision bf16|fp32: recorded in run.json, taken again by --resume and eval, changed by
+// a resume that asks for another or lands on a CPU without bf16 (recorded in run.json's history), refused
+// where it cannot mean anything (bf16 off onednn).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
@@ -25,6 +26,8 @@ const bf16Here =
     return here;
   })();
 
+/** @fixclf/backend-onednn's switch that makes its CPU check report no bf16 (a machine without it). */
+const FORCE_NO_BF16 = 'FIXCLF_ONEDNN_FORCE_NO_BF16';
 const dir = temporaryDirectoryEachTest('fixclf-precision-');
 beforeAll(() => registerTinyModel());
 afterEach(() => {
@@ -70,10 +73,14 @@ const tinyTrain = (out: string, ...extra: string[]) =>
   );
 
 const runJson = async (run: string) =>
-  JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')) as { precision?: string; regime: { epochs: number } };
+  JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')) as {
+    precision?: string;
+    regime: { epochs: number };
+    history?: { at: string; epoch: number; step?: number; change: string }[];
+  };
 
 (onednn ? describe : describe.skip)('--precision on onednn', () => {
-  it('records the precision, keeps it on --resume, refuses another, and eval uses it', async () => {
+  it('records the precision, keeps it on --resume, and eval uses it', async () => {
     const run = path.join(dir(), 'bf16');
     const trained = await tinyTrain(run, '--backend', 'onednn', '--precision', 'bf16');
     expect(trained.code).toBe(0);
@@ -83,21 +90,6 @@ const runJson = async (run: string) =>
       expect(trained.stdout).toMatch(
         /precision: bf16 \(convolutions and matmuls on bf16 with fp32 accumulation, activations stored as bf16/,
       );
-
-    const clash = await tinyTrain(
-      run,
-      '--backend',
-      'onednn',
-      '--precision',
-      expected === 'bf16' ? 'fp32' : 'bf16',
-      '--epochs',
-      '2',
-      '--resume',
-    );
-    expect(clash.code).not.toBe(0);
-    expect(clash.stderr).toMatch(
-      new RegExp(`Cannot resume .* with --precision \\w+: the run was trained with --precision ${expected}\\. Leave --precision out\\.`),
-    );
 
     onednn!.setPrecision('fp32');
     const resumed = await tinyTrain(run, '--backend', 'onednn', '--epochs', '2', '--resume');
@@ -109,6 +101,52 @@ const runJson = async (run: string) =>
     const evaluated = await fixclf('eval', '--run', run);
     expect(evaluated.code).toBe(0);
     expect(onednn!.getPrecision()).toBe(expected);
+  });
+
+  it('a resume on a CPU without bf16 goes on in fp32 and records it; --precision on a later resume takes bf16 back', async () => {
+    const run = path.join(dir(), 'moved');
+    expect((await tinyTrain(run, '--backend', 'onednn', '--precision', 'bf16')).code).toBe(0);
+    if (!bf16Here) {
+      // This CPU ran fp32: the run directory is made one trained where bf16 ran, as one copied from there.
+      const file = path.join(run, 'run.json');
+      await fs.writeFile(file, JSON.stringify({ ...(await runJson(run)), precision: 'bf16' }, null, 2) + '\n');
+    }
+    const lastChange = async () => (await runJson(run)).history?.at(-1);
+
+    // As on a machine without AVX512-BF16 or AMX: the backend's own switch for this case.
+    process.env[FORCE_NO_BF16] = '1';
+    let moved: Awaited<ReturnType<typeof fixclf>>;
+    try {
+      moved = await tinyTrain(run, '--backend', 'onednn', '--epochs', '2', '--resume');
+    } finally {
+      delete process.env[FORCE_NO_BF16];
+    }
+    expect(moved.code).toBe(0);
+    expect(onednn!.getPrecision()).toBe('fp32');
+    expect((await runJson(run)).precision).toBe('fp32');
+    expect(await lastChange()).toEqual({
+      at: expect.any(String),
+      epoch: 1,
+      change: 'epochs 1 → 2; precision bf16 → fp32 (bf16 asked for; it cannot run here)',
+    });
+
+    // Back where bf16 runs, a resume continues what the run last ran…
+    expect((await tinyTrain(run, '--backend', 'onednn', '--epochs', '3', '--resume')).code).toBe(0);
+    expect(onednn!.getPrecision()).toBe('fp32');
+    expect(await lastChange()).toEqual({ at: expect.any(String), epoch: 2, change: 'epochs 2 → 3' });
+
+    // …until asked for bf16 again.
+    expect((await tinyTrain(run, '--backend', 'onednn', '--epochs', '4', '--precision', 'bf16', '--resume')).code).toBe(0);
+    const back = bf16Here ? 'bf16' : 'fp32';
+    expect((await runJson(run)).precision).toBe(back);
+    expect(await lastChange()).toEqual({
+      at: expect.any(String),
+      epoch: 3,
+      change: `epochs 3 → 4${bf16Here ? '; precision fp32 → bf16' : ''}`,
+    });
+    onednn!.setPrecision('fp32');
+    expect((await fixclf('eval', '--run', run)).code).toBe(0);
+    expect(onednn!.getPrecision()).toBe(back);
   });
 
   it('defaults to fp32, whatever precision was set before', async () => {

@@ -85,7 +85,7 @@ export function registerTrain(program: Command): void {
     .addOption(
       new Option(
         '--precision <p>',
-        'convolutions and matmuls in fp32, or in bf16 with fp32 accumulation and bf16 activations, as torch.autocast (weights and optimizer stay fp32); bf16 needs the onednn backend and runs fp32, with a warning, on a CPU without AVX512-BF16 or AMX. Default: fp32 (over FIXCLF_ONEDNN_PRECISION); recorded in run.json, kept by --resume and eval',
+        'convolutions and matmuls in fp32, or in bf16 with fp32 accumulation and bf16 activations, as torch.autocast (weights and optimizer stay fp32); bf16 needs the onednn backend and runs fp32, with a warning, on a CPU without AVX512-BF16 or AMX. Default: fp32 (over FIXCLF_ONEDNN_PRECISION); recorded in run.json, kept by --resume (or changed, recorded in its history) and by eval',
       ).choices(PRECISIONS),
     )
     .addHelpText(
@@ -94,9 +94,11 @@ export function registerTrain(program: Command): void {
 Resuming:
   --resume takes the run's epochs, regime, batch size, lr, weight decay, --validation,
   --synthetic-size, --on-bad-image, --deterministic and --precision from its run.json when they are
-  left out. Of these only --epochs and --lr may be given new values (recorded in run.json's history;
-  not fewer epochs than done); the new schedule applies from where the run resumes, and the log says
-  when that moves the rate. The others are refused when they differ. Step milestones scale with
+  left out. Of these only --epochs, --lr and --precision may be given new values (recorded in
+  run.json's history; not fewer epochs than done); the new schedule applies from where the run
+  resumes, and the log says when that moves the rate. The others are refused when they differ. A bf16
+  run resumed on a CPU without bf16 goes on in fp32, recorded the same way; --precision bf16 on a
+  later resume takes it back. Step milestones scale with
   --epochs and never fall on epoch 0: the first epoch always trains at the regime's lr.
 
 Reproducibility:
