@@ -5,7 +5,8 @@
 //                             regime (164 epochs, lr 0.1 ÷10 at 81 and 122, wd 1e-4, batch 128)
 //   pnpm reproduce --quick    ResNet-20 on CIFAR-10, 50 epochs of one-cycle SGD
 //   --precision bf16          bf16 as torch.autocast (onednn): bf16 convolutions and matmuls, bf16
-//                             activations; run directories get a -bf16 suffix
+//                             activations; run directories get a -bf16 suffix (refused on a CPU
+//                             without AVX512-BF16 or AMX)
 //
 // Data: --data <path> (a CIFAR binary directory, or an image-folder tar such as
 // ../shared/data/cifar10-jpeg/train.tar.gz, which has no test split: 10 % of it is then held
@@ -42,6 +43,20 @@ const flags = {
 
 if (flags.precision !== 'fp32' && flags.precision !== 'bf16')
   throw new Error(`--precision must be fp32 or bf16, got '${flags.precision}'.`);
+if (flags.precision === 'bf16') {
+  // Directories named -bf16 must hold bf16 runs; on a CPU without bf16 they would train in fp32 (the
+  // backend warns why), so stop before training.
+  const onednn = await import('@fixclf/backend-onednn');
+  onednn.setPrecision('bf16');
+  const runs = onednn.getPrecision();
+  onednn.setPrecision('fp32');
+  if (runs !== 'bf16') {
+    console.error(
+      '--precision bf16: bf16 cannot run on this CPU, so these runs would train in fp32 under -bf16 names. Leave --precision out.',
+    );
+    process.exit(1);
+  }
+}
 const suffix = flags.precision === 'bf16' ? '-bf16' : '';
 const sharedTar = path.resolve(here, '..', '..', '..', 'shared', 'data', 'cifar10-jpeg', 'train.tar.gz');
 const experiments = flags.quick
