@@ -123,21 +123,21 @@ export class FixedClassifier extends layers.Layer {
   constructor(args: FixedClassifierLayerArgs) {
     super(args);
     if (args == null || !Number.isInteger(args.units) || args.units < 1) {
-      throw new Error(`FixedClassifier: units must be a positive integer, got ${args?.units}.`);
+      throw new Error(`FixedClassifier: units must be a positive integer, got ${valueOf(args?.units)}.`);
     }
     const matrix = args.matrix ?? 'hadamard';
     if (!isMatrixKind(matrix)) {
       throw new Error(`FixedClassifier: unknown matrix '${String(matrix)}'; expected one of ${MATRIX_KINDS.join(', ')}.`);
     }
     if (args.scale !== undefined && !(Number.isFinite(args.scale) && args.scale > 0)) {
-      throw new Error(`FixedClassifier: scale (the initial α) must be a positive number, got ${args.scale}.`);
+      throw new Error(`FixedClassifier: scale (the initial α) must be a positive number, got ${valueOf(args.scale)}.`);
     }
     const epsilon = args.epsilon ?? 1e-8;
     if (!(Number.isFinite(epsilon) && epsilon > 0)) {
-      throw new Error(`FixedClassifier: epsilon must be a positive number, got ${args.epsilon}.`);
+      throw new Error(`FixedClassifier: epsilon must be a positive number, got ${valueOf(args.epsilon)}.`);
     }
     if (args.seed !== undefined && !Number.isInteger(args.seed)) {
-      throw new Error(`FixedClassifier: seed must be an integer, got ${args.seed}.`);
+      throw new Error(`FixedClassifier: seed must be an integer, got ${valueOf(args.seed)}.`);
     }
     const activation = args.activation ?? 'linear';
     if (activation !== 'linear' && activation !== 'softmax') {
@@ -158,15 +158,8 @@ export class FixedClassifier extends layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = singleShape(inputShape);
-    const inputDim = shape[shape.length - 1];
-    if (shape.length !== 2 || inputDim == null) {
-      throw new Error(
-        `FixedClassifier '${this.name}': expects input of shape [batch, features] with a known number of ` +
-          `features, got [${shape.map((d) => (d == null ? 'null' : d)).join(', ')}]. ` +
-          'Add a Flatten or GlobalAveragePooling2D layer before it.',
-      );
-    }
+    const shape = this.checkInputShape(inputShape);
+    const inputDim = shape[1]!;
     const kind = projectionKind(this.matrix);
     this.projection = buildProjection(this.matrix, inputDim, this.units, this.seed);
     if (this.projection.warning) console.warn(this.projection.warning);
@@ -185,7 +178,15 @@ export class FixedClassifier extends layers.Layer {
       const init =
         this.biasInitializer ??
         (range > 0 ? initializers.randomUniform({ minval: -range, maxval: range, seed: this.seed }) : initializers.zeros());
-      this.biasWeight = this.addWeight('bias', [this.units], 'float32', init, this.biasRegularizer, true);
+      try {
+        this.biasWeight = this.addWeight('bias', [this.units], 'float32', init, this.biasRegularizer, true);
+      } catch (error) {
+        // An initializer for matrices ('orthogonal', 'identity') fails on the bias vector with TF.js's bare "Shape must be at least 2D".
+        throw new Error(
+          `FixedClassifier '${this.name}': biasInitializer cannot initialize the bias, a vector of ${this.units}: ${(error as Error).message} ` +
+            "Use a vector initializer ('zeros', 'ones', 'randomUniform', 'randomNormal', …).",
+        );
+      }
     }
 
     const { fast, factors } = this.projection;
@@ -197,13 +198,28 @@ export class FixedClassifier extends layers.Layer {
     } else {
       this.projectionTensor = keep(tensor2d(Float32Array.from(this.projection.matrix), [inputDim, this.units]));
     }
-    this.inputSpec = [{ minNDim: 2, axes: { [-1]: inputDim } }];
+    // Rank 2 exactly, also for tensors applied later: the fast kernels read [batch, features] and
+    // would mix the rows of a [batch, steps, features] tensor without an error.
+    this.inputSpec = [{ ndim: 2, axes: { [-1]: inputDim } }];
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = singleShape(inputShape);
+    const shape = this.checkInputShape(inputShape);
     return [shape[0] ?? null, this.units];
+  }
+
+  /** The input shape as [batch, features] with known features, or an error that says what to add. */
+  private checkInputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = singleShape(inputShape);
+    if (shape.length !== 2 || shape[1] == null) {
+      throw new Error(
+        `FixedClassifier '${this.name}': expects input of shape [batch, features] with a known number of ` +
+          `features, got [${shape.map((d) => (d == null ? 'null' : d)).join(', ')}]. ` +
+          'Add a Flatten or GlobalAveragePooling2D layer before it.',
+      );
+    }
+    return shape;
   }
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
@@ -292,6 +308,13 @@ serialization.registerClass(FixedClassifier);
 /** Creates a FixedClassifier layer, in the style of `tf.layers.dense`. */
 export function fixedClassifier(args: FixedClassifierLayerArgs): FixedClassifier {
   return new FixedClassifier(args);
+}
+
+/** A bad option value as a message shows it: strings quoted, with the type where it is not a number. */
+function valueOf(value: unknown): string {
+  if (typeof value === 'number' || value == null) return String(value);
+  if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
+  return `${String(value)} (${value === null ? 'null' : typeof value})`;
 }
 
 function singleShape(inputShape: Shape | Shape[]): Shape {

@@ -255,6 +255,10 @@ describe('FixedClassifier errors', () => {
     [{ units: 10, epsilon: 0 }, /epsilon must be a positive number, got 0/],
     [{ units: 10, seed: 1.5 }, /seed must be an integer, got 1.5/],
     [{ units: 10, activation: 'relu' as 'softmax' }, /activation must be 'linear' or 'softmax', got 'relu'/],
+    // A number given as a string reads like a number in a message: it is quoted and typed.
+    [{ units: '10' as unknown as number }, /units must be a positive integer, got "10" \(a string\)\./],
+    [{ units: 10, scale: '2' as unknown as number }, /scale \(the initial α\) must be a positive number, got "2" \(a string\)\./],
+    [{ units: 10, seed: true as unknown as number }, /seed must be an integer, got true \(boolean\)\./],
   ])('rejects %p', (args, message) => {
     expect(() => fixedClassifier(args as Parameters<typeof fixedClassifier>[0])).toThrow(message);
   });
@@ -263,6 +267,30 @@ describe('FixedClassifier errors', () => {
     const layer = fixedClassifier({ units: 10, name: 'head' });
     expect(() => layer.build([null, 4, 4, 8])).toThrow(
       "FixedClassifier 'head': expects input of shape [batch, features] with a known number of features, got [null, 4, 4, 8]",
+    );
+  });
+
+  it('refuses a tensor of another rank applied after it is built, on every path', () => {
+    // Built on [batch, 64]; a [batch, steps, 64] tensor would be read as [batch, 64] by the fast kernels.
+    for (const matrix of ['hadamard', 'orthogonal'] as const) {
+      const layer = fixedClassifier({ units: 10, matrix, name: `rank-${matrix}` });
+      layer.apply(tf.zeros([1, 64]));
+      const x = tf.zeros([2, 3, 64]);
+      const before = tf.memory().numTensors;
+      expect(() => layer.apply(x)).toThrow(`Input 0 is incompatible with layer rank-${matrix}: expected ndim=2, found ndim=3`);
+      expect(() => layer.computeOutputShape([2, 3, 64])).toThrow(
+        `FixedClassifier 'rank-${matrix}': expects input of shape [batch, features] with a known number of features, got [2, 3, 64]`,
+      );
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+      layer.dispose();
+    }
+  });
+
+  it('names biasInitializer when it cannot initialize a vector', () => {
+    const layer = fixedClassifier({ units: 3, name: 'b', biasInitializer: 'orthogonal' });
+    expect(() => layer.apply(tf.ones([1, 8]))).toThrow(
+      /^FixedClassifier 'b': biasInitializer cannot initialize the bias, a vector of 3: .*Use a vector initializer \('zeros'/,
     );
   });
 

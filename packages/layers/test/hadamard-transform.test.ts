@@ -61,6 +61,16 @@ describe('hadamardTransformOp', () => {
     x.dispose();
   });
 
+  it('refuses a tensor that is not [batch, order], which the kernel would transform in wrong blocks', () => {
+    for (const shape of [[2, 8, 4], [8]]) {
+      const x = tf.zeros(shape) as unknown as tf.Tensor2D;
+      expect(() => hadamardTransformOp(x)).toThrow(
+        `hadamardTransformOp: x must be rank 2, [batch, order], got shape [${shape.join(', ')}]; reshape it to [-1, order] first.`,
+      );
+      x.dispose();
+    }
+  });
+
   it('names an order that has no Hadamard matrix', () => {
     const x = tf.zeros([1, 6]) as tf.Tensor2D;
     expect(() => hadamardTransformOp(x)).toThrow(/6/);

@@ -36,6 +36,33 @@ function fixedConfig(spec: ClassifierSpec): FixedClassifierConfig | null {
   throw new Error(`classifier: expected one of ${classifierKinds.join(', ')} or a FixedClassifier config, got ${JSON.stringify(spec)}`);
 }
 
+/**
+ * Checks a classifier spec against numClasses before anything is built: a wrong kind, `units` that
+ * disagree with numClasses, or FixedClassifier options its constructor refuses (it allocates nothing;
+ * the projection itself is made, and checked against the feature width, when the head is built).
+ */
+export function checkClassifierSpec(spec: ClassifierSpec, numClasses: number, definition: ModelDefinition): void {
+  const where = `createModel('${definition.name}')`;
+  let fixed: FixedClassifierConfig | null;
+  try {
+    fixed = fixedConfig(spec);
+  } catch (error) {
+    throw new Error(`${where}: ${(error as Error).message}`);
+  }
+  if (fixed === null) return;
+  if (fixed.units !== undefined && fixed.units !== numClasses) {
+    const units = typeof fixed.units === 'number' ? String(fixed.units) : `${JSON.stringify(fixed.units)} (${typeof fixed.units})`;
+    throw new Error(
+      `${where}: classifier.units ${units} disagrees with numClasses ${numClasses}; leave units out, it comes from numClasses.`,
+    );
+  }
+  try {
+    fixedClassifier({ name: definition.headName, ...fixed, units: numClasses });
+  } catch (error) {
+    throw new Error(`${where}: classifier: ${(error as Error).message}`);
+  }
+}
+
 /** Builds the classifier on the pooled features [batch, inputDim]; returns logits [batch, numClasses]. */
 export function classifierHead(
   ctx: BuildContext,
@@ -46,11 +73,8 @@ export function classifierHead(
 ): SymbolicTensor {
   const inputDim = features.shape[features.shape.length - 1];
   if (typeof inputDim !== 'number') throw new Error(`classifier: the feature width of '${definition.name}' is unknown`);
-  const fixed = fixedConfig(spec);
+  const fixed = fixedConfig(spec); // checked, with units, by checkClassifierSpec
   if (fixed !== null) {
-    if (fixed.units !== undefined && fixed.units !== numClasses) {
-      throw new Error(`classifier: config units (${fixed.units}) disagree with numClasses (${numClasses})`);
-    }
     const seed = fixed.seed ?? ctx.nextSeed();
     const layer = fixedClassifier({
       name: definition.headName,

@@ -1,6 +1,7 @@
+import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BuildContext } from './build-context';
-import { classifierHead, type ClassifierSpec } from './classifier-head';
+import { checkClassifierSpec, classifierHead, type ClassifierSpec } from './classifier-head';
 import type { InputShape } from './model-definition';
 import { getModelDefinition } from './registry';
 
@@ -50,9 +51,20 @@ export function createModel(name: string, options: CreateModelOptions): tfl.Laye
     throw new Error(`createModel('${name}'): seed must be an integer, got ${JSON.stringify(seed)}`);
   }
   const inputShape = checkInputShape(options.inputShape ?? definition.defaultInputShape, name, definition.minInputSize);
+  // Before the trunk allocates its weights (a ResNet-50's: 94 MB), which a refused head left behind.
+  checkClassifierSpec(classifier, numClasses, definition);
   const ctx = new BuildContext(seed);
-  const input = tfl.input({ shape: inputShape, name: 'input' });
-  const features = definition.buildFeatures(input, ctx);
-  const logits = classifierHead(ctx, features, classifier, numClasses, definition);
-  return tfl.model({ inputs: input, outputs: logits, name: options.name ?? name });
+  const before = new Set(Object.keys(tfc.engine().registeredVariables));
+  try {
+    const input = tfl.input({ shape: inputShape, name: 'input' });
+    const features = definition.buildFeatures(input, ctx);
+    const logits = classifierHead(ctx, features, classifier, numClasses, definition);
+    return tfl.model({ inputs: input, outputs: logits, name: options.name ?? name });
+  } catch (error) {
+    // What fails only once built (a polytope that does not fit the feature width) leaves no weights behind.
+    for (const [variableName, variable] of Object.entries(tfc.engine().registeredVariables)) {
+      if (!before.has(variableName)) variable.dispose();
+    }
+    throw error;
+  }
 }

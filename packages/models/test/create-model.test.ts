@@ -103,12 +103,38 @@ describe('createModel options', () => {
   test('bad options name what is wrong', () => {
     const make = (options: object) => () => createModel('resnet20', options as never);
     expect(make({ numClasses: 0, classifier: 'learned' })).toThrow(/numClasses must be a positive integer, got 0/);
-    expect(make({ numClasses: 10, classifier: 'hadamard2' })).toThrow(/classifier: expected one of learned, hadamard/);
-    expect(make({ numClasses: 10, classifier: { units: 11 } })).toThrow(/units \(11\) disagree with numClasses \(10\)/);
+    expect(make({ numClasses: 10, classifier: 'hadamard2' })).toThrow(
+      /^createModel\('resnet20'\): classifier: expected one of learned, hadamard/,
+    );
+    expect(make({ numClasses: 10, classifier: { units: 11 } })).toThrow(
+      "createModel('resnet20'): classifier.units 11 disagrees with numClasses 10; leave units out, it comes from numClasses.",
+    );
+    expect(make({ numClasses: 10, classifier: { units: '10' } })).toThrow(
+      `createModel('resnet20'): classifier.units "10" (string) disagrees with numClasses 10;`,
+    );
+    expect(make({ numClasses: 10, classifier: { matrix: 'hadamard', scale: -1 } })).toThrow(
+      "createModel('resnet20'): classifier: FixedClassifier: scale (the initial α) must be a positive number, got -1.",
+    );
     expect(make({ numClasses: 10, classifier: 'learned', inputShape: [32, 32] })).toThrow(/inputShape must be \[height, width, channels\]/);
     expect(make({ numClasses: 10, classifier: 'learned', inputShape: [2, 2, 3] })).toThrow(/at least 4/);
     expect(make({ numClasses: 10, classifier: 'learned', seed: 1.5 })).toThrow(/seed must be an integer/);
     expect(() => createModel('densenet121', { numClasses: 10, classifier: 'learned', inputShape: [16, 16, 3] })).toThrow(/at least 32/);
+  });
+
+  test('a refused head leaves no weights behind, whether refused before the trunk is built or after', () => {
+    const variables = () => Object.keys(tf.engine().registeredVariables).length;
+    const before = variables();
+    const tensors = tf.memory().numTensors;
+    // Refused before anything is built: a typo, units that disagree, an option FixedClassifier refuses.
+    for (const classifier of ['hadamrd', { units: 11 }, { matrix: 'orthogonal', epsilon: 0 }]) {
+      expect(() => createModel('resnet20', { numClasses: 10, classifier: classifier as never, inputShape: [8, 8, 3] })).toThrow();
+    }
+    // Refused once the feature width is known: a simplex of 100 classes needs 99 dimensions, ResNet-20 has 64.
+    expect(() => createModel('resnet20', { numClasses: 100, classifier: 'simplex', inputShape: [8, 8, 3] })).toThrow(
+      /simplex of 100 classes needs 99 dimensions/,
+    );
+    expect(variables()).toBe(before);
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 
   test('a seed reproduces every weight; another seed or none does not', () => {

@@ -25,6 +25,12 @@ export { HADAMARD_TRANSFORM, type HadamardTransformAttrs } from './kernel-names'
  * factors with matMul, O(n·Σ factor sizes), which every backend already runs well.
  */
 export function hadamardTransformOp(x: Tensor2D, options: { transpose?: boolean } = {}): Tensor2D {
+  // The kernels read x as [batch, order]: another rank would be transformed in wrong blocks, silently.
+  if (x.rank !== 2) {
+    throw new Error(
+      `hadamardTransformOp: x must be rank 2, [batch, order], got shape [${x.shape.join(', ')}]; reshape it to [-1, order] first.`,
+    );
+  }
   const order = x.shape[1];
   transformFor(order); // validates the order with the hadamard package's own message
   const attrs: HadamardTransformAttrs = { order, transpose: options.transpose ?? false, core: coreFor(order) };
