@@ -52,6 +52,7 @@ describe('hadamard projection', () => {
     [64, 100],
     [960, 1000],
     [100, 300],
+    [512, 1000],
   ])('keeps classes no more coherent than the reference for N = %i < C = %i (not orthogonal)', (n, c) => {
     const p = buildProjection('hadamard', n, c);
     const ours = coherence(p.matrix, n, c);
@@ -59,6 +60,10 @@ describe('hadamard projection', () => {
     expect(ours).toBeLessThanOrEqual(reference + 1e-12);
     expect(maxAbsCosine(p.matrix, n, c)).toBeCloseTo(ours, 12);
     expect(p.warning).toMatch(/cannot be orthogonal/);
+    // The candidates' coherences, computed on packed bits, agree with the direct computation.
+    const [, chosen, truncated] = /between classes ([\d.]+) \(reference truncation of order \d+: ([\d.]+)\)/.exec(p.warning!)!;
+    expect(Number(chosen)).toBeCloseTo(ours, 3);
+    expect(Number(truncated)).toBeCloseTo(reference, 3);
     for (let col = 0; col < c; col++) {
       let norm = 0;
       for (let k = 0; k < n; k++) norm += p.matrix[k * c + col]! ** 2;
