@@ -6,7 +6,7 @@ import { errorPlotSvg, hasScales, scalePlotSvg } from './report/plot';
 import { pairedComparison, type PairedResult, pairedTable } from './report/paired';
 import { comparisonTable, type RunSummary, runName, runsTable } from './report/table';
 import { type RunConfig, readRun } from './run-dir';
-import { readRunJson, runDataset, sameSource } from './run-files';
+import { checkOutPath, readRunJson, runDataset, sameSource } from './run-files';
 
 export interface Comparison {
   /** The paper's Table 1 for the runs. */
@@ -46,6 +46,8 @@ export interface CompareOptions {
  */
 export async function compareRuns(runDirs: string[], outDir: string, options: CompareOptions = {}): Promise<Comparison> {
   if (runDirs.length === 0) throw new Error('compare: give at least one run directory.');
+  // Before any run is read or evaluated: a bad --out was found only once all that work was done.
+  await checkOutPath(path.resolve(outDir), 'a directory for the comparison');
   if (options.paired && runDirs.length !== 2) {
     throw new Error(`compare --paired: compares two runs image by image; got ${runDirs.length} run directories.`);
   }

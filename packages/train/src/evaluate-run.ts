@@ -3,7 +3,7 @@ import '@fixclf/models'; // registers the custom layers a saved model may hold
 import { loadCheckpointModelAt } from './checkpoint';
 import { applyPrecision, runPrecision } from './precision';
 import { readRun } from './run-dir';
-import { readRunJson, runDataset } from './run-files';
+import { checkCheckpointJson, readRunJson, runDataset, sameSource } from './run-files';
 import { evaluate } from './trainer';
 
 export interface EvalResult {
@@ -53,6 +53,7 @@ export async function evaluateRun(
   } = {},
 ): Promise<EvalResult> {
   await readRunJson(runDir); // names a torn run.json and what to do
+  await checkCheckpointJson(runDir, 'evaluated'); // a torn state.json read as "no checkpoint yet" before
   const config = await readRun(runDir);
   await applyPrecision(runPrecision(config), { strict: false });
   // The newest complete checkpoint, also when a kill left it under a temporary name.
@@ -84,6 +85,14 @@ export async function evaluateRun(
     } else {
       dataset = await openDataset(source, { split, ...common, ...(split === 'train' ? synthetic : {}) });
       opened.push(dataset);
+      if (split === 'test' && dataset.unsplit && (options.dataset == null || sameSource(runDataset(config, runDir), options.dataset))) {
+        // The run's own folder of classes gives every split the same images: its "test" would score the
+        // training set. Another folder given with --dataset is a test set of its own.
+        throw new Error(
+          `--split test: ${source} has no test split (a folder of classes without train/ and test/ or val/ directories), so its test images ` +
+            `would be the images ${runDir} trained on.${config.validation.kind === 'holdout' ? ' Use --split validation, the run’s own hold-out.' : ''}`,
+        );
+      }
     }
     if (dataset.numClasses !== config.numClasses) {
       throw new Error(`${source} has ${dataset.numClasses} classes; the run ${runDir} was trained on ${config.numClasses}.`);

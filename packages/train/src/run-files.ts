@@ -37,7 +37,10 @@ const MKDIR_PROBLEMS: Record<string, string> = {
  * finds out early what Node's recursive mkdir cannot: on /proc it retries ENOENT forever, so
  * `--out /proc/x` used to hang.
  */
-export async function checkOutPath(out: string): Promise<void> {
+export async function checkOutPath(
+  out: string,
+  wanted = "a new or empty directory (or, with --resume, the run's directory)",
+): Promise<void> {
   if (out.includes('\0')) throw new Error(`--out ${JSON.stringify(out)} contains a NUL character; give a directory path.`);
   const missing: string[] = [];
   for (let p = out; ; p = path.dirname(p)) {
@@ -46,7 +49,7 @@ export async function checkOutPath(out: string): Promise<void> {
     if (stats) {
       throw new Error(
         p === out
-          ? `--out ${out} is a file, not a directory: give a new or empty directory (or, with --resume, the run's directory).`
+          ? `--out ${out} is a file, not a directory: give ${wanted}.`
           : `--out ${out}: ${p} is a file, so no directory can be made under it; choose another --out.`,
       );
     }
@@ -120,10 +123,10 @@ export async function readRunJson(dir: string): Promise<RunConfig | null> {
  * Checks that the JSON files of runDir/checkpoint are whole. A torn state.json used to read as
  * "no checkpoint", so the run would start again from scratch over the damaged one.
  */
-export async function checkCheckpointJson(dir: string): Promise<void> {
+export async function checkCheckpointJson(dir: string, purpose: 'resumed' | 'evaluated' = 'resumed'): Promise<void> {
   const checkpoint = path.join(dir, CHECKPOINT_DIR);
   const advice =
-    `the checkpoint in ${checkpoint} cannot be resumed. Restore ${checkpoint} from a backup, or train again into a new --out ` +
+    `the checkpoint in ${checkpoint} cannot be ${purpose}. Restore ${checkpoint} from a backup, or train again into a new --out ` +
     '(the metrics already logged stay readable).';
   for (const file of [
     path.join(checkpoint, 'state.json'),

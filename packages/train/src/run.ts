@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openDataset, type Dataset } from '@fixclf/datasets';
@@ -177,6 +178,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   }
 
   let lock: HeldLock | undefined;
+  let untrained: (() => Promise<void>) | undefined;
   try {
     if (trainSet.numClasses < 2) {
       // One class "trains" to 100 % in no time and means the dataset is not what was meant.
@@ -195,9 +197,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     }
     if (resumed) checkResumedRegime(resumed, options, out!);
     const epochs = options.epochs ?? resumed?.regime.epochs;
-    if (resumed && epochs != null && epochs < completed) {
+    // A checkpoint inside epoch completed + 1 needs that epoch finished: ending before it would never train again.
+    const started = completed + (completedSteps > 0 ? 1 : 0);
+    if (resumed && epochs != null && epochs < started) {
       throw new Error(
-        `--epochs ${epochs}: the run in ${out} has already completed ${completed} epochs; give --epochs ${completed} or more (or leave it out) to resume it.`,
+        completedSteps > 0
+          ? `--epochs ${epochs}: the run in ${out} is ${completedSteps} steps into epoch ${started}; give --epochs ${started} or more (or leave it out) to resume it.`
+          : `--epochs ${epochs}: the run in ${out} has already completed ${completed} epochs; give --epochs ${completed} or more (or leave it out) to resume it.`,
       );
     }
     const lr = options.lr ?? resumed?.regime.lr ?? undefined;
@@ -279,23 +285,40 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       ({ resume } = await prepareRunDir(out, config, resume, log));
       if (resume && resumed) {
         const at = { epoch: completed, step: completedSteps, stepsPerEpoch: stepsInEpoch(trainSet.size, r.batchSize) };
+        const before = await fs.readFile(path.join(out, RUN_JSON));
         config = await recordResumeChanges(out, resumed, config, at, requestedPrecision, log);
+        // A resume that trains no step under its changes (a damaged checkpoint, a divergence in its first
+        // step, a Ctrl-C at once) leaves run.json as it was: else the next plain --resume took them up.
+        untrained = async () => {
+          const found = await findCheckpoint(out);
+          if (found && found.state.epoch === completed && found.state.step === completedSteps && config !== resumed) {
+            await writeFileAtomic(path.join(out, RUN_JSON), before);
+            log(`resume: no step was trained, so ${RUN_JSON} keeps the settings it had.`);
+          }
+        };
       }
     }
 
     const noDecay = decayScale ? undefined : fixedHeadVariables(model);
-    const result = await train({
-      model,
-      train: trainSet,
-      validation: valSet,
-      regime: r,
-      seed,
-      runDir: out,
-      resume,
-      noWeightDecay: noDecay ? (name) => noDecay.has(name) : undefined,
-      progress: options.progress ?? defaultProgress(),
-      signal: options.signal,
-    });
+    let result: Awaited<ReturnType<typeof train>>;
+    try {
+      result = await train({
+        model,
+        train: trainSet,
+        validation: valSet,
+        regime: r,
+        seed,
+        runDir: out,
+        resume,
+        noWeightDecay: noDecay ? (name) => noDecay.has(name) : undefined,
+        progress: options.progress ?? defaultProgress(),
+        signal: options.signal,
+      });
+    } catch (error) {
+      await untrained?.().catch(() => undefined);
+      throw error;
+    }
+    if (result.interrupted) await untrained?.();
     return { config, records: result.records, interrupted: result.interrupted, model };
   } finally {
     lock?.release();

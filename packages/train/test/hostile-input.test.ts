@@ -105,6 +105,41 @@ describe('item 11: fewer than two classes', () => {
     expect(result.stderr).toContain('Hold out part of it (--validation 0.1)');
     expect(await fs.readdir(dir())).toEqual(['classes']);
   });
+
+  it('eval --split test and compare --paired test refuse such a run’s own folder, and take another folder as a test set', async () => {
+    const images = path.join(dir(), 'classes');
+    await makeImageFolder(images, ['a', 'b'], 8);
+    const run = path.join(dir(), 'run');
+    const train = ['train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--validation', '0.25'];
+    expect((await fixclfHere(...train, '--out', run)).code).toBe(0);
+    const refusal = `--split test: ${images} has no test split (a folder of classes without train/ and test/ or val/ directories), so its test images would be the images ${run} trained on. Use --split validation`;
+    const evaluated = await fixclfHere('eval', '--run', run);
+    expect(evaluated.code).toBe(1);
+    expect(evaluated.stderr).toContain(refusal);
+    const paired = await fixclfHere('compare', run, run, '--paired', 'test', '--out', path.join(dir(), 'report'));
+    expect(paired.code).toBe(1);
+    expect(paired.stderr).toContain(refusal);
+    expect((await fixclfHere('eval', '--run', run, '--split', 'validation')).code).toBe(0);
+    // Another folder of the same classes, given with --dataset, is a test set of its own.
+    const other = path.join(dir(), 'other');
+    await makeImageFolder(other, ['a', 'b'], 3);
+    const tested = await fixclfHere('eval', '--run', run, '--dataset', other);
+    expect(tested.code).toBe(0);
+    expect(JSON.parse(tested.stdout.trim().split('\n').at(-1)!).count).toBe(6);
+  });
+
+  it('compare checks --out before reading or evaluating any run', async () => {
+    const file = path.join(dir(), 'afile');
+    await fs.writeFile(file, 'x');
+    for (const [out, message] of [
+      [file, `--out ${file} is a file, not a directory: give a directory for the comparison.`],
+      [path.join(file, 'sub'), `--out ${path.join(file, 'sub')}: ${file} is a file, so no directory can be made under it`],
+    ] as const) {
+      const result = await fixclfHere('compare', path.join(dir(), 'no-such-run'), '--out', out);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(message);
+    }
+  });
 });
 
 describe('item 12: clear messages', () => {
@@ -136,6 +171,11 @@ describe('item 12: clear messages', () => {
       expect(result.stderr).toContain(`fixclf: ${state} is damaged (`);
       expect(result.stderr).toContain(`the checkpoint in ${path.join(run, 'checkpoint')} cannot be resumed. Restore`);
     }
+    // eval names it too (it read a torn state.json as "no checkpoint yet: --resume the run").
+    const evaluated = await fixclfHere('eval', '--run', run);
+    expect(evaluated.code).toBe(1);
+    expect(evaluated.stderr).toContain(`fixclf: ${state} is damaged (`);
+    expect(evaluated.stderr).toContain(`the checkpoint in ${path.join(run, 'checkpoint')} cannot be evaluated. Restore`);
     expect(await fs.readFile(state, 'utf8')).toBe(stateText.slice(0, 10));
     expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1]);
   });

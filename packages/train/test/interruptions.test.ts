@@ -268,6 +268,20 @@ describe('a run that stops before its first checkpoint', () => {
   });
 });
 
+describe('a closed standard output', () => {
+  it('(fixclf train … | head) drops the lines and trains to the end', async () => {
+    const run = path.join(dir(), 'run');
+    const proc = spawn(process.execPath, [FIXCLF_SCRIPT, ...trainArgs(run)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout.destroy(); // the reader is gone before the first line
+    let stderr = '';
+    proc.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+    await expectLogsComplete(run);
+  });
+});
+
 describe('Ctrl-C', () => {
   it('stops within one step with a mid-epoch checkpoint; --resume trains exactly the remaining batches', async () => {
     const run = path.join(dir(), 'run');
@@ -292,6 +306,23 @@ describe('Ctrl-C', () => {
     expect(extended.stdout).toContain('resume: epochs 3 → 4 at epoch 2, step 3 (recorded in run.json)');
     const config = JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8'));
     expect(config.history).toEqual([{ at: expect.any(String), epoch: 1, step: 3, change: 'epochs 3 → 4' }]);
+  });
+
+  it('a resume mid-epoch refuses to end before that epoch, and one that trains no step leaves run.json as it was', async () => {
+    const run = path.join(dir(), 'run');
+    expect((await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: `after-step:${STEPS + 3}` }).done).code).toBe(130);
+    const before = await fs.readFile(path.join(run, 'run.json'), 'utf8');
+    // 3 steps into epoch 2: --epochs 1 would end the run there, with epoch 2 never finished.
+    const shorter = await fixclf(...trainArgs(run, 1), '--resume');
+    expect(shorter.code).toBe(1);
+    expect(shorter.stderr).toContain(`--epochs 1: the run in ${run} is 3 steps into epoch 2; give --epochs 2 or more`);
+    // A rate that diverges at the first step: nothing trained, so nothing of it stays in run.json.
+    const diverged = await fixclf(...trainArgs(run, 4), '--lr', '1e30', '--resume');
+    expect(diverged.code).toBe(1);
+    expect(diverged.stdout).toContain('resume: no step was trained, so run.json keeps the settings it had.');
+    expect(await fs.readFile(path.join(run, 'run.json'), 'utf8')).toBe(before);
+    expect((await fixclf(...trainArgs(run), '--resume')).code).toBe(0);
+    await expectLogsComplete(run);
   });
 
   it('in the last epoch, also after its last step, exits 130 and the resumed run only validates', async () => {

@@ -8,6 +8,7 @@ import { registerTrain } from './train';
  * Errors print one line (no stack) and exit with status 1; usage errors with status 2.
  */
 export async function main(argv: string[] = process.argv): Promise<number> {
+  ignoreClosedStdout();
   const program = new Command()
     .name('fixclf')
     .description('Train and compare networks with learned and fixed (Hadamard) classifiers — Hoffer et al., ICLR 2018.')
@@ -24,4 +25,18 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     process.stderr.write(`fixclf: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+let stdoutGuarded = false;
+
+/**
+ * `fixclf train … | head`: once the reader is gone, lines are dropped and training goes on (an
+ * uncaught EPIPE used to end the run after its epoch); the run directory holds every figure anyway.
+ */
+function ignoreClosedStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }

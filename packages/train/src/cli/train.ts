@@ -49,7 +49,7 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--epochs <n>',
-      "epochs (default: the regime's: cifar 164, imagenet 90, cosine/onecycle 30); with --resume, a new total extends the run (recorded in run.json)",
+      "epochs (default: the regime's: cifar 164, imagenet 90, cosine/onecycle 30); with --resume, a new total extends or shortens the run, not before the epoch it is in (recorded in run.json)",
       positiveInteger('--epochs'),
     )
     .option('--lr <rate>', "(peak) learning rate (default: the regime's)", positiveNumber('--lr'))

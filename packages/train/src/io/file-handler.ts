@@ -54,7 +54,14 @@ export function fileSystemHandler(dir: string): io.IOHandler {
       const buffers: Uint8Array[] = [];
       for (const group of modelJson.weightsManifest ?? []) {
         specs.push(...group.weights);
-        for (const p of group.paths) buffers.push(await fs.readFile(path.join(dir, p)));
+        for (const p of group.paths) {
+          const weights = path.join(dir, p);
+          try {
+            buffers.push(await fs.readFile(weights));
+          } catch (error) {
+            throw new Error(`Cannot read the weights ${weights} of ${file}: ${(error as Error).message}`);
+          }
+        }
       }
       const weightData = concatWeightData(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
       const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * bytesPerElement(s.dtype), 0);
