@@ -61,6 +61,8 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
         dir,
         model: config.model,
         dataset: config.dataset === 'synthetic' || /^cifar/.test(config.dataset) ? config.dataset : path.basename(config.dataset),
+        source: runDataset(config, path.resolve(dir)),
+        numClasses: config.numClasses,
         classifier: config.classifier,
         trainable: config.params.trainable,
         fixed: config.params.fixed,

@@ -73,11 +73,38 @@ const IDENTITY: (keyof RunConfig)[] = ['model', 'dataset', 'classifier', 'scale'
 
 /** How the command line sets each identity field, for messages (run.json's names where they differ). */
 const IDENTITY_FLAGS: Partial<Record<keyof RunConfig, string>> = {
+  model: '--model',
+  dataset: '--dataset',
+  classifier: '--classifier',
+  seed: '--seed',
   scale: '--alpha (scale)',
   decayScale: '--alpha-decay (decayScale)',
   numClasses: 'the classes of --dataset (numClasses)',
   inputShape: 'the image size of --dataset (inputShape)',
 };
+
+/**
+ * Refuses a `--resume` whose identity options (model, dataset, classifier, α, seed) differ from the
+ * run's: called with what the command line gives before any data or model is loaded, and again by
+ * prepareRunDir with the whole config (classes, image size).
+ */
+export function checkSameRun(dir: string, saved: RunConfig, given: Partial<RunConfig>): void {
+  const different = IDENTITY.filter((k) => k in given && JSON.stringify(saved[k]) !== JSON.stringify(given[k]));
+  if (different.length > 0) throw differentRun(dir, describeDifferences(dir, saved, given, different));
+}
+
+function differentRun(dir: string, differences: string): Error {
+  return new Error(
+    `Cannot resume ${dir}: it holds a different run (${differences}). Give the run's own values, or another --out for a new run.`,
+  );
+}
+
+/** "flag: the run's A, given B" for each differing field; datasets as paths that work from here. */
+function describeDifferences(dir: string, saved: RunConfig, given: Partial<RunConfig>, keys: (keyof RunConfig)[]): string {
+  const shown = (config: Partial<RunConfig>, k: keyof RunConfig) =>
+    JSON.stringify(k === 'dataset' && config.datasetRelativeTo === 'run' ? path.resolve(dir, ...config.dataset!.split('/')) : config[k]);
+  return keys.map((k) => `${IDENTITY_FLAGS[k] ?? k}: the run's ${shown(saved, k)}, given ${shown(given, k)}`).join('; ');
+}
 
 export async function readRun(dir: string): Promise<RunConfig> {
   const file = path.join(dir, RUN_JSON);
@@ -150,10 +177,8 @@ export async function prepareRunDir(
   if (hasRun) {
     const saved = await readRun(dir);
     const different = IDENTITY.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(config[k]));
-    const differences = different
-      .map((k) => `${IDENTITY_FLAGS[k] ?? k} ${JSON.stringify(saved[k])} ≠ ${JSON.stringify(config[k])}`)
-      .join(', ');
-    if (resume && different.length > 0) throw new Error(`Cannot resume ${dir}: it holds a different run (${differences}).`);
+    const differences = describeDifferences(dir, saved, config, different);
+    if (resume && different.length > 0) throw differentRun(dir, differences);
     const checkpoint = await findCheckpoint(dir);
     if (checkpoint != null) {
       if (resume) return { resume: true };

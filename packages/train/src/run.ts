@@ -12,7 +12,7 @@ import type { EpochRecord } from './logging/metrics-log';
 import { defaultProgress, type ProgressReporter } from './logging/progress';
 import type { HeldLock } from './io/lock';
 import { regime as makeRegime, type Progress, type RegimeName } from './optim/schedules';
-import { lockRunDir, prepareRunDir, RUN_JSON, type RunConfig } from './run-dir';
+import { checkSameRun, lockRunDir, prepareRunDir, RUN_JSON, type RunConfig } from './run-dir';
 import { checkCheckpointJson, checkOutEmpty, checkOutPath, readRunJson, recordDataset, runDataset, sameSource } from './run-files';
 import { applyPrecision, type Precision, runPrecision } from './precision';
 import { type BackendChoice, selectBackend } from './select-backend';
@@ -128,6 +128,19 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   }
   // A resumed run takes its recorded settings unless told otherwise; a new one ignores the old run.json.
   const resumed = options.resume ? saved : null;
+  // What makes another run is refused before a backend, the data or the model is loaded.
+  if (resumed) {
+    checkSameRun(out!, resumed, {
+      model: options.model,
+      ...(sameSource(runDataset(resumed, out!), options.dataset)
+        ? { dataset: resumed.dataset, ...(resumed.datasetRelativeTo ? { datasetRelativeTo: resumed.datasetRelativeTo } : {}) }
+        : recordDataset(options.dataset, out)),
+      classifier: options.classifier,
+      scale: options.scale ?? null,
+      seed,
+      decayScale,
+    });
+  }
   const onBadImage = resumed
     ? resumedOption(out!, '--on-bad-image', options.onBadImage, resumed.onBadImage ?? 'error')!
     : (options.onBadImage ?? 'error');

@@ -313,7 +313,14 @@ describe('item 13: small silent mistakes', () => {
     // What makes another run is named by its flag.
     const undecayed = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--no-alpha-decay');
     expect(undecayed.code).toBe(1);
-    expect(undecayed.stderr).toContain(`Cannot resume ${run}: it holds a different run (--alpha-decay (decayScale) true ≠ false).`);
+    expect(undecayed.stderr).toContain(
+      `Cannot resume ${run}: it holds a different run (--alpha-decay (decayScale): the run's true, given false). Give the run's own values, or another --out for a new run.`,
+    );
+    expect(undecayed.stdout).not.toContain('backend:'); // refused before anything was loaded
+    const otherData = await fixclfHere('train', '--model', 'tiny', '--dataset', 'cifar100', '--seed', '3', '--out', run, '--resume');
+    expect(otherData.code).toBe(1);
+    expect(otherData.stderr).toContain(`(--dataset: the run's "synthetic", given "cifar100"; --seed: the run's 0, given 3)`);
+    expect(otherData.stdout).not.toContain('backend:');
 
     // A lower rate after a divergence, say: the new rate from where the run resumes, recorded with the epoch.
     const slower = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--epochs', '3', '--lr', '0.05');

@@ -197,12 +197,17 @@ describe('one training process per run directory', () => {
     const stale = JSON.parse(await fs.readFile(lock, 'utf8'));
     expect(stale.hostname).toBe(os.hostname());
 
-    const refused = await fixclf(...trainArgs(run, 3, '--classifier', 'learned'), '--resume');
+    // An error once the lock is held: the checkpoint's weights are gone.
+    const weights = path.join(run, 'checkpoint', 'model', 'weights.bin');
+    await fs.rm(weights);
+    const refused = await fixclf(...trainArgs(run), '--resume');
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(
       `taking over the lock of run directory ${run} left by pid ${stale.pid} (since ${stale.startedAt}), which is no longer running.`,
     );
-    expect(refused.stderr).toMatch(/Cannot resume .*: it holds a different run \(classifier "hadamard" ≠ "learned"\)/);
+    expect(refused.stderr).toContain(
+      `Cannot read the weights ${weights} of ${path.join(run, 'checkpoint', 'model', 'model.json')}: ENOENT`,
+    );
     await expect(fs.access(lock)).rejects.toThrow();
   });
 
@@ -229,7 +234,7 @@ describe('a run that stops before its first checkpoint', () => {
     const other = await fixclf(...trainArgs(run, 3, '--classifier', 'learned'));
     expect(other.code).toBe(1);
     expect(other.stderr).toContain(
-      `${run} holds a run that stopped before its first checkpoint, with other options (classifier "hadamard" ≠ "learned")`,
+      `${run} holds a run that stopped before its first checkpoint, with other options (--classifier: the run's "hadamard", given "learned")`,
     );
 
     const again = await fixclf(...trainArgs(run));

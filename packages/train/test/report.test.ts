@@ -16,6 +16,17 @@ const run = (over: Partial<RunSummary>): RunSummary => ({
 });
 
 describe('comparisonTable', () => {
+  it('pairs learned and fixed runs only on the same source and classes, not on a shared folder name', () => {
+    const table = comparisonTable([
+      run({ dataset: 'images', source: '/data/a/images', numClasses: 2, top1: 60 }),
+      run({ dataset: 'images', source: '/data/b/images', numClasses: 3, classifier: 'hadamard', fixed: 640, top1: 50 }),
+    ]).split('\n');
+    expect(table.slice(2)).toEqual([
+      '| resnet56 | images | 60.00 % | — | 855,770 | — |',
+      `| resnet56 | images | — | 50.00 % | ${(855770 + 640 - 1).toLocaleString('en-US')} | ${((100 * 640) / (855770 + 640 - 1)).toFixed(2)} % |`,
+    ]);
+  });
+
   it("lays learned and fixed runs out as the paper's Table 1", () => {
     const table = comparisonTable([
       run({}),

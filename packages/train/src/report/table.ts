@@ -4,7 +4,14 @@ import type { EpochRecord } from '../logging/metrics-log';
 export interface RunSummary {
   dir: string;
   model: string;
+  /** The dataset as the table shows it (a path's last component). */
   dataset: string;
+  /**
+   * Where the data came from (resolved), and its classes: runs are paired as learned vs fixed only on the
+   * same source and classes (two folders both named `images` are not one dataset). Default: `dataset`.
+   */
+  source?: string;
+  numClasses?: number;
   /** 'learned' or the fixed matrix kind. */
   classifier: string;
   /** Trainable parameters of the model as trained. */
@@ -27,7 +34,7 @@ const pct = (v: number | null) => (v == null ? '—' : `${v.toFixed(2)} %`);
 export function comparisonTable(runs: RunSummary[]): string {
   const groups = new Map<string, RunSummary[]>();
   for (const r of runs) {
-    const key = `${r.model}\u0000${r.dataset}`;
+    const key = `${r.model}\u0000${r.source ?? r.dataset}\u0000${r.numClasses ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const lines = ['| network | dataset | learned | fixed | params | % params fixed |', '|---|---|---|---|---|---|'];
