@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from './io/atomic';
+import { exists, writeFileAtomic } from './io/atomic';
 import { readMetrics } from './logging/metrics-log';
 import { errorPlotSvg, hasScales, scalePlotSvg } from './report/plot';
 import { pairedComparison, type PairedResult, pairedTable } from './report/paired';
@@ -56,7 +56,10 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
       await readRunJson(dir); // names a torn run.json and what to do
       const config = await readRun(dir);
       const records = await readMetrics(dir);
-      if (records.length === 0) throw new Error(`${dir} has no completed epoch (empty ${path.join(dir, 'metrics.jsonl')}).`);
+      if (records.length === 0) {
+        const log = path.join(dir, 'metrics.jsonl');
+        throw new Error(`${dir} has no completed epoch (${(await exists(log)) ? `empty ${log}` : `no ${log}`}).`);
+      }
       const summary: RunSummary = {
         dir,
         model: config.model,

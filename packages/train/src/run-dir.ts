@@ -112,6 +112,10 @@ export async function readRun(dir: string): Promise<RunConfig> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch {
+    if ((await fs.stat(dir).catch(() => null))?.isFile()) {
+      const parent = path.basename(dir) === RUN_JSON ? `: ${path.dirname(dir)}` : '';
+      throw new Error(`${dir} is a file; give the run directory that holds run.json${parent}.`);
+    }
     throw new Error(`${dir} is not a fixclf run directory: it has no ${RUN_JSON}.`);
   }
   const config = JSON.parse(text) as RunConfig;

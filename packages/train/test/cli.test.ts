@@ -208,6 +208,26 @@ describe('fixclf', () => {
     expect(b.stderr).toContain(`${dir()} is not a fixclf run directory`);
   });
 
+  it('eval of a run.json file, compare of a run without a log and a bad --validation say what to give', async () => {
+    const run = path.join(dir(), 'run');
+    const trained = await fixclf(
+      ...['train', '--model', 'tiny', '--synthetic-size', '32', '--batch-size', '32', '--regime', 'onecycle', '--epochs', '1'],
+      ...['--validation', 'none', '--out', run],
+    );
+    expect(trained.code).toBe(0);
+    await fs.rm(path.join(run, 'metrics.jsonl'));
+    const file = await fixclf('eval', '--run', path.join(run, 'run.json'));
+    expect(file.code).toBe(1);
+    expect(file.stderr).toContain(`${path.join(run, 'run.json')} is a file; give the run directory that holds run.json: ${run}.`);
+    const unlogged = await fixclf('compare', run, '--out', path.join(dir(), 'report'));
+    expect(unlogged.code).toBe(1);
+    expect(unlogged.stderr).toContain(`${run} has no completed epoch (no ${path.join(run, 'metrics.jsonl')}).`);
+    // A usage error, status 2, as every other option's bad value.
+    const validation = await fixclf('train', '--model', 'tiny', '--validation', '1.5', '--out', path.join(dir(), 'v'));
+    expect(validation.code).toBe(2);
+    expect(validation.stderr).toContain("--validation must be 'test', 'none', 'auto' or a fraction in (0, 1), got '1.5'.");
+  });
+
   it('on Ctrl-C saves a checkpoint and exits cleanly, and --resume finishes the run', async () => {
     const run = path.join(dir(), 'interrupted');
     const args = [

@@ -1,5 +1,5 @@
 import { classifierKinds, listModels } from '@fixclf/models';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { REGIME_NAMES, type RegimeName } from '../optim/schedules';
 import { type Precision, PRECISIONS } from '../precision';
 import { trainRun } from '../run';
@@ -58,7 +58,8 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed of weights, data order and augmentation', nonNegativeInteger('--seed'), 0)
     .option(
       '--validation <what>',
-      "'test' (the source's test split), a hold-out fraction such as 0.1, or 'none' (default: test for cifar10/cifar100/synthetic, else 0.1)",
+      "'test' (the source's test split), a hold-out fraction such as 0.1, 'none', or 'auto' (the default: test for cifar10/cifar100/synthetic, else 0.1)",
+      checkValidation,
     )
     .option(
       '--alpha <value>',
@@ -167,6 +168,13 @@ Interruptions:
         process.off('SIGINT', onSigint);
       }
     });
+}
+
+/** Commander's check of --validation: a bad value is a usage error (status 2), as other options' are. */
+function checkValidation(value: string): string {
+  const f = Number(value);
+  if (['auto', 'test', 'none'].includes(value) || (f > 0 && f < 1)) return value;
+  throw new InvalidArgumentError(`--validation must be 'test', 'none', 'auto' or a fraction in (0, 1), got '${value}'.`);
 }
 
 function parseValidation(value: string | undefined): 'test' | 'none' | number | undefined {
