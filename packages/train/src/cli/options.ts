@@ -29,10 +29,17 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
 
 /**
  * An error reworded for the command line: @fixclf/datasets advises its API option `onBadImage:
- * 'skip'` for an unreadable image, which a CLI user passes as --on-bad-image skip.
+ * 'skip'` for an unreadable image, which a CLI user passes as --on-bad-image skip, and
+ * `openDataset('<path>')` for CIFAR offline, which a CLI user passes as --dataset <path>.
  */
 export function forCommandLine(error: unknown): unknown {
   const e = error as { code?: unknown; message?: unknown };
+  if (typeof e?.message === 'string' && /openDataset\('[^']*'\)/.test(e.message)) {
+    const message = e.message
+      .replace(/pass its directory to openDataset\('([^']*)'\)/g, 'pass its directory as --dataset $1')
+      .replace(/openDataset\('([^']*)'\)/g, '--dataset $1');
+    return new Error(message, { cause: error });
+  }
   if (e?.code !== 'BAD_IMAGE' || typeof e.message !== 'string') return error;
   // Drops the API's advice, a parenthesis that may hold one nested parenthesis of its own.
   const message = e.message.replace(/\s*\((?:[^()]|\([^()]*\))*onBadImage(?:[^()]|\([^()]*\))*\)/g, '');
