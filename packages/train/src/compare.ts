@@ -64,7 +64,7 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
         dir,
         model: config.model,
         dataset: config.dataset === 'synthetic' || /^cifar/.test(config.dataset) ? config.dataset : path.basename(config.dataset),
-        source: runDataset(config, path.resolve(dir)),
+        source: path.resolve(runDataset(config, path.resolve(dir))), // one form for one source ('cifar10' too)
         numClasses: config.numClasses,
         classifier: config.classifier,
         trainable: config.params.trainable,

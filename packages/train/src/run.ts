@@ -306,6 +306,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
           const found = await findCheckpoint(out);
           if (found && found.state.epoch === completed && found.state.step === completedSteps && config !== resumed) {
             await writeFileAtomic(path.join(out, RUN_JSON), before);
+            config = resumed;
             log(`resume: no step was trained, so ${RUN_JSON} keeps the settings it had.`);
           }
         };
