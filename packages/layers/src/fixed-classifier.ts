@@ -314,7 +314,7 @@ export function fixedClassifier(args: FixedClassifierLayerArgs): FixedClassifier
 function valueOf(value: unknown): string {
   if (typeof value === 'number' || value == null) return String(value);
   if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
-  return `${String(value)} (${value === null ? 'null' : typeof value})`;
+  return `${String(value)} (${typeof value})`;
 }
 
 function singleShape(inputShape: Shape | Shape[]): Shape {

@@ -85,7 +85,7 @@ export async function evaluateRun(
     } else {
       dataset = await openDataset(source, { split, ...common, ...(split === 'train' ? synthetic : {}) });
       opened.push(dataset);
-      if (split === 'test' && dataset.unsplit && (options.dataset == null || sameSource(runDataset(config, runDir), options.dataset))) {
+      if (split === 'test' && dataset.unsplit && sameSource(source, runDataset(config, runDir))) {
         // The run's own folder of classes gives every split the same images: its "test" would score the
         // training set. Another folder given with --dataset is a test set of its own.
         throw new Error(

@@ -89,8 +89,8 @@ const IDENTITY_FLAGS: Partial<Record<keyof RunConfig, string>> = {
  * prepareRunDir with the whole config (classes, image size).
  */
 export function checkSameRun(dir: string, saved: RunConfig, given: Partial<RunConfig>): void {
-  const different = IDENTITY.filter((k) => k in given && JSON.stringify(saved[k]) !== JSON.stringify(given[k]));
-  if (different.length > 0) throw differentRun(dir, describeDifferences(dir, saved, given, different));
+  const differences = identityDifferences(dir, saved, given);
+  if (differences !== null) throw differentRun(dir, differences);
 }
 
 function differentRun(dir: string, differences: string): Error {
@@ -99,11 +99,16 @@ function differentRun(dir: string, differences: string): Error {
   );
 }
 
-/** "flag: the run's A, given B" for each differing field; datasets as paths that work from here. */
-function describeDifferences(dir: string, saved: RunConfig, given: Partial<RunConfig>, keys: (keyof RunConfig)[]): string {
+/**
+ * "flag: the run's A, given B" for each identity field `given` has and the run differs in (datasets as
+ * paths that work from here); null when none does.
+ */
+function identityDifferences(dir: string, saved: RunConfig, given: Partial<RunConfig>): string | null {
+  const different = IDENTITY.filter((k) => k in given && JSON.stringify(saved[k]) !== JSON.stringify(given[k]));
+  if (different.length === 0) return null;
   const shown = (config: Partial<RunConfig>, k: keyof RunConfig) =>
     JSON.stringify(k === 'dataset' && config.datasetRelativeTo === 'run' ? path.resolve(dir, ...config.dataset!.split('/')) : config[k]);
-  return keys.map((k) => `${IDENTITY_FLAGS[k] ?? k}: the run's ${shown(saved, k)}, given ${shown(given, k)}`).join('; ');
+  return different.map((k) => `${IDENTITY_FLAGS[k] ?? k}: the run's ${shown(saved, k)}, given ${shown(given, k)}`).join('; ');
 }
 
 export async function readRun(dir: string): Promise<RunConfig> {
@@ -180,9 +185,8 @@ export async function prepareRunDir(
   const hasRun = await exists(path.join(dir, RUN_JSON));
   if (hasRun) {
     const saved = await readRun(dir);
-    const different = IDENTITY.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(config[k]));
-    const differences = describeDifferences(dir, saved, config, different);
-    if (resume && different.length > 0) throw differentRun(dir, differences);
+    const differences = identityDifferences(dir, saved, config);
+    if (resume && differences !== null) throw differentRun(dir, differences);
     const checkpoint = await findCheckpoint(dir);
     if (checkpoint != null) {
       if (resume) return { resume: true };
@@ -191,7 +195,7 @@ export async function prepareRunDir(
           'Pass --resume to continue it, or choose another --out.',
       );
     }
-    if (different.length > 0) {
+    if (differences !== null) {
       throw new Error(
         `${dir} holds a run that stopped before its first checkpoint, with other options (${differences}). ` +
           'Run it again with its own options to start it over, or choose another --out.',

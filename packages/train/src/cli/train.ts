@@ -17,7 +17,7 @@ interface TrainFlags {
   batchSize?: number;
   weightDecay?: number;
   seed: number;
-  validation?: string;
+  validation?: 'test' | 'none' | number;
   alpha?: number;
   alphaDecay: boolean;
   resume: boolean;
@@ -59,7 +59,7 @@ export function registerTrain(program: Command): void {
     .option(
       '--validation <what>',
       "'test' (the source's test split), a hold-out fraction such as 0.1, 'none', or 'auto' (the default: test for cifar10/cifar100/synthetic, else 0.1)",
-      checkValidation,
+      parseValidation,
     )
     .option(
       '--alpha <value>',
@@ -122,7 +122,6 @@ Interruptions:
   trains a directory (lock file .fixclf.lock, taken over when its process is dead).`,
     )
     .action(async (flags: TrainFlags) => {
-      const validation = parseValidation(flags.validation);
       const controller = new AbortController();
       const onSigint = () => {
         if (controller.signal.aborted) {
@@ -147,7 +146,7 @@ Interruptions:
           batchSize: flags.batchSize,
           weightDecay: flags.weightDecay,
           seed: flags.seed,
-          validation,
+          validation: flags.validation,
           out: flags.out,
           resume: flags.resume,
           backend: flags.backend,
@@ -170,17 +169,16 @@ Interruptions:
     });
 }
 
-/** Commander's check of --validation: a bad value is a usage error (status 2), as other options' are. */
-function checkValidation(value: string): string {
-  const f = Number(value);
-  if (['auto', 'test', 'none'].includes(value) || (f > 0 && f < 1)) return value;
-  throw new InvalidArgumentError(`--validation must be 'test', 'none', 'auto' or a fraction in (0, 1), got '${value}'.`);
-}
-
-function parseValidation(value: string | undefined): 'test' | 'none' | number | undefined {
-  if (value === undefined || value === 'auto') return undefined;
+/**
+ * Commander's parser of --validation ('auto' is the default, left to trainRun): a bad value is a usage
+ * error (status 2), as other options' are.
+ */
+function parseValidation(value: string): 'test' | 'none' | number | undefined {
+  if (value === 'auto') return undefined;
   if (value === 'test' || value === 'none') return value;
   const f = Number(value);
-  if (!(f > 0 && f < 1)) throw new Error(`--validation must be 'test', 'none' or a fraction in (0, 1), got '${value}'.`);
+  if (!(f > 0 && f < 1)) {
+    throw new InvalidArgumentError(`--validation must be 'test', 'none', 'auto' or a fraction in (0, 1), got '${value}'.`);
+  }
   return f;
 }
