@@ -5,6 +5,7 @@ import { normalizedHadamard } from './ops/normalized-hadamard';
 import { l2Normalize } from './ops/l2-normalize';
 import { buildProjection, isMatrixKind, projectionKind, MATRIX_KINDS, type MatrixKind, type Projection } from './projections';
 import { randomSeed } from './random';
+import { describeValue } from './describe-value';
 import {
   resolveInitializer,
   resolveRegularizer,
@@ -114,7 +115,11 @@ export class FixedClassifier extends layers.Layer {
 
   private scaleWeight: LayerVariable | null = null;
   private biasWeight: LayerVariable | null = null;
-  private projection: Projection | null = null;
+  /**
+   * How the layer multiplies by P, without P itself: as float64, P took 8·inputDim·units bytes of heap
+   * (16 MB for 2048 → 1000) that only getProjection() read.
+   */
+  private projection: Omit<Projection, 'matrix' | 'factors'> | null = null;
   /** P as a tensor, for the dense path. */
   private projectionTensor: Tensor2D | null = null;
   /** The polytope mix after a fast transform, when there is one. */
@@ -123,21 +128,21 @@ export class FixedClassifier extends layers.Layer {
   constructor(args: FixedClassifierLayerArgs) {
     super(args);
     if (args == null || !Number.isInteger(args.units) || args.units < 1) {
-      throw new Error(`FixedClassifier: units must be a positive integer, got ${valueOf(args?.units)}.`);
+      throw new Error(`FixedClassifier: units must be a positive integer, got ${describeValue(args?.units)}.`);
     }
     const matrix = args.matrix ?? 'hadamard';
     if (!isMatrixKind(matrix)) {
       throw new Error(`FixedClassifier: unknown matrix '${String(matrix)}'; expected one of ${MATRIX_KINDS.join(', ')}.`);
     }
     if (args.scale !== undefined && !(Number.isFinite(args.scale) && args.scale > 0)) {
-      throw new Error(`FixedClassifier: scale (the initial α) must be a positive number, got ${valueOf(args.scale)}.`);
+      throw new Error(`FixedClassifier: scale (the initial α) must be a positive number, got ${describeValue(args.scale)}.`);
     }
     const epsilon = args.epsilon ?? 1e-8;
     if (!(Number.isFinite(epsilon) && epsilon > 0)) {
-      throw new Error(`FixedClassifier: epsilon must be a positive number, got ${valueOf(args.epsilon)}.`);
+      throw new Error(`FixedClassifier: epsilon must be a positive number, got ${describeValue(args.epsilon)}.`);
     }
     if (args.seed !== undefined && !Number.isInteger(args.seed)) {
-      throw new Error(`FixedClassifier: seed must be an integer, got ${valueOf(args.seed)}.`);
+      throw new Error(`FixedClassifier: seed must be an integer, got ${describeValue(args.seed)}.`);
     }
     const activation = args.activation ?? 'linear';
     if (activation !== 'linear' && activation !== 'softmax') {
@@ -161,8 +166,8 @@ export class FixedClassifier extends layers.Layer {
     const shape = this.checkInputShape(inputShape);
     const inputDim = shape[1]!;
     const kind = projectionKind(this.matrix);
-    this.projection = buildProjection(this.matrix, inputDim, this.units, this.seed);
-    if (this.projection.warning) console.warn(this.projection.warning);
+    const { matrix, fast, factors, ...plan } = buildProjection(this.matrix, inputDim, this.units, this.seed);
+    if (plan.warning) console.warn(plan.warning);
 
     const alpha = this.initialScale ?? kind.defaultScale(inputDim, this.units);
     this.scaleWeight = this.addWeight(
@@ -189,15 +194,15 @@ export class FixedClassifier extends layers.Layer {
       }
     }
 
-    const { fast, factors } = this.projection;
     if (fast) {
       if (fast.mix) this.mixTensor = keep(tensor2d(Float32Array.from(fast.mix), [fast.outputs, this.units]));
     } else if (factors) {
       this.projectionTensor = keep(tensor2d(Float32Array.from(factors.frame), [inputDim, factors.dim]));
       this.mixTensor = keep(tensor2d(Float32Array.from(factors.mix), [factors.dim, this.units]));
     } else {
-      this.projectionTensor = keep(tensor2d(Float32Array.from(this.projection.matrix), [inputDim, this.units]));
+      this.projectionTensor = keep(tensor2d(Float32Array.from(matrix), [inputDim, this.units]));
     }
+    this.projection = { ...plan, fast };
     // Rank 2 exactly, also for tensors applied later: the fast kernels read [batch, features] and
     // would mix the rows of a [batch, steps, features] tensor without an error.
     this.inputSpec = [{ ndim: 2, axes: { [-1]: inputDim } }];
@@ -264,7 +269,10 @@ export class FixedClassifier extends layers.Layer {
   /** The fixed matrix P, shape [inputDim, units] like a Dense kernel. The caller disposes it. */
   getProjection(): Tensor2D {
     if (!this.projection) throw new Error(`FixedClassifier '${this.name}': getProjection() needs a built layer.`);
-    return tensor2d(Float32Array.from(this.projection.matrix), [this.projection.inputDim, this.units]);
+    // The dense path holds P; a transform or factors are rebuilt into it (the same seed, the same P).
+    if (this.projectionTensor && !this.mixTensor) return this.projectionTensor.clone();
+    const { inputDim } = this.projection;
+    return tensor2d(Float32Array.from(buildProjection(this.matrix, inputDim, this.units, this.seed).matrix), [inputDim, this.units]);
   }
 
   /** Which matrix the layer uses and whether a fast transform replaces the matrix product. */
@@ -311,12 +319,6 @@ export function fixedClassifier(args: FixedClassifierLayerArgs): FixedClassifier
 }
 
 /** A bad option value as a message shows it: strings quoted, with the type where it is not a number. */
-function valueOf(value: unknown): string {
-  if (typeof value === 'number' || value == null) return String(value);
-  if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
-  return `${String(value)} (${typeof value})`;
-}
-
 function singleShape(inputShape: Shape | Shape[]): Shape {
   if (Array.isArray(inputShape[0])) {
     if (inputShape.length !== 1) throw new Error(`FixedClassifier expects one input, got ${inputShape.length}.`);

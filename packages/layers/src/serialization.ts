@@ -8,6 +8,7 @@
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, regularizers } from '@tensorflow/tfjs-layers';
 import type { Initializer, Regularizer } from './tfjs-types';
+import { describeValue } from './describe-value';
 
 export type { Initializer, Regularizer } from './tfjs-types';
 
@@ -105,7 +106,9 @@ export function reviveObject<T extends serialization.Serializable>(
   if (value == null) return undefined;
   if (isSerializable(value)) return value as T;
   if (typeof value !== 'object' || typeof (value as SerializedObject).className !== 'string') {
-    throw new Error(`${what}: expected an instance or a saved { className, config }, got ${describe(value)}.`);
+    throw new Error(
+      `${what}: expected an instance or a saved { className, config }, got ${typeof value === 'object' && !Array.isArray(value) ? 'an object without className' : describeValue(value)}.`,
+    );
   }
   const entry = serialization.SerializationMap.getMap().classNameMap[value.className];
   if (!entry) throw new Error(`${what}: unknown class '${value.className}' in config (is the module that registers it imported?).`);
@@ -146,10 +149,4 @@ function fromIdentifier<T>(identifier: string, factories: Record<string, () => T
     return reviveObject({ className: identifier, config: {} }, what) as T;
   }
   throw new Error(`${what}: unknown identifier '${identifier}'; expected ${kind}, or one of ${Object.keys(factories).join(', ')}.`);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return `${String(value)} (type ${typeof value})`;
-  return 'an object without className';
 }

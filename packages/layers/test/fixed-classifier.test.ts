@@ -258,7 +258,8 @@ describe('FixedClassifier errors', () => {
     // A number given as a string reads like a number in a message: it is quoted and typed.
     [{ units: '10' as unknown as number }, /units must be a positive integer, got "10" \(a string\)\./],
     [{ units: 10, scale: '2' as unknown as number }, /scale \(the initial α\) must be a positive number, got "2" \(a string\)\./],
-    [{ units: 10, seed: true as unknown as number }, /seed must be an integer, got true \(boolean\)\./],
+    [{ units: 10, seed: true as unknown as number }, /seed must be an integer, got true \(a boolean\)\./],
+    [{ units: [10] as unknown as number }, /units must be a positive integer, got an array of 1\./],
   ])('rejects %p', (args, message) => {
     expect(() => fixedClassifier(args as Parameters<typeof fixedClassifier>[0])).toThrow(message);
   });
@@ -305,4 +306,18 @@ describe('FixedClassifier errors', () => {
       "FixedClassifier 'h2': getProjection() needs a built layer.",
     );
   });
+
+  it.each<MatrixKind>(['orthogonal', 'hadamard', 'cube'])(
+    'getProjection gives the caller a tensor of its own (%s): the buildProjection matrix, and disposing it leaves the layer whole',
+    (matrix) => {
+      const layer = built({ units: 10, matrix, seed: 4 }, 64);
+      const x = tf.tensor2d(randomValues(3 * 64, 2), [3, 64]);
+      const before = (layer.apply(x) as tf.Tensor).dataSync();
+      const p = layer.getProjection();
+      expect(maxAbsDiff(p.dataSync(), Float32Array.from(buildProjection(matrix, 64, 10, 4).matrix))).toBe(0);
+      p.dispose();
+      expect(maxAbsDiff((layer.apply(x) as tf.Tensor).dataSync(), before)).toBe(0);
+      expect(layer.getProjection().shape).toEqual([64, 10]);
+    },
+  );
 });

@@ -150,7 +150,7 @@ describe('initializer and regularizer identifiers, as tfjs-layers layers take th
       /FixedClassifier biasInitializer: unknown identifier 'zero'; expected an initializer, or one of zeros, ones,/,
     );
     expect(() => fixedClassifier({ units: 3, biasInitializer: 42 as unknown as 'zeros' })).toThrow(
-      'FixedClassifier biasInitializer: expected an instance or a saved { className, config }, got 42 (type number).',
+      'FixedClassifier biasInitializer: expected an instance or a saved { className, config }, got 42.',
     );
   });
 });

@@ -142,7 +142,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     });
   }
   const onBadImage = resumed
-    ? resumedOption(out!, '--on-bad-image', options.onBadImage, resumed.onBadImage ?? 'error')!
+    ? resumedOption(out!, '--on-bad-image', options.onBadImage, resumed.onBadImage ?? 'error', 'it decides which files the run trains on')!
     : (options.onBadImage ?? 'error');
   const deterministic = options.deterministic ?? resumed?.deterministic ?? false;
   // A deterministic run resumed keeps its backend unless told otherwise: another sums in another order.
@@ -157,11 +157,16 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   );
 
   // A resumed run keeps its hold-out and its synthetic set's size: another would change the training set.
+  // A hold-out fraction decides the training set; 'none' or 'test' only what the metrics measure.
+  const validationReason = (given: string | number, recorded: string | number | undefined): string =>
+    typeof given === 'number' || typeof recorded === 'number'
+      ? 'a hold-out decides which images the run trains on'
+      : 'its metrics would measure another thing from this epoch on';
   const validation = resumed
-    ? resumedOption(out!, '--validation', options.validation, recordedValidation(resumed))!
+    ? resumedOption(out!, '--validation', options.validation, recordedValidation(resumed), validationReason)!
     : (options.validation ?? (HAS_TEST_SPLIT.has(options.dataset) ? 'test' : 0.1));
   const syntheticSize = resumed
-    ? resumedOption(out!, '--synthetic-size', options.syntheticSize, resumed.syntheticSize)
+    ? resumedOption(out!, '--synthetic-size', options.syntheticSize, resumed.syntheticSize, 'it decides the training set')
     : options.syntheticSize;
   const common = {
     onBadImage,
@@ -349,10 +354,17 @@ function recordedValidation(saved: RunConfig): 'test' | 'none' | number {
  * An option that must keep its recorded value when a run is resumed: the recorded one when it is left
  * out, refused when it differs.
  */
-function resumedOption<T extends string | number>(out: string, flag: string, given: T | undefined, recorded: T | undefined): T | undefined {
+function resumedOption<T extends string | number>(
+  out: string,
+  flag: string,
+  given: T | undefined,
+  recorded: T | undefined,
+  reason: string | ((given: T, recorded: T | undefined) => string),
+): T | undefined {
   if (given != null && given !== recorded) {
+    const why = typeof reason === 'string' ? reason : reason(given, recorded);
     throw new Error(
-      `Cannot resume ${out} with ${flag} ${given}: the run was trained with ${recorded == null ? `no ${flag}` : `${flag} ${recorded}`}, and changing it changes the training set. Leave ${flag} out.`,
+      `Cannot resume ${out} with ${flag} ${given}: the run was trained with ${recorded == null ? `no ${flag}` : `${flag} ${recorded}`}, and ${why}. Leave ${flag} out.`,
     );
   }
   return recorded;

@@ -307,7 +307,13 @@ describe('item 13: small silent mistakes', () => {
     const otherHoldout = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--validation', '0.25');
     expect(otherHoldout.code).toBe(1);
     expect(otherHoldout.stderr).toContain(
-      `Cannot resume ${run} with --validation 0.25: the run was trained with --validation none, and changing it changes the training set. Leave --validation out.`,
+      `Cannot resume ${run} with --validation 0.25: the run was trained with --validation none, and a hold-out decides which images the run trains on. Leave --validation out.`,
+    );
+    // Validating on the test split from now on leaves the training set alone; refused for the metrics' sake.
+    const otherCheck = await fixclfHere('train', '--model', 'tiny', '--out', run, '--resume', '--validation', 'test');
+    expect(otherCheck.code).toBe(1);
+    expect(otherCheck.stderr).toContain(
+      `Cannot resume ${run} with --validation test: the run was trained with --validation none, and its metrics would measure another thing from this epoch on. Leave --validation out.`,
     );
 
     // What makes another run is named by its flag.
