@@ -70,7 +70,7 @@ const runs = [];
 for (const e of experiments) {
   for (const classifier of ['learned', 'hadamard']) {
     const out = path.join(flags.out, `${e.model}-${classifier}${suffix}`);
-    const epochs = flags.epochs ? Number(flags.epochs) : e.epochs;
+    const epochs = flags.epochs ? positiveInteger('--epochs', flags.epochs) : e.epochs;
     const done =
       existsSync(path.join(out, 'run.json')) && (await readMetrics(out)).length >= (epochs ?? (await readRun(out)).regime.epochs);
     if (!done) {
@@ -86,3 +86,13 @@ for (const e of experiments) {
 // bf16 runs get their own table and figure beside the fp32 ones, which they must not overwrite.
 const { table, files } = await compareRuns(runs, suffix ? path.join(flags.out, `comparison${suffix}`) : flags.out);
 console.log(`\n${table}\n\nwritten: ${files.join(', ')}`);
+
+/** A flag's value as a positive integer, or a usage error (status 2) before anything trains. */
+function positiveInteger(flag, value) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`reproduce: ${flag} must be a positive integer, got '${value}'.`);
+    process.exit(2);
+  }
+  return n;
+}

@@ -37,13 +37,14 @@ if (!flags.data) {
   process.exit(2);
 }
 
+const epochs = flags.epochs ? positiveInteger('--epochs', flags.epochs) : undefined;
+const batchSize = flags['batch-size'] ? positiveInteger('--batch-size', flags['batch-size']) : undefined;
 const runs = [];
 for (const model of flags.models.split(',')) {
   for (const classifier of ['learned', 'hadamard']) {
     const out = path.join(flags.out, `${model}-${classifier}`);
     runs.push(out);
     // A finished run is kept as it is: nothing to load or index again.
-    const epochs = flags.epochs ? Number(flags.epochs) : undefined;
     if (existsSync(path.join(out, 'run.json')) && (await readMetrics(out)).length >= (epochs ?? (await readRun(out)).regime.epochs))
       continue;
     console.log(`\n— ${model}, ${classifier} classifier → ${out}`);
@@ -53,7 +54,7 @@ for (const model of flags.models.split(',')) {
       classifier,
       regime: 'imagenet',
       epochs,
-      batchSize: flags['batch-size'] ? Number(flags['batch-size']) : undefined,
+      batchSize,
       validation: 'test',
       seed: 0,
       out,
@@ -64,3 +65,13 @@ for (const model of flags.models.split(',')) {
 }
 const { table, files } = await compareRuns(runs, flags.out);
 console.log(`\n${table}\n\nwritten: ${files.join(', ')}`);
+
+/** A flag's value as a positive integer, or a usage error (status 2) before anything trains. */
+function positiveInteger(flag, value) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`reproduce: ${flag} must be a positive integer, got '${value}'.`);
+    process.exit(2);
+  }
+  return n;
+}

@@ -100,6 +100,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         `drop --alpha, or choose a fixed classifier (${MATRIX_KINDS.join(', ')}).`,
     );
   }
+  checkNumbers(options);
   if (options.out === '') throw new Error("--out is empty: give the run's directory.");
   const out = options.out ? path.resolve(options.out) : undefined;
   if (options.resume && !out) throw new Error('resume needs a run directory (out).');
@@ -342,6 +343,37 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   } finally {
     lock?.release();
     await Promise.all(opened.map((d) => d.close()));
+  }
+}
+
+/**
+ * The numeric options, checked before anything runs: the CLI parses its flags, but a script calling
+ * trainRun with `epochs: NaN` trained nothing and wrote a run.json with `"epochs": null`.
+ */
+function checkNumbers(options: TrainRunOptions): void {
+  const checks: [string, number | undefined, string, (n: number) => boolean][] = [
+    ['epochs', options.epochs, 'a positive integer', (n) => Number.isInteger(n) && n >= 1],
+    ['batchSize', options.batchSize, 'a positive integer', (n) => Number.isInteger(n) && n >= 1],
+    ['lr', options.lr, 'a positive number', (n) => Number.isFinite(n) && n > 0],
+    ['weightDecay', options.weightDecay, 'a number ≥ 0', (n) => Number.isFinite(n) && n >= 0],
+    ['seed', options.seed, 'an integer ≥ 0', (n) => Number.isSafeInteger(n) && n >= 0],
+    ['workers', options.workers, 'an integer ≥ 0', (n) => Number.isInteger(n) && n >= 0],
+    ['syntheticSize', options.syntheticSize, 'a positive integer', (n) => Number.isInteger(n) && n >= 1],
+    ['scale', options.scale, 'a positive number', (n) => Number.isFinite(n) && n > 0],
+  ];
+  for (const [name, value, expected, ok] of checks) {
+    if (value !== undefined && (typeof value !== 'number' || !ok(value))) {
+      const flag = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new Error(
+        `${name} (--${name === 'scale' ? 'alpha' : flag}) must be ${expected}, got ${typeof value === 'string' ? `"${value}" (a string)` : String(value)}.`,
+      );
+    }
+  }
+  const v = options.validation;
+  if (v !== undefined && v !== 'test' && v !== 'none' && !(typeof v === 'number' && v > 0 && v < 1)) {
+    throw new Error(
+      `validation (--validation) must be 'test', 'none' or a fraction between 0 and 1, got ${typeof v === 'string' ? `'${v}'` : String(v)}.`,
+    );
   }
 }
 
