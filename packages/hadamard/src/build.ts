@@ -31,5 +31,24 @@ export function buildConstruction(c: HadamardConstruction): Int8Array {
       return kronecker(buildConstruction(c.left), c.left.order, buildConstruction(c.right), c.right.order);
     case 'half-product':
       return halfProduct(buildConstruction(c.left), c.left.order, buildConstruction(c.right), c.right.order);
+    default: {
+      // Unreachable from typed code; a recipe read from JSON or built by hand can hold anything.
+      const kind = (c as { kind?: unknown }).kind;
+      throw new RangeError(
+        `buildConstruction: unknown kind ${JSON.stringify(kind) ?? String(kind)}; expected one of ${CONSTRUCTION_KINDS.join(', ')}`,
+      );
+    }
   }
 }
+
+const CONSTRUCTION_KINDS: readonly HadamardConstruction['kind'][] = [
+  'sylvester',
+  'paley-i',
+  'paley-ii',
+  'williamson',
+  'baumert-hall',
+  'difference-sets',
+  'miyamoto',
+  'kronecker',
+  'half-product',
+];

@@ -127,6 +127,9 @@ export function irreduciblePolynomial(p: number, k: number): number[] {
   throw new Error(`no irreducible polynomial of degree ${k} over GF(${p}) found`); // unreachable: one always exists
 }
 
+/** The largest field GaloisField builds. */
+export const GALOIS_FIELD_MAX_ORDER = 2 ** 24;
+
 /** The finite field with q = p^k elements. */
 export class GaloisField {
   readonly p: number;
@@ -140,6 +143,12 @@ export class GaloisField {
   private readonly logTable: Int32Array;
 
   constructor(q: number) {
+    // The log tables take 12·q bytes: 200 MB at the limit, far above any order a Hadamard matrix here needs.
+    if (q > GALOIS_FIELD_MAX_ORDER) {
+      throw new RangeError(
+        `GaloisField: the order q = ${q} is too large (its log tables take 12·q bytes); q must be at most ${GALOIS_FIELD_MAX_ORDER} (2^24)`,
+      );
+    }
     const pp = primePower(q);
     if (pp === null) throw new RangeError(`GaloisField: the order q must be a prime power, got ${String(q)}`);
     this.p = pp.p;

@@ -4,16 +4,31 @@ import { formatConstruction } from './construction';
 import { OPEN_HADAMARD_ORDERS, OPEN_HADAMARD_ORDERS_BOUND, hadamardConstruction, isConstructibleOrder, splitHadamardOrder } from './orders';
 import { HADAMARD_MAX_MATRIX_ORDER, HADAMARD_MAX_ORDER, describeValue } from './limits';
 
-/**
- * The nearest orders below and above n that this library builds (for error messages).
- * Terminates: n ≤ HADAMARD_MAX_ORDER, itself a power of two, so `above` stops there at the latest.
- */
-function nearestConstructible(n: number): string {
+/** Which orders a caller can use: any the library plans, a storable matrix, or a transform with a storable core. */
+export interface OrderLimit {
+  usable(order: number): boolean;
+  /** The largest order worth searching up to. */
+  largest: number;
+}
+
+const ANY_ORDER: OrderLimit = { usable: isConstructibleOrder, largest: HADAMARD_MAX_ORDER };
+const MATRIX_ORDER: OrderLimit = {
+  usable: (order) => order <= HADAMARD_MAX_MATRIX_ORDER && isConstructibleOrder(order),
+  largest: HADAMARD_MAX_MATRIX_ORDER,
+};
+/** hadamardTransform stores its core m densely; the next usable order is at most n/23170 away, a few thousand steps. */
+export const TRANSFORM_ORDER: OrderLimit = {
+  usable: (order) => isConstructibleOrder(order) && splitHadamardOrder(order)!.m <= HADAMARD_MAX_MATRIX_ORDER,
+  largest: HADAMARD_MAX_ORDER,
+};
+
+/** The nearest orders below and above n that the caller can use (for error messages). */
+function nearestConstructible(n: number, limit: OrderLimit): string {
   let below = Math.floor(n / 4) * 4;
-  while (below > 4 && !isConstructibleOrder(below)) below -= 4;
+  while (below > 4 && !limit.usable(below)) below -= 4;
   let above = Math.ceil(n / 4) * 4;
-  while (above < HADAMARD_MAX_ORDER && !isConstructibleOrder(above)) above += 4;
-  return `nearest orders built here: ${below} and ${above}`;
+  while (above <= limit.largest && !limit.usable(above)) above += 4;
+  return above > limit.largest ? `nearest order built here: ${below}` : `nearest orders built here: ${below} and ${above}`;
 }
 
 /** Why n cannot be the order of any Hadamard matrix, or null when it can (arithmetic only). */
@@ -33,6 +48,11 @@ function whyNotAnOrder(n: unknown): string | null {
  * and missing constructions.
  */
 export function whyNoHadamard(n: number): string | null {
+  return whyNoHadamardFor(n, ANY_ORDER);
+}
+
+/** whyNoHadamard, with the nearest orders suggested among those `limit` allows. */
+export function whyNoHadamardFor(n: number, limit: OrderLimit): string | null {
   const notAnOrder = whyNotAnOrder(n);
   if (notAnOrder !== null) return notAnOrder;
   // Checked before any search: planning huge orders takes unbounded time.
@@ -43,11 +63,11 @@ export function whyNoHadamard(n: number): string | null {
   if (OPEN_HADAMARD_ORDERS.includes(n)) {
     return (
       `no Hadamard matrix of order ${n} is known: its existence is an open problem ` +
-      `(open orders ≤ ${OPEN_HADAMARD_ORDERS_BOUND}: ${OPEN_HADAMARD_ORDERS.join(', ')}); ${nearestConstructible(n)}`
+      `(open orders ≤ ${OPEN_HADAMARD_ORDERS_BOUND}: ${OPEN_HADAMARD_ORDERS.join(', ')}); ${nearestConstructible(n, limit)}`
     );
   }
   const known = n <= OPEN_HADAMARD_ORDERS_BOUND ? 'a Hadamard matrix of this order is known in the literature, but ' : '';
-  return `${known}no construction for order ${n} is implemented in @fixclf/hadamard; ${nearestConstructible(n)}`;
+  return `${known}no construction for order ${n} is implemented in @fixclf/hadamard; ${nearestConstructible(n, limit)}`;
 }
 
 /**
@@ -75,7 +95,7 @@ export function hadamard(n: number): Int8Array {
         : `hadamard(${n}): a ${n}×${n} matrix is too large to allocate (${limit}); no transform of that order exists either (orders stop at ${HADAMARD_MAX_ORDER} = 2^30)`,
     );
   }
-  const why = whyNoHadamard(n);
+  const why = whyNoHadamardFor(n, MATRIX_ORDER);
   if (why !== null) throw new RangeError(`hadamard(${n}): ${why}`);
   return buildConstruction(hadamardConstruction(n)!);
 }

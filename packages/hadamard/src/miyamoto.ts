@@ -24,7 +24,10 @@ export function isMiyamotoParameter(q: number): boolean {
   return pp !== null && pp.p !== 2 && q % 4 === 1;
 }
 
-/** Miyamoto's Hadamard matrix of order 4q from a Hadamard matrix `k` of order q − 1. */
+/**
+ * Miyamoto's Hadamard matrix of order 4q from a Hadamard matrix `k` of order q − 1. `k` is taken as
+ * given: checking it (`isHadamard`, about q³/64 word operations) would cost more than the construction.
+ */
 export function miyamoto(q: number, k: Int8Array): Int8Array {
   if (!isMiyamotoParameter(q)) throw new RangeError(`miyamoto: q must be a prime power ≡ 1 (mod 4), got ${String(q)}`);
   if (k.length !== (q - 1) * (q - 1)) throw new RangeError(`miyamoto: k must be a ${q - 1}×${q - 1} Hadamard matrix`);

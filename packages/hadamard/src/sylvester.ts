@@ -11,7 +11,7 @@ import { log2Exact } from './bits';
  * `scipy.linalg.hadamard(n)` entry for entry.
  */
 export function sylvester(n: number): Int8Array {
-  log2Exact(n);
+  log2Exact(n, 'sylvester: n');
   const h = new Int8Array(n * n);
   h[0] = 1;
   // Double the top-left `size`×`size` block into [[H, H], [H, -H]] until it fills the matrix.

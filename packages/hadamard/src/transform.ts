@@ -8,7 +8,7 @@ import { checkBatch, fwht, fwhtKernel, type FloatArray } from './fwht';
 import { coreConstruction, splitHadamardOrder } from './orders';
 import { kronecker } from './kronecker';
 import { sylvester } from './sylvester';
-import { whyNoHadamard } from './hadamard';
+import { TRANSFORM_ORDER, whyNoHadamardFor } from './hadamard';
 import { HADAMARD_MAX_MATRIX_ORDER, HADAMARD_MAX_ORDER } from './limits';
 
 /** Options of {@link HadamardTransform.apply}. */
@@ -256,7 +256,7 @@ function mixRows(x: Float64Array, out: Float64Array, signs: Int8Array, m: number
  * exceeds HADAMARD_MAX_ORDER (2^30), or when the dense core m exceeds HADAMARD_MAX_MATRIX_ORDER (46340).
  */
 export function hadamardTransform(n: number): HadamardTransform {
-  const why = whyNoHadamard(n);
+  const why = whyNoHadamardFor(n, TRANSFORM_ORDER);
   if (why !== null) throw new RangeError(`hadamardTransform(${typeof n === 'number' ? n : 'n'}): ${why}`);
   const split = splitHadamardOrder(n)!;
   // The core is stored as a dense m×m matrix: refuse before allocating m² bytes.

@@ -1,4 +1,12 @@
-import { GaloisField, irreduciblePolynomial, isPrime, isPrimePower, primePower } from '@fixclf/hadamard/constructions';
+import {
+  buildConstruction,
+  GaloisField,
+  irreduciblePolynomial,
+  isPrime,
+  isPrimePower,
+  primePower,
+  type HadamardConstruction,
+} from '@fixclf/hadamard/constructions';
 
 /** Coefficients (lowest first) of the element encoded as `value` in base p. */
 function coefficients(value: number, p: number, k: number): number[] {
@@ -69,6 +77,18 @@ describe('irreduciblePolynomial', () => {
 });
 
 describe('GaloisField', () => {
+  it('refuses a field whose tables would not fit, naming q and the limit (not a typed-array length)', () => {
+    expect(() => new GaloisField(2 ** 40)).toThrow(
+      'GaloisField: the order q = 1099511627776 is too large (its log tables take 12·q bytes); q must be at most 16777216 (2^24)',
+    );
+  });
+
+  it('buildConstruction names an unknown kind (a recipe read from JSON)', () => {
+    expect(() => buildConstruction({ kind: 'nope', order: 4 } as unknown as HadamardConstruction)).toThrow(
+      'buildConstruction: unknown kind "nope"; expected one of sylvester, paley-i,',
+    );
+  });
+
   it.each([2, 3, 4, 8, 9, 16, 25, 27, 49, 81, 121, 125, 243])('GF(%i) multiplies like polynomials mod the modulus', (q) => {
     const field = new GaloisField(q);
     const { p, k } = field;

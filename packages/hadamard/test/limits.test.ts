@@ -8,6 +8,7 @@ import {
   hadamardOrders,
   hadamardTransform,
   isConstructibleOrder,
+  splitHadamardOrder,
   whyNoHadamard,
 } from '@fixclf/hadamard';
 
@@ -40,6 +41,28 @@ describe('size limits: oversized arguments fail at once with the value and the l
     expect((HADAMARD_MAX_MATRIX_ORDER + 4) ** 2).toBeGreaterThan(2 ** 31);
     const { message } = timedThrow(() => hadamard(HADAMARD_MAX_MATRIX_ORDER + 4));
     expect(message).toContain('use hadamardTransform(46344)');
+  });
+
+  it('the nearest orders a refusal suggests are ones the same call accepts', () => {
+    // hadamard(46340) used to suggest 46344, which hadamard refuses (too large to allocate).
+    const suggested = (message: string): number[] =>
+      message
+        .match(/nearest orders? built here: (\d+)(?: and (\d+))?/)!
+        .slice(1)
+        .filter(Boolean)
+        .map(Number);
+    const nearMatrixLimit = suggested(timedThrow(() => hadamard(46340)).message);
+    expect(nearMatrixLimit).toEqual([46336]);
+    expect(isConstructibleOrder(46336)).toBe(true);
+    // hadamardTransform stores its core densely: 400012's neighbours with a core over 46340 used to be suggested.
+    const transformed = suggested(timedThrow(() => hadamardTransform(400012)).message);
+    expect(transformed).toHaveLength(2);
+    for (const n of transformed) {
+      expect(splitHadamardOrder(n)!.m).toBeLessThanOrEqual(HADAMARD_MAX_MATRIX_ORDER);
+      expect(isConstructibleOrder(n)).toBe(true);
+    }
+    expect(transformed[0]).toBeLessThan(400012);
+    expect(transformed[1]).toBeGreaterThan(400012);
   });
 
   it.each(HUGE)('whyNoHadamard, describeHadamardOrder and hadamardTransform(%d) answer within a second', (n) => {
