@@ -10,13 +10,13 @@ function errno(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
 }
 
-async function statOrNull(p: string) {
+async function statOrNull(p: string, what = '--out') {
   try {
     return await fs.stat(p);
   } catch (error) {
     // ENOTDIR: a component above is a file; the caller finds it walking up.
     if (errno(error) === 'ENOENT' || errno(error) === 'ENOTDIR') return null;
-    throw new Error(`--out: cannot look at ${p}: ${(error as Error).message}.`);
+    throw new Error(`${what}: cannot look at ${p}: ${(error as Error).message}.`);
   }
 }
 
@@ -111,7 +111,7 @@ export async function readJsonFile<T>(file: string, whatToDo: string): Promise<T
  */
 export async function readRunJson(dir: string): Promise<RunConfig | null> {
   const file = path.join(dir, RUN_JSON);
-  if ((await statOrNull(file)) == null) return null;
+  if ((await statOrNull(file, 'run directory')) == null) return null;
   return readJsonFile<RunConfig>(
     file,
     "it holds the run's configuration, which --resume and fixclf eval need. Restore it from a backup or version control, " +
@@ -133,7 +133,7 @@ export async function checkCheckpointJson(dir: string, purpose: 'resumed' | 'eva
     path.join(checkpoint, 'optimizer.json'),
     path.join(checkpoint, 'model', 'model.json'),
   ]) {
-    if (await statOrNull(file)) await readJsonFile(file, advice);
+    if (await statOrNull(file, 'checkpoint')) await readJsonFile(file, advice);
   }
 }
 

@@ -260,14 +260,19 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       `model: ${options.model}, ${options.classifier} classifier, ${params.trainable.toLocaleString('en-US')} trainable parameters; ${r.description}, batch ${r.batchSize}`,
     );
 
+    // The recorded form of a run's source stays as it is when this is the same source.
+    const recorded =
+      resumed && sameSource(runDataset(resumed, out!), options.dataset)
+        ? { dataset: resumed.dataset, ...(resumed.datasetRelativeTo ? { datasetRelativeTo: resumed.datasetRelativeTo } : {}) }
+        : recordDataset(options.dataset, out);
     let config: RunConfig = {
       format: 'fixclf-run/1',
       model: options.model,
-      // The recorded form of a run's source stays as it is when this is the same source.
-      ...(resumed && sameSource(runDataset(resumed, out!), options.dataset)
-        ? { dataset: resumed.dataset, ...(resumed.datasetRelativeTo ? { datasetRelativeTo: resumed.datasetRelativeTo } : {}) }
-        : recordDataset(options.dataset, out)),
-      datasetDescription: trainSet.description,
+      ...recorded,
+      // The description names the source as run.json records it: no absolute path of this machine in a portable file.
+      datasetDescription: recorded.datasetRelativeTo
+        ? trainSet.description.split(path.resolve(options.dataset)).join(recorded.dataset)
+        : trainSet.description,
       ...(syntheticSize != null ? { syntheticSize } : {}),
       numClasses: trainSet.numClasses,
       classNames: [...trainSet.classNames],

@@ -119,6 +119,24 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
     }
     return `The last good checkpoint (${describePosition(saved)}) is kept in ${runDir}; --resume continues from it.`;
   };
+  /** A failed write (a full disk, a read-only mount) names what was written where, what is kept and what to do. */
+  const writing = async (what: string, write: () => Promise<void>): Promise<void> => {
+    try {
+      await write();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string' || !code.startsWith('E')) throw error;
+      const fix =
+        code === 'ENOSPC' || code === 'EDQUOT'
+          ? 'Free some space'
+          : code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+            ? `Make ${runDir} writable`
+            : 'Fix that';
+      throw new Error(`Cannot write ${what} in ${runDir}: ${(error as Error).message}. ${whatIsKept()} ${fix}, then --resume.`, {
+        cause: error,
+      });
+    }
+  };
   const save = async (state: Checkpoint, lr: number): Promise<void> => {
     if (!runDir) return;
     // Weights that are no longer finite would make every resume diverge at once: never keep them.
@@ -131,7 +149,7 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         state.step,
       );
     }
-    await saveCheckpoint(runDir, model, sgd, { ...state, records: [...records] });
+    await writing('the checkpoint', () => saveCheckpoint(runDir, model, sgd, { ...state, records: [...records] }));
     saved = { epoch: state.epoch, step: state.step };
   };
 
@@ -225,7 +243,8 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         // repaired from it on resume.
         await save({ epoch: epoch + 1, step: 0, meter: null, seconds: 0 }, lr);
         interruptionPoint('after-checkpoint-before-metrics');
-        await log!.append(record);
+        // The checkpoint holds this record: a resume writes the line that a failed append left out.
+        await writing('the metrics of this epoch', () => log!.append(record));
       } else {
         const bad = nonFiniteWeight(model);
         if (bad != null) {

@@ -104,6 +104,26 @@ describe('checkpoints', () => {
     );
   });
 
+  it('makes its directories as the umask says, like the files, so that others can evaluate the run', async () => {
+    // mkdtemp made them 0700 whatever the umask: run.json and the metrics were readable, the checkpoint not.
+    const previous = process.umask(0o022);
+    try {
+      const model = smallModel(1);
+      await saveCheckpoint(dir(), model, new SGD(model.trainableWeights.map((w) => w.read() as tf.Variable)), {
+        epoch: 1,
+        step: 0,
+        meter: null,
+        seconds: 0,
+      });
+      for (const sub of ['checkpoint', 'checkpoint/model']) {
+        expect(((await fs.stat(path.join(dir(), sub))).mode & 0o777).toString(8)).toBe('755');
+      }
+      expect(((await fs.stat(path.join(dir(), 'checkpoint', 'state.json'))).mode & 0o777).toString(8)).toBe('644');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('says there is nothing to resume from', async () => {
     const model = smallModel(1);
     await expect(loadCheckpoint(dir(), model, new SGD([]))).rejects.toThrow(`No checkpoint to resume from in ${dir()}`);

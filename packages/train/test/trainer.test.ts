@@ -241,6 +241,51 @@ describe('train', () => {
     expect((await readMetrics(dir())).map((r) => r.epoch)).toEqual([1]);
   });
 
+  it('names a write that fails (here metrics.csv, made a directory), what is kept, and resumes with the log whole', async () => {
+    // A full disk used to print only "ENOSPC: no space left on device, write": no file, nothing on what was kept.
+    const runDir = dir();
+    const breakCsv = async (record: { epoch: number }): Promise<void> => {
+      if (record.epoch !== 1) return;
+      await fs.rm(path.join(runDir, 'metrics.csv'));
+      await fs.mkdir(path.join(runDir, 'metrics.csv'));
+    };
+    let broken: Promise<void> = Promise.resolve();
+    const failed = await train({
+      model: tinyModel(),
+      train: trainSet,
+      regime: tinyRegime(3),
+      seed: 2,
+      runDir,
+      progress: quiet,
+      onEpoch: (record) => {
+        broken = breakCsv(record);
+      },
+    }).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/^Cannot write the metrics of this epoch in .*: EISDIR: /);
+    expect(failed).toContain(`in ${runDir}: `);
+    expect(failed).toContain(
+      `The last good checkpoint (the end of epoch 2) is kept in ${runDir}; --resume continues from it. Fix that, then --resume.`,
+    );
+    await broken;
+    await fs.rm(path.join(runDir, 'metrics.csv'), { recursive: true });
+    const resumed = await train({
+      model: tinyModel(),
+      train: trainSet,
+      regime: tinyRegime(3),
+      seed: 2,
+      runDir,
+      resume: true,
+      progress: quiet,
+    });
+    expect(resumed.records.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect((await readMetrics(runDir)).map((r) => r.epoch)).toEqual([1, 2, 3]);
+    const csv = (await fs.readFile(path.join(runDir, 'metrics.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(4); // header and three epochs
+  });
+
   it('leaks no tensors over an epoch', async () => {
     const model = tinyModel();
     await train({ model, train: trainSet, regime: tinyRegime(1), seed: 1, progress: quiet });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { interruptionPoint } from './test-hooks';
@@ -21,7 +22,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const parent = path.dirname(dir);
   await fs.mkdir(parent, { recursive: true });
-  const tmp = await fs.mkdtemp(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  // Not mkdtemp: it makes the directory 0700 whatever the umask, and the rename keeps that, so other
+  // users could read run.json and the metrics but not the checkpoint (`fixclf eval` failed with EACCES).
+  const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${randomBytes(6).toString('hex')}`);
+  await fs.mkdir(tmp);
   let old: string | null = null;
   try {
     await fill(tmp);
