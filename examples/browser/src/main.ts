@@ -58,12 +58,14 @@ async function chooseBackend(): Promise<void> {
   await tf.ready();
   state.backend = tf.getBackend();
   if (state.backend === 'webgl') {
-    const gl = (tf.backend() as unknown as { gpgpu: { gl: WebGLRenderingContext } }).gpgpu.gl;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    // The renderer from a context of the page's own (the backend's is private to TF.js): the same GPU.
+    const canvas = document.createElement('canvas');
+    const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+    const info = gl?.getExtension('WEBGL_debug_renderer_info');
     state.webgl = {
       version: tf.env().getNumber('WEBGL_VERSION'),
       float32: tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'),
-      renderer: info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : null,
+      renderer: gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : null,
     };
   }
 }
