@@ -15,9 +15,8 @@ import { fileURLToPath } from 'node:url';
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const addonPath = path.join(packageDir, 'build', 'Release', 'fixclf_onednn.node');
 const ifMissing = process.argv.includes('--if-missing');
-const { sourcesHash, portableRequested, stampPath, failurePath, readRecord, onednnVersion, buildAction } = createRequire(import.meta.url)(
-  './build-state.cjs',
-);
+const { sourcesHash, portableRequested, stampPath, failurePath, readRecord, onednnVersion, buildAction, findNodeGyp, NODE_GYP_SEARCH } =
+  createRequire(import.meta.url)('./build-state.cjs');
 
 /** A build record, written whole: under a temporary name, then renamed (a killed install leaves no torn record). */
 function writeRecord(file, record) {
@@ -54,17 +53,6 @@ function onednnIncludeDir() {
   return undefined;
 }
 
-function nodeGypCommand() {
-  if (process.env.npm_config_node_gyp && existsSync(process.env.npm_config_node_gyp)) {
-    return process.env.npm_config_node_gyp;
-  }
-  try {
-    return createRequire(path.join(packageDir, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
-  } catch {
-    return undefined;
-  }
-}
-
 const include = onednnIncludeDir();
 if (include === undefined) {
   // Not an error: a workspace without oneDNN still builds; importing the package says what to install.
@@ -85,8 +73,8 @@ if (version !== null && version.major !== 2) {
   );
 }
 const nodedir = nodeDir();
-const gyp = nodeGypCommand();
-if (gyp === undefined) fail('build-failed', 'node-gyp not found; install it (npm i -g node-gyp) and rebuild.');
+const gyp = findNodeGyp(process.env, packageDir, process.execPath);
+if (gyp === undefined) fail('build-failed', `node-gyp not found (looked at ${NODE_GYP_SEARCH}), then rebuild.`);
 
 const current = {
   sources: sourcesHash(packageDir),
@@ -99,9 +87,10 @@ const action = buildAction(readRecord(stampPath(addonPath)), current, { addonExi
 if (ifMissing && action === 'none') process.exit(0);
 
 // `node-gyp build` is incremental (make); configure when there is nothing to build on or the flags changed.
-const args = [gyp, action === 'configure' ? 'rebuild' : 'build', '--release', `--jobs=${process.env.JOBS ?? 'max'}`];
+const args = [action === 'configure' ? 'rebuild' : 'build', '--release', `--jobs=${process.env.JOBS ?? 'max'}`];
 if (nodedir !== undefined) args.push(`--nodedir=${nodedir}`);
-const result = spawnSync(process.execPath, args, {
+const [command, commandArgs] = gyp.node ? [process.execPath, [gyp.file, ...args]] : [gyp.file, args];
+const result = spawnSync(command, commandArgs, {
   cwd: packageDir,
   stdio: 'inherit',
   env: { ...process.env, FIXCLF_ONEDNN_INCLUDE: include },

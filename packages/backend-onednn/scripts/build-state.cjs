@@ -4,7 +4,8 @@
 'use strict';
 
 const { createHash } = require('node:crypto');
-const { existsSync, readdirSync, readFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync, realpathSync } = require('node:fs');
+const { createRequire } = require('node:module');
 const path = require('node:path');
 
 /** sha256 of binding.gyp and native/*.cc|*.h in name order: what the addon is compiled from. */
@@ -79,4 +80,48 @@ function portableRequested(env) {
   return !['', '0', 'false', 'no', 'off'].includes(value);
 }
 
-module.exports = { sourcesHash, portableRequested, stampPath, failurePath, readRecord, onednnVersion, buildAction };
+/**
+ * Where the build script finds node-gyp, in order: npm_config_node_gyp (npm and pnpm set it for install
+ * scripts), the package's own dependencies, the copy npm bundles (beside the npm running the script, or
+ * beside this Node), then `node-gyp` on PATH (where `npm i -g node-gyp` puts it: Node's resolver never
+ * looks in the global prefix). Returns { file, node: whether to run it with Node, from }, or undefined.
+ * `resolve` resolves a module from the package (a test passes its own: Jest replaces Node's resolver).
+ */
+function findNodeGyp(env, packageDir, execPath, resolve = createRequire(path.join(packageDir, 'package.json')).resolve) {
+  const script = path.join('node-gyp', 'bin', 'node-gyp.js');
+  const scripts = [];
+  if (env.npm_config_node_gyp) scripts.push([env.npm_config_node_gyp, 'npm_config_node_gyp']);
+  try {
+    scripts.push([resolve('node-gyp/bin/node-gyp.js'), "the package's dependencies"]);
+  } catch {
+    // not a dependency here
+  }
+  if (env.npm_execpath) scripts.push([path.join(path.dirname(env.npm_execpath), '..', 'node_modules', script), "npm's bundled copy"]);
+  scripts.push([path.join(path.dirname(execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', script), "npm's bundled copy"]);
+  for (const [file, from] of scripts) if (existsSync(file)) return { file, node: true, from };
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const file = path.join(dir, process.platform === 'win32' ? 'node-gyp.cmd' : 'node-gyp');
+    if (!existsSync(file)) continue;
+    const real = realpathSync(file);
+    // npm's global bin links to node-gyp.js, run with this Node; anything else is run as it is.
+    return real.endsWith('.js') ? { file: real, node: true, from: 'PATH' } : { file, node: false, from: 'PATH' };
+  }
+  return undefined;
+}
+
+/** What findNodeGyp tried, for the build's failure message. */
+const NODE_GYP_SEARCH =
+  "npm_config_node_gyp, the package's dependencies, npm's bundled copy and node-gyp on PATH; " +
+  'install it onto PATH (npm i -g node-gyp) or into the project (npm i -D node-gyp)';
+
+module.exports = {
+  sourcesHash,
+  portableRequested,
+  stampPath,
+  failurePath,
+  readRecord,
+  onednnVersion,
+  buildAction,
+  findNodeGyp,
+  NODE_GYP_SEARCH,
+};

@@ -10,3 +10,10 @@ export declare function buildAction(
   current: { sources: string; nodeAbi: string; portable: number; include: string },
   state: { addonExists: boolean; configured: boolean },
 ): 'none' | 'build' | 'configure';
+export declare function findNodeGyp(
+  env: Record<string, string | undefined>,
+  packageDir: string,
+  execPath: string,
+  resolve?: (request: string) => string,
+): { file: string; node: boolean; from: string } | undefined;
+export declare const NODE_GYP_SEARCH: string;

@@ -47,6 +47,15 @@ export function notBuilt(looked: readonly string[]): AddonLoadError {
   );
 }
 
+/** FIXCLF_ONEDNN_ADDON names `file` (made absolute), which does not exist. */
+export function overrideMissing(file: string): AddonLoadError {
+  return new AddonLoadError(
+    'not-built',
+    `${PACKAGE}: FIXCLF_ONEDNN_ADDON is set to ${file}, which does not exist; point it at a built fixclf_onednn.node ` +
+      `(a relative path is taken from the working directory) or unset it to load the package's own build.`,
+  );
+}
+
 /** The addon loads but does not export `missing`, or (`missing` empty) was built from other sources than these. */
 export function staleBuild(file: string, missing: readonly string[]): AddonLoadError {
   const why = missing.length > 0 ? `it lacks ${missing.join(', ')}` : 'it was built from other sources than the native/ beside it';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { buildFailed, loadFailed, notBuilt, staleBuild } from './addon-load-error';
+import { buildFailed, loadFailed, notBuilt, overrideMissing, staleBuild } from './addon-load-error';
 
 /** scripts/build-state.cjs, shared with the build script; read from the package at run time, not bundled. */
 type BuildState = typeof import('../scripts/build-state.cjs');
@@ -342,7 +342,8 @@ function builtFromTheseSources(state: BuildState, file: string): boolean {
 
 function loadAddon(): NativeAddon {
   tuneOpenMp();
-  const override = process.env.FIXCLF_ONEDNN_ADDON;
+  // Node's loader needs an absolute path; a relative one is taken from the working directory.
+  const override = process.env.FIXCLF_ONEDNN_ADDON ? path.resolve(process.env.FIXCLF_ONEDNN_ADDON) : undefined;
   const files = override ? [override] : candidateRoots().map((root) => path.join(root, 'build', 'Release', ADDON_FILE));
   const state = loadBuildState();
   // The last build's failure, where the build script recorded one: its cause, not "never built".
@@ -351,7 +352,7 @@ function loadAddon(): NativeAddon {
     if (record !== null) throw buildFailed(candidate, record);
   }
   const file = files.find((candidate) => existsSync(candidate));
-  if (file === undefined) throw notBuilt([...new Set(files)]);
+  if (file === undefined) throw override !== undefined ? overrideMissing(override) : notBuilt([...new Set(files)]);
   let addon: Partial<NativeAddon>;
   try {
     addon = createRequire(file)(file) as Partial<NativeAddon>;

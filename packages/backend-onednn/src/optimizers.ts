@@ -119,7 +119,10 @@ export function fusedSgdUpdateOn(
   const decay = options.weightDecay ?? 0;
   const decays = typeof decay === 'number' ? new Array<number>(n).fill(decay) : [...decay];
   if (decays.length !== n) throw new RangeError(`fusedSgdUpdate: ${decays.length} weight decays for ${n} variables.`);
-  if (!decays.every((wd) => wd >= 0)) throw new RangeError('fusedSgdUpdate: weight decays must be ≥ 0.');
+  const bad = decays.findIndex((wd) => !(wd >= 0)); // NaN too
+  if (bad !== -1) {
+    throw new RangeError(`fusedSgdUpdate: weight decay ${bad} is ${decays[bad]}; each must be a number ≥ 0 (0 for none).`);
+  }
   variables.forEach((v, i) => {
     checkFloat32('variable', i, v, v.shape);
     checkFloat32('gradient', i, gradients[i], v.shape);

@@ -1,11 +1,11 @@
 // The build record shared by the build script and the loader: what makes an install rebuild, reconfigure
 // or leave the addon alone, the sources' fingerprint, and oneDNN's version read from its headers.
 import { execSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { buildAction, onednnVersion, portableRequested, sourcesHash } from '../scripts/build-state.cjs';
+import { buildAction, findNodeGyp, onednnVersion, portableRequested, sourcesHash } from '../scripts/build-state.cjs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'onednn-build-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,4 +81,56 @@ test("binding.gyp's portable variable follows the same rule (the compiler flags 
   };
   for (const value of [undefined, '0', 'off', '1', 'yes'])
     expect(portable(value)).toBe(portableRequested({ FIXCLF_ONEDNN_PORTABLE: value }) ? '1' : '0');
+});
+
+describe('where the build script finds node-gyp', () => {
+  // A consumer's package without node-gyp among its dependencies, and a Node without npm beside it.
+  const root = path.join(dir, 'node-gyp');
+  const consumer = path.join(root, 'consumer');
+  const node = path.join(root, 'bare-node', 'bin', 'node');
+  const gypScript = (prefix: string) => {
+    const file = path.join(prefix, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, '');
+    return file;
+  };
+  beforeAll(() => mkdirSync(consumer, { recursive: true }));
+  // Node's resolver from the consumer (Jest's own would find the workspace's node-gyp).
+  const notInstalled = (request: string): string => {
+    throw new Error(`Cannot find module '${request}'`);
+  };
+
+  test('nowhere: undefined', () => {
+    expect(findNodeGyp({ PATH: path.join(root, 'empty') }, consumer, node, notInstalled)).toBeUndefined();
+  });
+
+  test('`npm i -g node-gyp`: the link npm puts on PATH, run with Node', () => {
+    const globalPrefix = path.join(root, 'global');
+    const script = gypScript(path.join(globalPrefix, 'lib'));
+    mkdirSync(path.join(globalPrefix, 'bin'), { recursive: true });
+    symlinkSync(script, path.join(globalPrefix, 'bin', 'node-gyp'));
+    const found = findNodeGyp(
+      { PATH: ['/nonexistent', path.join(globalPrefix, 'bin')].join(path.delimiter) },
+      consumer,
+      node,
+      notInstalled,
+    );
+    expect(found).toEqual({ file: script, node: true, from: 'PATH' });
+  });
+
+  test('npm’s bundled copy beside the npm that runs the script, before PATH', () => {
+    const npm = path.join(root, 'npm');
+    const script = gypScript(npm);
+    const env = { npm_execpath: path.join(npm, 'bin', 'npm-cli.js'), PATH: path.join(root, 'global', 'bin') };
+    expect(findNodeGyp(env, consumer, node, notInstalled)).toEqual({
+      file: path.resolve(script),
+      node: true,
+      from: 'npm’s bundled copy'.replace('’', "'"),
+    });
+  });
+
+  test('npm_config_node_gyp first, then the package’s own dependency', () => {
+    expect(findNodeGyp({ npm_config_node_gyp: __filename }, packageDir, node)?.file).toBe(__filename);
+    expect(findNodeGyp({}, packageDir, node)?.from).toBe("the package's dependencies");
+  });
 });

@@ -6,7 +6,7 @@ import type { OneDnnBackend } from '../src/backend';
 import { BACKEND_NAME } from '../src/backend';
 import { installEarlyRelease } from '../src/gradients/early-release';
 import { setThreads } from '../src/index';
-import { input } from './helpers';
+import { expectMatchesCpu, input } from './helpers';
 
 // The backward pass frees each tape node's saved tensors and gradients once the tape has moved past it
 // (src/gradients/early-release.ts). What matters: the gradients do not change by a bit, memory falls to
@@ -95,6 +95,40 @@ describe('early release in the backward pass', () => {
     const g = tf.grad((t: tf.Tensor) => tf.sum(shared(t.mul(2), t.mul(3)) as tf.Tensor))(x);
     expect(Array.from(g.dataSync())).toEqual([5, 5, 5]);
     tf.dispose([x, g]);
+  });
+
+  test.each([
+    ['Concat', (a: tf.Tensor, b: tf.Tensor) => [tf.concat([a, b], 1), tf.concat([b, a], 1)]],
+    ['ReLU', (a: tf.Tensor, b: tf.Tensor) => [tf.relu(tf.concat([a, b], 1)), tf.relu(tf.concat([b, a], 1))]],
+    [
+      'batch norm',
+      (a: tf.Tensor, b: tf.Tensor) => {
+        // The kernel itself: tf.batchNorm reshapes its output, and Reshape's gradient makes a new dy per node.
+        const [zeros, ones] = [tf.zeros([6]), tf.ones([6])];
+        const bn = (t: tf.Tensor) =>
+          tf.engine().runKernel(
+            tf.FusedBatchNorm,
+            { x: t.reshape([1, 2, 1, 6]), mean: zeros, variance: ones, scale: ones, offset: zeros },
+            {
+              varianceEpsilon: 1e-3,
+            },
+          ) as tf.Tensor;
+        return [bn(tf.concat([a, b], 1)), bn(tf.concat([b, a], 1))];
+      },
+    ],
+  ] as const)('a custom gradient that hands one dy to two %s nodes: both read it (their override frees dy)', async (_, ops) => {
+    const shared = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [a, b] = args as [tf.Tensor, tf.Tensor];
+      return { value: a.add(b), gradFunc: (dy: tf.Tensor) => [dy, dy] };
+    });
+    const inputs = [input([2, 3], 21), input([2, 3], 22)];
+    await expectMatchesCpu(inputs, (p, q) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+        const y = shared(...ops(a, b)) as tf.Tensor;
+        return tf.sum(tf.mul(y, tf.range(0, 12).reshape(y.shape)));
+      })([p!, q!]),
+    );
+    await tf.setBackend(BACKEND_NAME);
   });
 
   test('a second-order gradient keeps its tape whole', () => {

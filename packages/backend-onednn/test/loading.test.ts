@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { sourcesHash } from '../scripts/build-state.cjs';
-import type { AddonLoadError } from '../src/addon-load-error';
+import { type AddonLoadError, notBuilt } from '../src/addon-load-error';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'onednn-loading-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,13 +50,31 @@ function compile(name: string, source: string, args: readonly string[] = []): st
 const firstLine = (e: Error) => e.message.split('\n')[0]!;
 
 test('no addon file: not-built, with the paths, what to install and how pnpm users allow the build', () => {
-  const error = loadWith('/nonexistent/fixclf_onednn.node');
+  const error = notBuilt(['/nonexistent/build/Release/fixclf_onednn.node']);
   expect(error.code).toBe('not-built');
   expect(firstLine(error)).toBe(error.message);
-  expect(error.message).toContain('/nonexistent/fixclf_onednn.node');
+  expect(error.message).toContain('/nonexistent/build/Release/fixclf_onednn.node');
   expect(error.message).toMatch(/apt-get install libdnnl-dev/);
   expect(error.message).toMatch(/npm rebuild @fixclf\/backend-onednn/);
   expect(error.message).toMatch(/pnpm approve-builds @fixclf\/backend-onednn/);
+});
+
+test('FIXCLF_ONEDNN_ADDON naming a missing file: not-built, naming the variable and the file, not a rebuild', () => {
+  const error = loadWith('missing/fixclf_onednn.node');
+  expect(error.code).toBe('not-built');
+  expect(firstLine(error)).toBe(error.message);
+  expect(error.message).toContain(`FIXCLF_ONEDNN_ADDON is set to ${path.resolve('missing/fixclf_onednn.node')}`);
+  expect(error.message).not.toMatch(/npm rebuild/);
+});
+
+test('FIXCLF_ONEDNN_ADDON as a relative path: taken from the working directory, and the addon loads', () => {
+  const built = path.join(__dirname, '..', 'build', 'Release', 'fixclf_onednn.node');
+  const copy = path.join(dir, 'relative', 'fixclf_onednn.node');
+  mkdirSync(path.dirname(copy), { recursive: true });
+  copyFileSync(built, copy);
+  const relative = path.relative(process.cwd(), copy);
+  expect(path.isAbsolute(relative)).toBe(false);
+  expect(tryLoad(relative, '../src/native')).toBeUndefined();
 });
 
 test('a file that is no shared library: load-failed, carrying the loader’s own words', () => {

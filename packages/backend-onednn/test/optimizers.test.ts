@@ -132,6 +132,11 @@ describe('fusedSgdUpdate: PyTorch’s SGD over every weight in one native call',
     expect(() => fusedSgdUpdate([w], [tf.zeros([4], 'int32')], [null], { lr: 0.1 })).toThrow(/gradient 0 is int32/);
     expect(() => fusedSgdUpdate([w], [tf.zeros([4])], [null], { lr: 0.1, nesterov: true })).toThrow(/Nesterov momentum needs momentum > 0/);
     expect(() => fusedSgdUpdate([w], [], [], { lr: 0.1 })).toThrow(/1 variables, 0 gradients/);
+    const g = tf.zeros([4]);
+    expect(() => fusedSgdUpdate([w, w], [g, g], [null, null], { lr: 0.1, weightDecay: [0, -1e-4] })).toThrow(
+      /weight decay 1 is -0\.0001; each must be a number ≥ 0/,
+    );
+    expect(() => fusedSgdUpdate([w], [g], [null], { lr: 0.1, weightDecay: Number.NaN })).toThrow(/weight decay 0 is NaN/);
     await use('cpu');
     expect(() => fusedSgdUpdate([w], [tf.zeros([4])], [null], { lr: 0.1 })).toThrow(/needs the 'onednn' backend active/);
     await use('onednn');

@@ -77,6 +77,18 @@ function releasing(node: TapeNodeInternals, gradient: NonNullable<TapeNodeIntern
   };
 }
 
+/**
+ * Whether `t`, a gradient in the backward pass running in `scope`, is referenced from one place only: made
+ * by this pass and returned by at most one closure so far (a custom gradient may hand one tensor to two
+ * inputs, and then two nodes read it). The gradient overrides free their dy early only then. False when
+ * the pass is not tracked: early release off, another backend, or a higher-order gradient.
+ */
+export function isSoleGradient(t: Tensor, scope: number | undefined): boolean {
+  const p = pass;
+  if (p === null || p.scope !== scope || !enabled() || !isFirstOrderBackward()) return false;
+  return createdInScope(t, scope) && (p.returns.get(t) ?? 0) <= 1;
+}
+
 let installed = false;
 
 /**

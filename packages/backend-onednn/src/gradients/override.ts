@@ -13,7 +13,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
-import { createdInScope, tensorFromInfo } from '../tfjs-internals';
+import { isFirstOrderBackward, tensorFromInfo } from '../tfjs-internals';
+import { isSoleGradient } from './early-release';
 
 type GradResult = ReturnType<GradConfig['gradFunc']>;
 export type NativeGradient = (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => GradResult | null;
@@ -25,10 +26,12 @@ const originals = new Map<string, GradConfig>();
  * Frees an output gradient once this node's gradient no longer needs it. TF.js keeps every gradient of the
  * backward pass until the pass ends (twice the activations' memory); an output's gradient is read by its
  * producing node only, so it can go as soon as that node is done — provided the backward pass created it
- * (in `scopeId`), i.e. it is not a dy the caller passed to tf.grad.
+ * (in `scopeId`), i.e. it is not a dy the caller passed to tf.grad, and no other node reads the same
+ * tensor (a custom gradient returning one dy for two inputs: isSoleGradient). Never during a higher-order
+ * gradient, whose outer tape may read it.
  */
 export function releaseGradient(dy: Tensor, scopeId: number | undefined): void {
-  if (createdInScope(dy, scopeId)) dy.dispose();
+  if (isSoleGradient(dy, scopeId)) dy.dispose();
 }
 
 /** What the gradients ask of the active backend to skip gradients known to be zero. */
@@ -88,11 +91,14 @@ export function replacedGradients(): ReadonlyMap<string, GradConfig> {
 
 /**
  * Replaces the gradient of `kernelName` by `nativeGradient` where it applies (it returns null to decline),
- * keeping the original's saved inputs and outputs. Installing twice is a no-op.
+ * keeping the original's saved inputs and outputs. Installing twice is a no-op. While an outer tape records
+ * the backward pass (a higher-order gradient), the original runs: the native gradient kernels have no
+ * gradient of their own, so the outer tape could not differentiate them.
  */
 export function overrideGradient(kernelName: string, nativeGradient: NativeGradient): void {
   replaceGradient(kernelName, (original) => ({
     ...original,
-    gradFunc: (dy, saved, attrs) => nativeGradient(dy, saved, attrs) ?? original.gradFunc(dy, saved, attrs),
+    gradFunc: (dy, saved, attrs) =>
+      (isFirstOrderBackward() ? nativeGradient(dy, saved, attrs) : null) ?? original.gradFunc(dy, saved, attrs),
   }));
 }

@@ -2,7 +2,7 @@ import { engine, Relu, type Tensor } from '@tensorflow/tfjs-core';
 
 import { OneDnnReluGrad } from '../kernels/custom-names';
 import { activeBackendHas, releaseGradient, replaceGradient } from './override';
-import { activeScopeId } from '../tfjs-internals';
+import { activeScopeId, isFirstOrderBackward } from '../tfjs-internals';
 
 /**
  * TF.js: dy · cast(step(x)) = three kernels; here one, deferred into the batch-norm gradient that usually
@@ -17,7 +17,8 @@ export function installReluGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [y] = saved as [Tensor];
       const grad = dy as Tensor;
-      if (activeBackendHas(OneDnnReluGrad) && y.dtype === 'float32' && grad.dtype === 'float32') {
+      // OneDnnReluGrad has no gradient: a higher-order gradient (an outer tape recording) takes TF.js's.
+      if (isFirstOrderBackward() && activeBackendHas(OneDnnReluGrad) && y.dtype === 'float32' && grad.dtype === 'float32') {
         const scope = activeScopeId();
         return {
           x: () => {
