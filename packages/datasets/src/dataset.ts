@@ -7,7 +7,7 @@ import { inspectImage } from './image/inspect-image';
 import { EncodedReader, sampleName, type ImageStore } from './image-store';
 import type { Preprocessing } from './preprocessing';
 import { mixSeed, mulberry32, permutation } from './random';
-import { SKIP_BAD_IMAGES_ADVICE, type BadImage, type BadImagePolicy } from './sources/encoded-images';
+import { emptyClass, SKIP_BAD_IMAGES_ADVICE, type BadImage, type BadImagePolicy } from './sources/encoded-images';
 import type { SplitName } from './sources/image-folder-layout';
 import type { BatchResult } from './workers/batch-task';
 import type { BatchExecutor } from './workers/executor';
@@ -56,6 +56,12 @@ export interface DatasetCore {
   readonly onBadImage: BadImagePolicy;
   readonly skipped: BadImage[];
   readonly skippedIndices: Set<number>;
+  /** Images of each class in the store, and how many of them were skipped (as skippedIndices). */
+  readonly classSizes: Int32Array;
+  readonly skippedPerClass: Int32Array;
+  /** Labels that must keep an image (default all), and the folder or archive that EMPTY_CLASS names. */
+  readonly presentClasses: readonly number[] | undefined;
+  readonly where: string;
   readonly createExecutor: () => BatchExecutor;
   executor: BatchExecutor | undefined;
 }
@@ -126,7 +132,7 @@ export class Dataset {
    * threads; only wrapping the arrays into tensors happens on the calling thread. Dispose each batch.
    */
   batches(options: BatchOptions = {}): AsyncGenerator<Batch, void, undefined> {
-    const resolved = resolveBatchOptions(options, this.split === 'train');
+    const resolved = checkedBatchOptions(this, options);
     const arrays = this.arrayBatches(resolved);
     const numClasses = this.numClasses;
     return (async function* () {
@@ -136,7 +142,7 @@ export class Dataset {
 
   /** The same batches as plain arrays, with no TensorFlow.js involved. */
   arrays(options: BatchOptions = {}): AsyncGenerator<ArrayBatch, void, undefined> {
-    return this.arrayBatches(resolveBatchOptions(options, this.split === 'train'));
+    return this.arrayBatches(checkedBatchOptions(this, options));
   }
 
   private executor(): BatchExecutor {
@@ -183,8 +189,8 @@ export class Dataset {
     const failed = new Set(result.failures.map((f) => f.position));
     for (const f of result.failures) {
       if (this.core.skippedIndices.has(f.index)) continue;
-      this.core.skippedIndices.add(f.index);
       this.core.skipped.push({ file: f.file, reason: f.reason });
+      recordSkip(this.core, f.index);
     }
     const keep = positions.length - failed.size;
     if (keep === 0) return undefined;
@@ -252,6 +258,35 @@ export class Dataset {
     this.core.executor = undefined;
     await executor?.close();
   }
+}
+
+/**
+ * The batch options with their defaults, checked here (not at the first batch) against the dataset: a
+ * startBatch past the epoch's end would silently give an empty epoch. startBatch equal to the number of
+ * batches (an epoch finished exactly, e.g. a run stopped during its validation) stays allowed.
+ */
+export function checkedBatchOptions(dataset: Dataset, options: BatchOptions): ResolvedBatchOptions {
+  const resolved = resolveBatchOptions(options, dataset.split === 'train');
+  const count = dataset.numBatches(resolved);
+  if (resolved.startBatch > count) {
+    throw invalidArgument(
+      `batches: startBatch must be at most the epoch's number of batches, ${count} (${dataset.size} images, batchSize ${resolved.batchSize}` +
+        `${resolved.dropRemainder ? ', dropRemainder' : ''}), got ${resolved.startBatch}`,
+    );
+  }
+  return resolved;
+}
+
+/**
+ * Counts a skipped store index against its class. Images read from disk are only checked when decoded, so
+ * a class whose last image fails here is the EMPTY_CLASS that a folder held in memory reports at open.
+ */
+export function recordSkip(core: DatasetCore, index: number): void {
+  core.skippedIndices.add(index);
+  const label = core.storeLabels[index]!;
+  if (++core.skippedPerClass[label]! < core.classSizes[label]!) return;
+  if (core.presentClasses === undefined || core.presentClasses.includes(label))
+    throw emptyClass(core.classNames[label]!, core.where, core.skipped.length);
 }
 
 function toTensors(batch: ArrayBatch, labels: 'onehot' | 'int', numClasses: number): Batch {

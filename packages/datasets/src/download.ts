@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { DatasetError, describeCause } from './errors';
 import type { ProgressListener } from './progress';
@@ -120,12 +121,88 @@ async function fetchInto(options: DownloadOptions, part: string): Promise<{ resu
   }
 }
 
+/** How often a waiter looks at a lock; how often its holder shows it is alive; how long a silent lock lives. */
+const LOCK_POLL_MS = 100;
+const LOCK_REFRESH_MS = 5_000;
+const LOCK_STALE_MS = 60_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A lock left by a process that is gone: dead on this host; on another host (a shared cache), not refreshed for LOCK_STALE_MS. */
+function lockIsStale(lock: string): boolean {
+  let modified: number;
+  let owner: string;
+  try {
+    modified = statSync(lock).mtimeMs;
+    owner = readFileSync(lock, 'utf8');
+  } catch {
+    return false; // just released: the next try takes it
+  }
+  const [host, pid] = owner.trim().split(' ');
+  // On this host the process itself says: a holder busy in synchronous work (an extraction) cannot refresh.
+  if (host === os.hostname() && Number(pid) > 0) return !processAlive(Number(pid));
+  return Date.now() - modified > LOCK_STALE_MS;
+}
+
+/**
+ * Runs `work` holding `lock`, a file created exclusively ('wx'): jobs sharing a cache directory (several
+ * processes, or several calls in one) take turns instead of writing one .part file or one directory at
+ * once. A waiter polls until the lock is released or stale; `work` learns whether it waited, so it can
+ * look for what the previous holder finished.
+ */
+export async function withLock<T>(lock: string, work: (waited: boolean) => Promise<T>): Promise<T> {
+  mkdirSync(path.dirname(lock), { recursive: true });
+  let waited = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${os.hostname()} ${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    waited = true;
+    if (lockIsStale(lock)) rmSync(lock, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+  const refresh = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(lock, now, now);
+    } catch {
+      // removed from outside: nothing to keep alive
+    }
+  }, LOCK_REFRESH_MS);
+  refresh.unref();
+  try {
+    return await work(waited);
+  } finally {
+    clearInterval(refresh);
+    rmSync(lock, { force: true });
+  }
+}
+
 /**
  * Downloads `url` to `destination` with HTTP range resumption: an interrupted download leaves
  * `destination.part`, and the next call continues it. Size and MD5 are checked before the atomic rename;
  * if a resumed file fails the check, the partial bytes were bad, and the download restarts once from zero.
+ * Concurrent calls for one destination take turns (`destination.lock`); one that waited for another to
+ * finish the file returns without downloading it again.
  */
 export async function downloadFile(options: DownloadOptions): Promise<void> {
+  await withLock(`${options.destination}.lock`, async (waited) => {
+    if (waited && existsSync(options.destination)) return;
+    await downloadUnlocked(options);
+  });
+}
+
+async function downloadUnlocked(options: DownloadOptions): Promise<void> {
   const part = `${options.destination}.part`;
   mkdirSync(path.dirname(options.destination), { recursive: true });
   for (let attempt = 0; ; attempt++) {

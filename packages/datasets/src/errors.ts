@@ -50,6 +50,12 @@ export function invalidArgument(message: string): DatasetError {
   return new DatasetError('INVALID_ARGUMENT', message);
 }
 
+/** A value as an error message shows it: numbers as they print (NaN too), anything else as JSON. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'number' || value === undefined) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** The message of anything thrown. Duck-typed: errors from another realm (a VM context, a test sandbox) fail instanceof. */
 export function describeCause(cause: unknown): string {
   if (typeof cause === 'object' && cause !== null && 'message' in cause) return String((cause as { message: unknown }).message);

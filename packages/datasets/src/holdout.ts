@@ -30,6 +30,21 @@ function apportion(sizes: readonly number[], total: number): number[] {
 }
 
 /**
+ * The checks that need no data: openDataset makes them for every split, so options shared by a training
+ * and a test run fail on the test run too rather than only when the training set is opened.
+ */
+export function checkHoldoutOptions(options: HoldoutOptions): void {
+  if (typeof options !== 'object' || options === null || (options.count === undefined && options.fraction === undefined))
+    throw invalidArgument('validation: give fraction or count');
+  if (options.count !== undefined) {
+    if (!Number.isInteger(options.count) || options.count < 1)
+      throw invalidArgument(`validation.count must be an integer ≥ 1, got ${options.count}`);
+  } else if (!(options.fraction! > 0 && options.fraction! < 1)) {
+    throw invalidArgument(`validation.fraction must be in (0, 1), got ${options.fraction}`);
+  }
+}
+
+/**
  * Splits positions 0…n-1 into a training part and a held-out validation part, both sorted. Deterministic:
  * a function of the labels and the options only, so the 'train' and 'validation' views opened separately
  * are exact complements.
@@ -39,20 +54,16 @@ export function holdoutPositions(
   numClasses: number,
   options: HoldoutOptions,
 ): { train: Int32Array; validation: Int32Array } {
+  checkHoldoutOptions(options);
   const n = labels.length;
   const seed = options.seed ?? 0;
   let total: number;
   if (options.count !== undefined) {
-    if (!Number.isInteger(options.count) || options.count < 1 || options.count >= n)
-      throw invalidArgument(`validation.count must be an integer in [1, ${n - 1}], got ${options.count}`);
+    if (options.count >= n) throw invalidArgument(`validation.count must be an integer in [1, ${n - 1}], got ${options.count}`);
     total = options.count;
-  } else if (options.fraction !== undefined) {
-    if (!(options.fraction > 0 && options.fraction < 1))
-      throw invalidArgument(`validation.fraction must be in (0, 1), got ${options.fraction}`);
-    total = Math.round(options.fraction * n);
-    if (total < 1 || total >= n) throw invalidArgument(`validation.fraction ${options.fraction} of ${n} samples leaves an empty split`);
   } else {
-    throw invalidArgument('validation: give fraction or count');
+    total = Math.round(options.fraction! * n);
+    if (total < 1 || total >= n) throw invalidArgument(`validation.fraction ${options.fraction} of ${n} samples leaves an empty split`);
   }
   const held = new Uint8Array(n);
   if (options.stratify ?? true) {

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { checkPipelines, choosePreprocessing, type PreprocessingOptions } from './choose-preprocessing';
-import { Dataset, type DatasetCore } from './dataset';
-import { invalidArgument } from './errors';
-import type { HoldoutOptions } from './holdout';
+import { Dataset, recordSkip, type DatasetCore } from './dataset';
+import { invalidArgument, showValue } from './errors';
+import { checkHoldoutOptions, type HoldoutOptions } from './holdout';
 import { resolveSource, type DatasetSource, type SourceOptions } from './resolve-source';
 import { checkClassesPopulated, rejectImage, type BadImage, type BadImagePolicy } from './sources/encoded-images';
 import type { SplitName } from './sources/image-folder-layout';
@@ -22,6 +22,33 @@ export interface OpenDatasetOptions extends SourceOptions, PreprocessingOptions 
   readonly workers?: number;
   /** 'structure' (default): check each image's format and completeness when opened; 'decode': decode every image once as well. */
   readonly verify?: 'structure' | 'decode';
+}
+
+/** Fails unless `value` (when given) is one of `allowed`: a misspelling is never taken for the default. */
+function checkChoice(name: string, value: unknown, allowed: readonly string[], also = ''): void {
+  if (value === undefined || allowed.includes(value as string)) return;
+  const names = [...allowed.map((a) => `'${a}'`), ...(also === '' ? [] : [also])];
+  const choices = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  throw invalidArgument(`openDataset: ${name} must be ${choices}, got ${showValue(value)}`);
+}
+
+/** The options that pick a behaviour by name or number, checked before anything is read. */
+function checkSourceOptions(options: OpenDatasetOptions): void {
+  if (!Array.isArray(options.augmentation))
+    checkChoice('augmentation', options.augmentation, ['cifar', 'imagenet', 'none'], 'a transform list');
+  checkChoice('onBadImage', options.onBadImage, ['error', 'skip']);
+  checkChoice('label', options.label, ['fine', 'coarse']);
+  const limit = options.memoryLimit;
+  if (limit !== undefined && !(typeof limit === 'number' && limit >= 0))
+    throw invalidArgument(
+      `openDataset: memoryLimit must be a number of bytes ≥ 0 (0: read every image from disk), got ${showValue(limit)}`,
+    );
+}
+
+function classSizes(loaded: LoadedSource): Int32Array {
+  const sizes = new Int32Array(loaded.classNames.length);
+  for (const label of loaded.labels) sizes[label]!++;
+  return sizes;
 }
 
 function defaultWorkers(): number {
@@ -75,6 +102,8 @@ export async function openDataset(source: DatasetSource, options: OpenDatasetOpt
   }
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0))
     throw invalidArgument(`openDataset: workers must be a non-negative integer, got ${options.workers}`);
+  checkSourceOptions(options);
+  if (options.validation !== undefined) checkHoldoutOptions(options.validation); // also for split 'test'
   const baseSplit = split === 'test' ? 'test' : 'train';
   const loaded = await resolveSource(source, baseSplit, split, options);
   const preprocessing = choosePreprocessing(loaded, options);
@@ -92,6 +121,10 @@ export async function openDataset(source: DatasetSource, options: OpenDatasetOpt
     onBadImage,
     skipped,
     skippedIndices: new Set(),
+    classSizes: classSizes(loaded),
+    skippedPerClass: new Int32Array(loaded.classNames.length),
+    presentClasses: loaded.presentClasses,
+    where: loaded.where ?? loaded.description,
     createExecutor: () => (workers === 0 ? new InlineExecutor(loaded.store) : new WorkerPool(loaded.store, workers)),
     executor: undefined,
   };
@@ -101,15 +134,15 @@ export async function openDataset(source: DatasetSource, options: OpenDatasetOpt
     core.executor = executor;
     try {
       const excluded = await verifyByDecoding(executor, loaded, onBadImage, skipped);
-      for (const index of excluded) core.skippedIndices.add(index);
       indices = indices.filter((i) => !excluded.has(i));
       checkClassesPopulated(
         Int32Array.from(indices, (i) => loaded.labels[i]!),
         loaded.classNames,
         skipped,
-        loaded.description,
+        core.where,
         loaded.presentClasses,
       );
+      for (const index of excluded) recordSkip(core, index);
     } catch (error) {
       // No dataset will own the threads: stop them, and the decoding still queued, before failing.
       core.executor = undefined;

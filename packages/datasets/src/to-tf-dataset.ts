@@ -1,5 +1,5 @@
-import { resolveBatchOptions, type BatchOptions } from './batch-options';
-import type { Batch, Dataset } from './dataset';
+import type { BatchOptions } from './batch-options';
+import { checkedBatchOptions, type Batch, type Dataset } from './dataset';
 
 /** The part of the tf.data namespace used here (pass `tf.data`); keeps @tensorflow/tfjs-data out of the dependencies. */
 export interface TfDataGenerator<D> {
@@ -15,14 +15,22 @@ export interface TfDataGenerator<D> {
  * fitDataset makes one iterator before its epoch loop that it never reads (and a new one for each epoch),
  * so counting iterators would start training at epoch 1.
  *
+ * options.startBatch (resuming mid-epoch) applies to the first pass only: the epochs after it are whole.
+ *
  * @example
  * await model.fitDataset(toTfDataset(train, tf.data, { batchSize: 128, seed: 1 }), { epochs: 10 });
  */
 export function toTfDataset<D>(dataset: Dataset, data: TfDataGenerator<D>, options: BatchOptions = {}): D {
-  resolveBatchOptions(options, dataset.split === 'train'); // bad options fail here, not inside fitDataset
+  checkedBatchOptions(dataset, options); // bad options fail here, not inside fitDataset
   let epoch = options.epoch ?? 0;
+  let startBatch = options.startBatch ?? 0;
+  const nextPass = (): AsyncGenerator<Batch, void, undefined> => {
+    const pass = dataset.batches({ ...options, epoch: epoch++, startBatch });
+    startBatch = 0; // only the resumed epoch starts part-way; every later one is whole
+    return pass;
+  };
   return data.generator(() => {
     let pass: AsyncGenerator<Batch, void, undefined> | undefined;
-    return { next: () => (pass ??= dataset.batches({ ...options, epoch: epoch++ })).next() };
+    return { next: () => (pass ??= nextPass()).next() };
   });
 }

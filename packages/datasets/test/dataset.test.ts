@@ -6,6 +6,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** Matches a thrown DatasetError INVALID_ARGUMENT with exactly this message. */
+const invalid = (message: string) => expect.objectContaining({ name: 'DatasetError', code: 'INVALID_ARGUMENT', message });
+
 async function collect(ds: Dataset, options = {}): Promise<ArrayBatch[]> {
   const out: ArrayBatch[] = [];
   for await (const b of ds.arrays({ batchSize: 64, ...options })) out.push(b);
@@ -80,7 +83,18 @@ describe('batches', () => {
   it('startBatch resumes an epoch mid-way with exactly the batches an uninterrupted epoch gives', async () => {
     const whole = await collect(train, { seed: 6, epoch: 4 });
     expect(batchesDiffer(await collect(train, { seed: 6, epoch: 4, startBatch: 5 }), whole.slice(5))).toBeUndefined();
-    expect(await collect(train, { seed: 6, epoch: 4, startBatch: 100 })).toEqual([]);
+  });
+
+  it("startBatch past the end of the epoch fails at once, naming the epoch's batches; at the end it gives no batch", async () => {
+    // 500 images in batches of 64: 8 batches, 7 with dropRemainder.
+    const message = "batches: startBatch must be at most the epoch's number of batches, 8 (500 images, batchSize 64), got 9";
+    expect(() => train.arrays({ batchSize: 64, startBatch: 9 })).toThrow(invalid(message));
+    expect(() => train.batches({ batchSize: 64, startBatch: 9 })).toThrow(message);
+    expect(() => toTfDataset(train, tf.data, { batchSize: 64, startBatch: 8, dropRemainder: true })).toThrow(
+      "batches: startBatch must be at most the epoch's number of batches, 7 (500 images, batchSize 64, dropRemainder), got 8",
+    );
+    // An epoch finished exactly (a run stopped during its validation) resumes to no batch.
+    expect(await collect(train, { startBatch: 8 })).toEqual([]);
   });
 
   it('worker threads make exactly the batches the calling thread makes', async () => {
@@ -111,9 +125,31 @@ describe('batches', () => {
     await expect(collect(train, { labels: 'probabilities' })).rejects.toThrow(/labels must be 'onehot' or 'int'/);
     await expect(openDataset('synthetic', { split: 'validation' })).rejects.toThrow(/give validation: \{ fraction \} or \{ count \}/);
     await expect(openDataset('/no/such/place')).rejects.toThrow(/\/no\/such\/place does not exist/);
+    // Misspelt choices are refused, not taken for the default (onBadImage 'Error' used to mean 'skip').
+    const misspelt: [Record<string, unknown>, string][] = [
+      [{ augmentation: 'CIFAR' }, `augmentation must be 'cifar', 'imagenet', 'none' or a transform list, got "CIFAR"`],
+      [{ augmentation: 'flip' }, `augmentation must be 'cifar', 'imagenet', 'none' or a transform list, got "flip"`],
+      [{ onBadImage: 'Error' }, `onBadImage must be 'error' or 'skip', got "Error"`],
+      [{ label: 'Coarse' }, `label must be 'fine' or 'coarse', got "Coarse"`],
+      [{ memoryLimit: NaN }, 'memoryLimit must be a number of bytes ≥ 0 (0: read every image from disk), got NaN'],
+      [{ memoryLimit: -5 }, 'memoryLimit must be a number of bytes ≥ 0 (0: read every image from disk), got -5'],
+    ];
+    for (const [options, message] of misspelt)
+      await expect(openDataset('synthetic', { synthetic: { size: 20 }, ...options })).rejects.toThrow(invalid(`openDataset: ${message}`));
     await expect(openDataset('synthetic', { imageSize: 40, augmentation: [] })).rejects.toThrow(
       /train transforms turn 32×32 images into 32×32, but imageSize is 40×40/,
     );
+  });
+
+  it("checks the validation options for split 'test' too, where they hold nothing out", async () => {
+    const test = { split: 'test', synthetic: { size: 20 } } as const;
+    await expect(openDataset('synthetic', { ...test, validation: { fraction: 2 } })).rejects.toThrow(
+      invalid('validation.fraction must be in (0, 1), got 2'),
+    );
+    await expect(openDataset('synthetic', { ...test, validation: { count: 0.5 } })).rejects.toThrow(
+      invalid('validation.count must be an integer ≥ 1, got 0.5'),
+    );
+    expect((await openDataset('synthetic', { ...test, validation: { fraction: 0.5 } })).size).toBe(20);
   });
 });
 
@@ -217,6 +253,28 @@ describe('TensorFlow.js integration', () => {
       direct.findIndex((d) => d.length === losses.length && d.every((v, i) => Math.abs(v - losses[i]!) < 1e-4));
     expect(trained.map(epochOf)).toEqual([0, 1, 2]);
     model.dispose();
+  });
+
+  it('toTfDataset resumed mid-epoch starts only its first pass at startBatch; later epochs are whole', async () => {
+    const train = await openDataset('synthetic', { synthetic: { size: 100 } });
+    const options = { batchSize: 10, seed: 1, labels: 'int' as const };
+    const adapted = toTfDataset(train, tf.data, { ...options, epoch: 3, startBatch: 8 });
+    const passes: number[][][] = [];
+    for (let pass = 0; pass < 3; pass++) {
+      const batches: number[][] = [];
+      await adapted.forEachAsync((b) => {
+        batches.push(Array.from((b as { ys: tf.Tensor }).ys.dataSync()));
+        tf.dispose(b);
+      });
+      passes.push(batches);
+    }
+    const direct = async (epoch: number, startBatch = 0) => {
+      const out: number[][] = [];
+      for await (const b of train.arrays({ ...options, epoch, startBatch })) out.push(Array.from(b.labels));
+      return out;
+    };
+    expect(passes.map((p) => p.length)).toEqual([2, 10, 10]);
+    expect(passes).toEqual([await direct(3, 8), await direct(4), await direct(5)]);
   });
 
   it('toTfDataset checks its batch options at once', async () => {

@@ -25,6 +25,11 @@ afterAll(async () => {
   temp.cleanup();
 });
 
+/** Resolves once `condition` holds (polled every 5 ms). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 function requestsFor(file: string) {
   return server.requests.filter((r) => r.path === file);
 }
@@ -87,6 +92,19 @@ describe('downloadFile', () => {
     expect(readFileSync(norange).equals(body)).toBe(true);
   });
 
+  it('two downloads into one destination at once take turns: both end with the file, fetched once', async () => {
+    server.files.set('/slow.bin', { body, chunkDelayMs: 10 });
+    const destination = path.join(temp.dir, 'slow', 'file.bin');
+    const options = { url: `${base}/slow.bin`, destination, md5, size: body.length };
+    const first = downloadFile(options);
+    await until(() => existsSync(`${destination}.part`)); // the first one is writing
+    const second = downloadFile(options);
+    await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
+    expect(readFileSync(destination).equals(body)).toBe(true);
+    expect(requestsFor('/slow.bin').map((r) => r.range)).toEqual([undefined]);
+    expect(readdirSync(path.dirname(destination))).toEqual(['file.bin']); // no .part, no lock left
+  });
+
   it('a wrong MD5, a wrong size and an HTTP error fail, leaving no file behind', async () => {
     server.files.set('/x.bin', { body });
     const destination = path.join(temp.dir, 'x.bin');
@@ -138,6 +156,25 @@ describe('CIFAR download into the cache', () => {
     const again = await openDataset('cifar10', { ...options, split: 'test' });
     expect(again.size).toBe(5);
     expect(requestsFor('/cifar-10-binary.tar.gz').length).toBe(before);
+  });
+
+  it('two jobs opening cifar10 into one empty cache at once both get the dataset', async () => {
+    server.files.set('/slow-cifar.tar.gz', { body: archive, chunkDelayMs: 20 });
+    const cacheDir = path.join(temp.dir, 'shared-cache');
+    const options = {
+      cacheDir,
+      download: { url: `${base}/slow-cifar.tar.gz`, md5: createHash('md5').update(archive).digest('hex') },
+      checkOfficialSizes: false,
+      progress: false,
+    };
+    const first = openDataset('cifar10', options);
+    await until(() => existsSync(path.join(cacheDir, 'cifar-10-binary.tar.gz.part')));
+    const second = openDataset('cifar10', { ...options, split: 'test' });
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.size, b.size]).toEqual([20, 5]);
+    expect(Array.from(a.labels)).toEqual(labels);
+    expect(requestsFor('/slow-cifar.tar.gz')).toHaveLength(1);
+    expect(readdirSync(cacheDir).sort()).toEqual(['cifar-10-batches-bin', 'cifar-10-binary.tar.gz']);
   });
 
   it('an archive placed by hand is checked and unpacked; a corrupt one is named', async () => {

@@ -54,6 +54,31 @@ describe('decoding', () => {
     expect(meanAbsDiff(viaJs.data, pixels)).toBeLessThan(4); // and both are close to the original
   });
 
+  it('a small CMYK (4-component) JPEG goes to sharp and keeps its colours; small RGB JPEGs stay with jpeg-js', async () => {
+    // A smooth image (no chroma noise), so only the colour conversion can move the values.
+    const pixels = Uint8Array.from({ length: 32 * 32 * 3 }, (_, i) => {
+      const [p, c] = [Math.floor(i / 3), i % 3];
+      const [x, y] = [p % 32, Math.floor(p / 32)];
+      return c === 0 ? 40 + x * 5 : c === 1 ? 200 - y * 4 : 100 + (x + y) * 2;
+    });
+    const encode = (space: 'srgb' | 'cmyk') =>
+      sharp(Buffer.from(pixels), { raw: { width: 32, height: 32, channels: 3 } })
+        .toColourspace(space)
+        .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+        .toBuffer();
+    const cmyk = await encode('cmyk');
+    const info = inspectImage(cmyk);
+    expect(info).toEqual({ format: 'jpeg', width: 32, height: 32, cmyk: true });
+    expect(chooseDecoder(info)).toBe('sharp');
+    const decoded = await decodeImage(cmyk, info);
+    expect(Buffer.from(decoded.data).equals(await sharp(cmyk).toColourspace('srgb').raw().toBuffer())).toBe(true);
+    // libvips' CMYK round trip itself costs ~9 levels on this image; jpeg-js's conversion cost ~25.
+    expect(meanAbsDiff(decoded.data, pixels)).toBeLessThan(12);
+    const rgb = await encode('srgb');
+    expect(inspectImage(rgb)).toEqual({ format: 'jpeg', width: 32, height: 32 });
+    expect(chooseDecoder(inspectImage(rgb))).toBe('jpeg-js');
+  });
+
   it('PNG decoding is lossless, grey PNGs come out as RGB', async () => {
     const pixels = testPixels(20, 10, 4);
     const png = await encodePng(pixels, 20, 10);

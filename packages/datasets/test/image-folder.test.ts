@@ -158,6 +158,26 @@ describe('bad image files', () => {
     expect(error.message).toMatch(/unreadable: ENOENT/);
   });
 
+  it('sorts class names by code point, as Python sorted() (torchvision ImageFolder) does', async () => {
+    const names = ['😀', 'Ａ', 'café', 'Zebra']; // U+1F600 (two UTF-16 units, D83D DE00), U+FF21, …
+    const root = writeTree('unicode', Object.fromEntries(names.map((name, i) => [`${name}/1.jpg`, good[Object.keys(good)[i]!]!])));
+    // sorted(['😀', 'Ａ', 'café', 'Zebra']) in Python 3, i.e. by code point:
+    const expected = ['Zebra', 'café', 'Ａ', '😀'];
+    expect([...names].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)).toEqual(expected);
+    const tar = path.join(temp.dir, 'unicode.tar');
+    systemTar(tar, root, ['.']);
+    for (const [source, options] of [
+      [root, {}],
+      [tar, {}],
+      [tar, { memoryLimit: 1 }], // indexed in place
+    ] as const) {
+      const ds = await openDataset(source, { workers: 0, ...options });
+      expect(ds.classNames).toEqual(expected);
+      const files = await Promise.all(Array.from({ length: ds.size }, async (_, i) => (await ds.readImage(i)).file));
+      expect(files.map((f) => f.split(/[/:]/).slice(-2, -1)[0])).toEqual(expected);
+    }
+  });
+
   it('an empty class directory, or a class whose files were all skipped, is an error', async () => {
     const root = writeTree('emptyclass', good);
     mkdirSync(path.join(root, 'dog'));
@@ -168,6 +188,27 @@ describe('bad image files', () => {
     const skipped = await failure(() => openDataset(allBad, { workers: 0, onBadImage: 'skip' }));
     expect(skipped.message).toContain("class 'dog'");
     expect(skipped.message).toContain('no usable images (2 files skipped');
+  });
+
+  it('a class whose files are all bad is EMPTY_CLASS also when read from disk, once its last file fails', async () => {
+    const root = writeTree('allbad-disk', { ...good, 'dog/a.jpg': 'x', 'dog/b.jpg': 'y' });
+    // Held in memory, every file is checked at open.
+    const atOpen = await failure(() => openDataset(root, { workers: 0, onBadImage: 'skip' }));
+    expect(atOpen.code).toBe('EMPTY_CLASS');
+    const tar = path.join(temp.dir, 'allbad-disk.tar');
+    systemTar(tar, root, ['.']);
+    // Over memoryLimit the files are read when their batch is made: the same error, when the last one fails.
+    for (const source of [root, tar]) {
+      const where = source;
+      const ds = await openDataset(source, { workers: 0, onBadImage: 'skip', memoryLimit: 1 });
+      const error = await failure(() => allBatches(ds, { batchSize: 16 }));
+      expect({ code: error.code, message: error.message, file: error.file }).toEqual({
+        code: 'EMPTY_CLASS',
+        message: `class 'dog' in ${where} has no usable images (2 files skipped in all)`,
+        file: where,
+      });
+    }
+    expect(atOpen.message).toBe(`class 'dog' in ${root} has no usable images (2 files skipped in all)`);
   });
 
   it('a broken archive is named', async () => {

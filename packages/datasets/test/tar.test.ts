@@ -134,6 +134,23 @@ describe('tar reading', () => {
     expect(got).toEqual(files);
   });
 
+  it('an archive cut exactly at a member boundary (no end blocks) reads its members, as GNU tar and tarfile do', async () => {
+    const dir = path.join(temp.dir, 'boundary');
+    const small = { 'a.bin': 'A', 'b.bin': 'BB', 'c.bin': 'CCC' };
+    for (const [name, text] of Object.entries(small)) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    const tar = path.join(temp.dir, 'boundary.tar');
+    systemTar(tar, dir, Object.keys(small), { format: 'ustar' });
+    // ustar: each member is a header block and a data block, so the third one ends at byte 3072.
+    const cut = path.join(temp.dir, 'boundary-cut.tar');
+    writeFileSync(cut, readFileSync(tar).subarray(0, 3072));
+    const expected = Object.fromEntries(Object.entries(small).map(([name, text]) => [name, Buffer.from(text)]));
+    expect(await membersOf(cut)).toEqual(expected);
+    expect(indexTar(cut).map((e) => e.name)).toEqual(Object.keys(small));
+  });
+
   it('a truncated .tar.gz, a cut-off .tar, corrupt gzip data and a non-archive fail, naming the archive', async () => {
     const gz = path.join(temp.dir, 'whole.tar.gz');
     systemTar(gz, tree, Object.keys(files), { gzip: true });
@@ -148,6 +165,13 @@ describe('tar reading', () => {
     writeFileSync(cutTar, readFileSync(tar).subarray(0, 2048 + 100));
     await expect(membersOf(cutTar)).rejects.toThrow(/cut\.tar is truncated/);
     expect(() => indexTar(cutTar)).toThrow(/cut\.tar is truncated/);
+
+    // Cut inside a header: the in-place index fails as the stream parser does, rather than lose the member.
+    const midHeader = path.join(temp.dir, 'mid-header.tar');
+    writeFileSync(midHeader, readFileSync(tar).subarray(0, 4096 + 100));
+    const message = `${midHeader} is truncated: it ends inside a header (at byte 4096)`;
+    await expect(membersOf(midHeader)).rejects.toThrow(message);
+    expect(() => indexTar(midHeader)).toThrow(expect.objectContaining({ code: 'BROKEN_ARCHIVE', message }));
 
     const garbled = Buffer.from(bytes);
     for (let i = 100; i < 400; i++) garbled[i] = (garbled[i]! * 7 + 13) & 255;

@@ -245,6 +245,50 @@ describe('normalize and compose', () => {
     expect(() => compose([{ type: 'rotate' } as unknown as TransformSpec])).toThrow(/transform 0: unknown transform/);
   });
 
+  it('compose checks each saved spec as its constructor does, naming the entry, its type and the field', () => {
+    const specs = (list: unknown[]) => compose(list as TransformSpec[]);
+    const fails = (list: unknown[], message: string) =>
+      expect(() => specs(list)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message }));
+    fails(
+      [
+        { type: 'resize', size: [32, 32] },
+        { type: 'normalize', mean: [0.5], std: [0, 1, 1] },
+      ],
+      'transform 1 (normalize): std must be positive, got [0,1,1]',
+    );
+    fails(
+      [{ type: 'normalize', mean: [0.5], std: ['0.2', '0.2', '0.2'] }],
+      'transform 0 (normalize): std must hold 1 or 3 finite numbers, got ["0.2","0.2","0.2"]',
+    );
+    fails([{ type: 'normalize', mean: [NaN], std: [1] }], 'transform 0 (normalize): mean must hold 1 or 3 finite numbers, got [null]');
+    fails([{ type: 'randomHorizontalFlip', p: 2 }], 'transform 0 (randomHorizontalFlip): p must be in [0, 1], got 2');
+    fails([{ type: 'randomHorizontalFlip', p: '0.5' }], 'transform 0 (randomHorizontalFlip): p must be in [0, 1], got "0.5"');
+    fails(
+      [{ type: 'randomCrop', size: [32, 32], padding: -4 }],
+      'transform 0 (randomCrop): padding must be a non-negative integer, got -4',
+    );
+    fails(
+      [{ type: 'centerCrop', size: '32' }],
+      'transform 0 (centerCrop): size must be a positive integer or [height, width] of positive integers, got "32"',
+    );
+    fails(
+      [{ type: 'randomResizedCrop', size: [8, 8], scale: 0.5, ratio: [1, 1] }],
+      'transform 0 (randomResizedCrop): scale must satisfy 0 < lo <= hi <= 1, got 0.5',
+    );
+    // What torchvision would take is taken, as its constructor reads it: a crop size n is n × n, and a
+    // randomCrop saved without padding pads by 0 (it used to crop at NaN and give an all-zero image).
+    const taken = specs([
+      { type: 'randomCrop', size: 32, padding: 4 },
+      { type: 'randomCrop', size: [32, 32] },
+    ]);
+    expect(taken).toEqual([
+      { type: 'randomCrop', size: [32, 32], padding: 4 },
+      { type: 'randomCrop', size: [32, 32], padding: 0 },
+    ]);
+    const pixels = image(32, 32, 5);
+    expect(render(pixels, 32, 32, [taken[1]!], 3).out).toEqual(Float32Array.from(pixels, (v) => v / 255));
+  });
+
   it('compose flattens pipelines and the specs survive JSON', () => {
     const pipeline = compose(cifarTrain(), [randomHorizontalFlip(1)]);
     expect(pipeline.map((t) => t.type)).toEqual(['randomCrop', 'randomHorizontalFlip', 'normalize', 'randomHorizontalFlip']);

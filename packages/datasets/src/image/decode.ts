@@ -13,8 +13,10 @@ export const JPEG_JS_MAX_PIXELS = 80 * 80;
 
 export type DecoderName = 'jpeg-js' | 'sharp';
 
+/** Small 3- and 1-component JPEGs go to jpeg-js; CMYK ones to sharp, since jpeg-js converts CMYK to RGB without
+ * the Adobe inversion and colour transform libjpeg and libvips apply (colours some 26 levels off). */
 export function chooseDecoder(info: ImageInfo): DecoderName {
-  return info.format === 'jpeg' && info.width * info.height <= JPEG_JS_MAX_PIXELS ? 'jpeg-js' : 'sharp';
+  return info.format === 'jpeg' && info.cmyk !== true && info.width * info.height <= JPEG_JS_MAX_PIXELS ? 'jpeg-js' : 'sharp';
 }
 
 function decodeWithJpegJs(bytes: Uint8Array): PixelImage {

@@ -3,6 +3,8 @@ export interface ImageInfo {
   readonly format: 'jpeg' | 'png';
   readonly width: number;
   readonly height: number;
+  /** Set (true) for a 4-component JPEG (CMYK or YCCK), which only sharp decodes with the right colours. */
+  readonly cmyk?: true;
 }
 
 /** A structural problem found in an encoded image; the message says what, the caller says which file. */

@@ -19,6 +19,7 @@ export function readJpegInfo(bytes: Uint8Array): ImageInfo {
   let width = 0;
   let height = 0;
   let sawScan = false;
+  let cmyk = false;
   while (pos < n) {
     if (bytes[pos] !== 0xff) {
       if (!sawScan) throw new ImageFormatError(`corrupt JPEG: expected a marker at byte ${pos}`);
@@ -41,7 +42,7 @@ export function readJpegInfo(bytes: Uint8Array): ImageInfo {
     if (marker === 0xd9) {
       if (width === 0 || height === 0) throw new ImageFormatError('corrupt JPEG: no frame header with non-zero dimensions');
       if (!sawScan) throw new ImageFormatError('corrupt JPEG: no image data (start-of-scan marker missing)');
-      return { format: 'jpeg', width, height };
+      return cmyk ? { format: 'jpeg', width, height, cmyk } : { format: 'jpeg', width, height };
     }
     if (pos + 3 >= n) break;
     const length = (bytes[pos + 2]! << 8) | bytes[pos + 3]!;
@@ -53,6 +54,7 @@ export function readJpegInfo(bytes: Uint8Array): ImageInfo {
       const components = bytes[pos + 9]!;
       if (components !== 1 && components !== 3 && components !== 4)
         throw new ImageFormatError(`unsupported JPEG: ${components} colour components`);
+      cmyk = components === 4;
     } else if (marker === 0xda) {
       sawScan = true;
     }

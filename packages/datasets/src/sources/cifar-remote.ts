@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataCacheDir } from '../cache-dir';
-import { downloadFile, md5OfFile } from '../download';
+import { downloadFile, md5OfFile, withLock } from '../download';
 import { DatasetError, describeCause } from '../errors';
 import type { ProgressListener } from '../progress';
 import { CIFAR_LAYOUT, type CifarVariant } from './cifar-format';
@@ -75,7 +75,16 @@ export async function ensureCifar(variant: CifarVariant, options: EnsureCifarOpt
   const { directory, train } = CIFAR_LAYOUT[variant];
   const target = path.join(cacheDir, directory);
   if (existsSync(path.join(target, train[0]!))) return target;
+  // Jobs sharing the cache take turns at download + extract; a later one finds the first one's directory.
+  return withLock(path.join(cacheDir, `.${directory}.lock`), async () => {
+    if (existsSync(path.join(target, train[0]!))) return target;
+    return fetchAndExtract(variant, cacheDir, options);
+  });
+}
 
+async function fetchAndExtract(variant: CifarVariant, cacheDir: string, options: EnsureCifarOptions): Promise<string> {
+  const { directory, train } = CIFAR_LAYOUT[variant];
+  const target = path.join(cacheDir, directory);
   const remote = CIFAR_REMOTE[variant];
   const override = typeof options.download === 'object' ? options.download : undefined;
   const url = override?.url ?? remote.url;

@@ -54,13 +54,14 @@ export function checkClassesPopulated(
   for (const label of labels) counts[label]!++;
   const required = present === undefined ? undefined : new Set(present);
   counts.forEach((count, label) => {
-    if (count === 0 && (required === undefined || required.has(label))) {
-      throw new DatasetError(
-        'EMPTY_CLASS',
-        `class '${classNames[label]}' in ${where} has no usable images (${skipped.length} files skipped in all)`,
-        { file: where },
-      );
-    }
+    if (count === 0 && (required === undefined || required.has(label))) throw emptyClass(classNames[label]!, where, skipped.length);
+  });
+}
+
+/** A class left without images by skipped files: at open (files in memory) or when its last one fails to decode. */
+export function emptyClass(className: string, where: string, skipped: number): DatasetError {
+  return new DatasetError('EMPTY_CLASS', `class '${className}' in ${where} has no usable images (${skipped} files skipped in all)`, {
+    file: where,
   });
 }
 

@@ -115,6 +115,7 @@ function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (membe
     skipped: [],
     uniformSize: undefined,
     typicalSize: typicalSize(store),
+    where: archive,
     description: `image folder ${nameOf(layout.root)} (indexed in place)`,
     family: 'folder',
   };

@@ -4,7 +4,7 @@ export type SplitName = 'train' | 'test' | 'validation';
 
 /** Where each image of an ImageFolder tree goes. */
 export interface FolderLayout {
-  /** Class directory names, sorted as torchvision's ImageFolder sorts them (by code unit). */
+  /** Class directory names, sorted as torchvision's ImageFolder sorts them (by code point). */
   readonly classNames: string[];
   /** Files in sample order (class, then path), with their labels. */
   readonly samples: { readonly path: string; readonly label: number }[];
@@ -34,8 +34,24 @@ export function hidden(path: string): boolean {
   return path.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
 }
 
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Python's sorted() order (torchvision's ImageFolder sorts class names with it): by code point. JavaScript's
+ * `<` compares UTF-16 code units, which puts characters above U+FFFF (emoji, stored as surrogates
+ * D800–DFFF) before U+E000–U+FFFF (full-width letters), so a model's class indices would not match PyTorch's.
+ */
+function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
+    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
+    // A surrogate starts a code point above U+FFFF: after every other unit.
+    if (xSurrogate !== ySurrogate) return xSurrogate ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
 class Tree {
@@ -67,14 +83,14 @@ class Tree {
   }
 
   children(dir: string): string[] {
-    return [...(this.dirs.get(dir) ?? [])].sort(byCodeUnit);
+    return [...(this.dirs.get(dir) ?? [])].sort(byCodePoint);
   }
 
   /** Every file under dir, at any depth, sorted. */
   filesUnder(dir: string): string[] {
     const out: string[] = [...(this.files.get(dir) ?? [])];
     for (const child of this.children(dir)) out.push(...this.filesUnder(child));
-    return out.sort(byCodeUnit);
+    return out.sort(byCodePoint);
   }
 }
 

@@ -109,6 +109,7 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
     skipped: [],
     uniformSize: undefined,
     typicalSize: typicalSize(store),
+    where: root,
     description,
     family: 'folder',
   };

@@ -17,6 +17,8 @@ export interface LoadedSource {
   readonly uniformSize: { width: number; height: number } | undefined;
   /** For image folders and archives: the most common (or median) size of their images, for defaults only. */
   readonly typicalSize?: TypicalSize | undefined;
+  /** The folder or archive that messages about its classes name (default: the description). */
+  readonly where?: string;
   /** A short description for messages and the preprocessing record, e.g. 'cifar10 train (/data/cifar-10-batches-bin)'. */
   readonly description: string;
   /** The family of data: decides default augmentation. */

@@ -80,6 +80,12 @@ export function indexTar(archive: string): TarEntry[] {
       }
       position = offset + Math.ceil(size / BLOCK) * BLOCK;
     }
+    // The loop stops at an end block, at the file's end, or with part of a header left: only the last loses
+    // members (as the stream parser's finish() says). An archive cut at a member boundary is accepted, as
+    // GNU tar and Python's tarfile do.
+    if (position < length && position + BLOCK > length) {
+      throw new DatasetError('BROKEN_ARCHIVE', `${archive} is truncated: it ends inside a header (at byte ${position})`, { file: archive });
+    }
     return entries;
   } finally {
     closeSync(fd);

@@ -9,10 +9,9 @@ export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
 export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 function perChannel(values: readonly number[], what: string): [number, number, number] {
-  if (values.length === 1) return [values[0]!, values[0]!, values[0]!];
-  if (values.length !== 3 || !values.every(Number.isFinite))
+  if (!Array.isArray(values) || (values.length !== 1 && values.length !== 3) || !values.every(Number.isFinite))
     throw invalidArgument(`normalize: ${what} must hold 1 or 3 finite numbers, got ${JSON.stringify(values)}`);
-  return [values[0]!, values[1]!, values[2]!];
+  return values.length === 1 ? [values[0]!, values[0]!, values[0]!] : [values[0]!, values[1]!, values[2]!];
 }
 
 /** torchvision.transforms.Normalize(mean, std) on values in [0, 1]: (v - mean) / std per channel. */

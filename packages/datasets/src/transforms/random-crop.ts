@@ -1,4 +1,4 @@
-import { invalidArgument } from '../errors';
+import { invalidArgument, showValue } from '../errors';
 import { randomInt, type Random } from '../random';
 import { cropPlan } from './crop-plan';
 import { toSize2 } from './size';
@@ -8,7 +8,7 @@ import type { RandomCropSpec, SamplePlan } from './spec';
 export function randomCrop(size: number | readonly [number, number], options: { padding?: number } = {}): RandomCropSpec {
   const padding = options.padding ?? 0;
   if (!Number.isInteger(padding) || padding < 0)
-    throw invalidArgument(`randomCrop: padding must be a non-negative integer, got ${padding}`);
+    throw invalidArgument(`randomCrop: padding must be a non-negative integer, got ${showValue(padding)}`);
   return { type: 'randomCrop', size: toSize2(size, 'randomCrop'), padding };
 }
 

@@ -14,9 +14,10 @@ export function randomResizedCrop(
 ): RandomResizedCropSpec {
   const scale = options.scale ?? [0.08, 1];
   const ratio = options.ratio ?? [3 / 4, 4 / 3];
-  if (!(scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1))
+  const pair = (v: unknown) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number');
+  if (!pair(scale) || !(scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1))
     throw invalidArgument(`randomResizedCrop: scale must satisfy 0 < lo <= hi <= 1, got ${JSON.stringify(scale)}`);
-  if (!(ratio[0] > 0 && ratio[0] <= ratio[1]))
+  if (!pair(ratio) || !(ratio[0] > 0 && ratio[0] <= ratio[1] && Number.isFinite(ratio[1])))
     throw invalidArgument(`randomResizedCrop: ratio must satisfy 0 < lo <= hi, got ${JSON.stringify(ratio)}`);
   return { type: 'randomResizedCrop', size: toSize2(size, 'randomResizedCrop'), scale: [scale[0], scale[1]], ratio: [ratio[0], ratio[1]] };
 }

@@ -8,6 +8,8 @@ export interface ServedFile {
   /** Answer 200 with the whole body even when a range is asked for. */
   ignoreRange?: boolean;
   status?: number;
+  /** Send the body in 16 KiB pieces this many ms apart (a slow server, so downloads overlap). */
+  chunkDelayMs?: number;
 }
 
 /** A local HTTP server (127.0.0.1, ephemeral port) serving files with Range support; records requests. */
@@ -49,7 +51,16 @@ export class TestServer {
       res.write(file.body.subarray(0, file.cutFirstResponseAt), () => setTimeout(() => res.socket?.destroy(), 20));
       return;
     }
-    res.end(file.body);
+    if (file.chunkDelayMs === undefined) {
+      res.end(file.body);
+      return;
+    }
+    const delay = file.chunkDelayMs;
+    const send = (from: number): void => {
+      if (from >= total) return void res.end();
+      res.write(file.body.subarray(from, from + 16_384), () => setTimeout(() => send(from + 16_384), delay));
+    };
+    send(0);
   }
 
   async stop(): Promise<void> {
