@@ -166,8 +166,10 @@ export class FixedClassifier extends layers.Layer {
     const shape = this.checkInputShape(inputShape);
     const inputDim = shape[1]!;
     const kind = projectionKind(this.matrix);
-    const { matrix, fast, factors, ...plan } = buildProjection(this.matrix, inputDim, this.units, this.seed);
-    if (plan.warning) console.warn(plan.warning);
+    // P itself is read only on the dense path: an overcomplete Hadamard head builds it when read.
+    const projection = buildProjection(this.matrix, inputDim, this.units, this.seed);
+    const { fast, factors, warning } = projection;
+    if (warning) console.warn(warning);
 
     const alpha = this.initialScale ?? kind.defaultScale(inputDim, this.units);
     this.scaleWeight = this.addWeight(
@@ -200,9 +202,9 @@ export class FixedClassifier extends layers.Layer {
       this.projectionTensor = keep(tensor2d(Float32Array.from(factors.frame), [inputDim, factors.dim]));
       this.mixTensor = keep(tensor2d(Float32Array.from(factors.mix), [factors.dim, this.units]));
     } else {
-      this.projectionTensor = keep(tensor2d(Float32Array.from(matrix), [inputDim, this.units]));
+      this.projectionTensor = keep(tensor2d(Float32Array.from(projection.matrix), [inputDim, this.units]));
     }
-    this.projection = { ...plan, fast };
+    this.projection = { kind: projection.kind, inputDim, units: this.units, fast, warning };
     // Rank 2 exactly, also for tensors applied later: the fast kernels read [batch, features] and
     // would mix the rows of a [batch, steps, features] tensor without an error.
     this.inputSpec = [{ ndim: 2, axes: { [-1]: inputDim } }];

@@ -1,4 +1,4 @@
-import { hadamardOrders } from '@fixclf/hadamard';
+import { hadamard, hadamardOrders } from '@fixclf/hadamard';
 import { buildProjection, maxAbsCosine, type MatrixKind } from '../src';
 import { coherence, gram, maxGramError, referenceProjection, sylvesterEntry } from './reference';
 
@@ -69,6 +69,38 @@ describe('hadamard projection', () => {
       for (let k = 0; k < n; k++) norm += p.matrix[k * c + col]! ** 2;
       expect(norm).toBeCloseTo(1, 12);
     }
+  });
+
+  it('takes its classes from the rows of hadamard(order) when C > N, entry by entry', () => {
+    // Entries come from the core and the Sylvester formula, not the order² matrix: compare with it.
+    for (const [n, c] of [
+      [342, 1000],
+      [100, 300],
+      [64, 1500],
+    ] as const) {
+      const p = buildProjection('hadamard', n, c);
+      const order = Number(/using Hadamard order (\d+)/.exec(p.warning!)![1]);
+      const h = hadamard(order);
+      let wrong = 0;
+      for (let k = 0; k < n; k++)
+        for (let col = 0; col < c; col++) if (p.matrix[k * c + col]! * Math.sqrt(n) !== h[col * order + k]) wrong++;
+      expect(wrong).toBe(0);
+    }
+  });
+
+  it('builds a head of 21,841 classes (ImageNet-21k) on 2048 features in seconds, by a fast transform', () => {
+    // Comparing every pair of classes of both candidate orders took minutes; 10,000 classes on 64
+    // features never finished. Now a random sample of classes is compared, and P is not built.
+    const start = performance.now();
+    const p = buildProjection('hadamard', 2048, 21841);
+    expect(performance.now() - start).toBeLessThan(20_000); // 0.46 s in Node, 4 s in Jest's sandbox
+    expect(p.fast).not.toBeNull();
+    expect(p.warning).toMatch(
+      /cannot be orthogonal; using Hadamard order \d+, max \|cos\| between classes 0\.\d+ \(reference truncation of order 32768: 1\.0000\) among \d+ of the classes drawn at random\./,
+    );
+    const order = p.fast!.order;
+    expect(order).toBeGreaterThanOrEqual(21841);
+    expect(order).toBeLessThan(32768);
   });
 
   it('has ±1/√n entries, so the product needs only additions and one scaling', () => {

@@ -24,40 +24,77 @@ export function maxAbsCosine(matrix: ArrayLike<number>, rows: number, cols: numb
   return worst;
 }
 
+/** Word operations (an XOR and a popcount) the coherence of one candidate may take: ~0.25 s here. */
+export const COHERENCE_BUDGET = 3e7;
+
 /**
- * max |cos| between rows 0..rows-1 of a ±1 Hadamard matrix h (order n) truncated to its first
- * `dim` columns. Rows of h are orthogonal, so the truncated dot product is minus the dot product
- * over the dropped columns: that costs rows²·(n − dim) instead of rows²·dim. Each row's dropped
- * entries are packed 32 to a word (bit set for −1), so a dot product of ±1 entries is
- * dropped − 2·popcount(a XOR b): building 512 → 1000 classes, which compares two candidate orders,
- * took 2.6 s with one multiply-add per entry and takes 0.24 s (2 AVX2 cores, Node 20).
+ * max |cos| between the rows `rows` (row indices) of a ±1 Hadamard matrix of order n truncated to
+ * its first `dim` columns, given by `entry(i, j)`. Rows of the full matrix are orthogonal, so the
+ * truncated dot product is minus the dot product over the dropped columns: whichever side is
+ * narrower is read. Each row's entries are packed 32 to a word (bit set for −1), so a dot product of
+ * w entries is w − 2·popcount(a XOR b): building 512 → 1000 classes, which compares two candidate
+ * orders, took 2.6 s with one multiply-add per entry and takes 0.24 s (2 AVX2 cores, Node 20).
  */
-export function truncatedHadamardCoherence(h: Int8Array, n: number, rows: number, dim: number): number {
+export function truncatedHadamardCoherence(
+  entry: (i: number, j: number) => number,
+  n: number,
+  rows: readonly number[],
+  dim: number,
+): number {
   const dropped = n - dim;
   if (dropped <= 0) return 0;
-  const words = Math.ceil(dropped / 32);
-  const bits = new Uint32Array(rows * words);
-  for (let i = 0; i < rows; i++) {
-    for (let k = 0; k < dropped; k++) {
-      if (h[i * n + dim + k]! < 0) bits[i * words + (k >>> 5)]! |= 1 << (k & 31);
+  const [from, width] = dropped < dim ? [dim, dropped] : [0, dim];
+  const words = Math.ceil(width / 32);
+  const count = rows.length;
+  const bits = new Uint32Array(count * words);
+  for (let r = 0; r < count; r++) {
+    const i = rows[r]!;
+    for (let k = 0; k < width; k++) {
+      if (entry(i, from + k) < 0) bits[r * words + (k >>> 5)]! |= 1 << (k & 31);
     }
   }
   let worst = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let j = i + 1; j < rows; j++) {
+  for (let a = 0; a < count; a++) {
+    for (let b = a + 1; b < count; b++) {
       let differ = 0;
-      for (let w = 0; w < words; w++) differ += popcount(bits[i * words + w]! ^ bits[j * words + w]!);
-      const s = Math.abs(dropped - 2 * differ);
+      for (let w = 0; w < words; w++) differ += popcount(bits[a * words + w]! ^ bits[b * words + w]!);
+      const s = Math.abs(width - 2 * differ);
       if (s > worst) worst = s;
     }
   }
   return worst / dim;
 }
 
-/** Set bits of a 32-bit word (SWAR). */
+/**
+ * The rows whose coherence is computed: all of them while that fits COHERENCE_BUDGET for rows of
+ * `words` words, else as many as fit, drawn by a fixed-seed shuffle across all classes (the first
+ * ones would miss rows that repeat far apart, as a power-of-two truncation of Sylvester's matrix
+ * repeats every `dim` rows).
+ */
+export function coherenceRows(units: number, words: number): number[] {
+  const all = Array.from({ length: units }, (_, i) => i);
+  const fit = Math.floor(Math.sqrt((2 * COHERENCE_BUDGET) / Math.max(1, words)));
+  if (fit >= units) return all;
+  let state = 0x9e3779b9;
+  for (let i = 0; i < fit; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const j = i + ((state >>> 0) % (units - i));
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return all.slice(0, fit).sort((x, y) => x - y);
+}
+
+/**
+ * Set bits of a 32-bit word (SWAR), by shifts and adds: with Math.imul for the last step the pair loop
+ * ran 80× slower inside Jest's sandbox (12.7 s against 0.16 s), where the builtin is not inlined.
+ */
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
+  x += x >>> 8;
+  x += x >>> 16;
+  return x & 0x3f;
 }
