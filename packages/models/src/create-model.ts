@@ -33,6 +33,9 @@ function checkInputShape(shape: unknown, name: string, minSize: number): InputSh
   return shape as InputShape;
 }
 
+/** 2^24 classes: 64 features already make a 4 GB learned head. */
+const MAX_CLASSES = 2 ** 24;
+
 /**
  * Builds a fresh network of the registry by name, e.g.
  * `createModel('resnet56', { numClasses: 10, classifier: 'hadamard' })`. The model maps NHWC images
@@ -46,6 +49,12 @@ export function createModel(name: string, options: CreateModelOptions): tfl.Laye
   const { numClasses, classifier, seed } = options;
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new Error(`createModel('${name}'): numClasses must be a positive integer, got ${JSON.stringify(numClasses)}`);
+  }
+  if (numClasses > MAX_CLASSES) {
+    // Past this a head's typed arrays cannot be allocated: TF.js said only "Invalid typed array length".
+    throw new Error(
+      `createModel('${name}'): numClasses ${numClasses} is more than a classifier head here can hold (at most ${MAX_CLASSES})`,
+    );
   }
   if (seed !== undefined && !Number.isInteger(seed)) {
     throw new Error(`createModel('${name}'): seed must be an integer, got ${JSON.stringify(seed)}`);
@@ -64,6 +73,10 @@ export function createModel(name: string, options: CreateModelOptions): tfl.Laye
     // What fails only once built (a polytope that does not fit the feature width) leaves no weights behind.
     for (const [variableName, variable] of Object.entries(tfc.engine().registeredVariables)) {
       if (!before.has(variableName)) variable.dispose();
+    }
+    // Errors of the layers built here (the head's) say which model they came from.
+    if (error instanceof Error && !error.message.startsWith('createModel(')) {
+      throw new Error(`createModel('${name}'): ${error.message}`, { cause: error });
     }
     throw error;
   }

@@ -68,7 +68,9 @@ function imagenetDenseNet(depth: number, blockConfig: number[]): ModelDefinition
     dataset: 'imagenet',
     defaultInputShape: [224, 224, 3],
     defaultNumClasses: 1000,
-    minInputSize: 32,
+    // The stem and its max pool divide by 4 (rounding up), the three transitions by 2 (rounding down):
+    // 28 leaves the last block a 0×0 map, 29 a 1×1.
+    minInputSize: 29,
     headName: 'classifier',
     learnedHeadInit: 'pytorch-default',
     description: `DenseNet-${depth} (BC, k = 32, blocks ${blockConfig.join('-')}) for ImageNet`,

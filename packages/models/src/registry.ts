@@ -1,5 +1,5 @@
 import { densenetCifarDefinitions, densenetImagenetDefinitions } from './densenet';
-import type { ModelDefinition } from './model-definition';
+import type { InputShape, ModelDefinition } from './model-definition';
 import { resnetDefinitions } from './resnet';
 import { resnetCifarDefinitions } from './resnet-cifar';
 import { shufflenetDefinitions } from './shufflenet';
@@ -16,7 +16,12 @@ export function registerModel(definition: ModelDefinition): void {
     throw new Error(`registerModel: name '${definition.name}' must be lower-case letters, digits, '.', '_' or '-'`);
   }
   if (registry.has(definition.name)) throw new Error(`registerModel: a model named '${definition.name}' is already registered`);
-  registry.set(definition.name, definition);
+  // A copy, frozen with its input shape: an entry handed out by getModelDefinition cannot change the
+  // defaults of every later createModel.
+  registry.set(
+    definition.name,
+    Object.freeze({ ...definition, defaultInputShape: Object.freeze([...definition.defaultInputShape]) as InputShape }),
+  );
 }
 
 for (const definition of [

@@ -59,7 +59,7 @@ export const resnetDefinitions: ModelDefinition[] = configs.map(([depth, kind, b
   dataset: 'imagenet',
   defaultInputShape: [224, 224, 3],
   defaultNumClasses: 1000,
-  minInputSize: 32,
+  minInputSize: 1, // strided convolutions and pools pad: any size reaches the head as 1×1 or more
   headName: 'fc',
   learnedHeadInit: 'pytorch-default',
   description: `ResNet-${depth} for ImageNet (${kind} blocks ${blocks.join('-')})`,

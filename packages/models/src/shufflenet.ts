@@ -89,7 +89,7 @@ export const shufflenetDefinitions: ModelDefinition[] = [
     dataset: 'imagenet',
     defaultInputShape: [224, 224, 3],
     defaultNumClasses: 1000,
-    minInputSize: 32,
+    minInputSize: 1, // strided convolutions and pools pad: any size reaches the head as 1×1 or more
     headName: 'fc',
     learnedHeadInit: 'normal-0.001',
     description: 'ShuffleNet 1×, g = 3 (stages 240-480-960, units 4-8-4) for ImageNet',

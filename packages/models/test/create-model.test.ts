@@ -33,6 +33,11 @@ describe('registry', () => {
     ]);
     expect(getModelDefinition('resnet56')).toMatchObject({ dataset: 'cifar', defaultInputShape: [32, 32, 3], defaultNumClasses: 10 });
     expect(getModelDefinition('densenet-bc-100')).toMatchObject({ dataset: 'cifar', defaultNumClasses: 100 });
+    // Entries are read-only: changing one used to change the defaults of every later createModel.
+    const entry = getModelDefinition('resnet20');
+    expect(() => Object.assign(entry, { defaultNumClasses: 3 })).toThrow(TypeError);
+    expect(() => (entry.defaultInputShape as number[]).push(1)).toThrow(TypeError);
+    expect(getModelDefinition('resnet20')).toMatchObject({ defaultNumClasses: 10, defaultInputShape: [32, 32, 3] });
     expect(getModelDefinition('shufflenet')).toMatchObject({ dataset: 'imagenet', defaultInputShape: [224, 224, 3] });
   });
 
@@ -118,7 +123,7 @@ describe('createModel options', () => {
     expect(make({ numClasses: 10, classifier: 'learned', inputShape: [32, 32] })).toThrow(/inputShape must be \[height, width, channels\]/);
     expect(make({ numClasses: 10, classifier: 'learned', inputShape: [2, 2, 3] })).toThrow(/at least 4/);
     expect(make({ numClasses: 10, classifier: 'learned', seed: 1.5 })).toThrow(/seed must be an integer/);
-    expect(() => createModel('densenet121', { numClasses: 10, classifier: 'learned', inputShape: [16, 16, 3] })).toThrow(/at least 32/);
+    expect(() => createModel('densenet121', { numClasses: 10, classifier: 'learned', inputShape: [16, 16, 3] })).toThrow(/at least 29/);
   });
 
   test('a refused head leaves no weights behind, whether refused before the trunk is built or after', () => {
@@ -131,7 +136,11 @@ describe('createModel options', () => {
     }
     // Refused once the feature width is known: a simplex of 100 classes needs 99 dimensions, ResNet-20 has 64.
     expect(() => createModel('resnet20', { numClasses: 100, classifier: 'simplex', inputShape: [8, 8, 3] })).toThrow(
-      /simplex of 100 classes needs 99 dimensions/,
+      /^createModel\('resnet20'\): FixedClassifier: a simplex of 100 classes needs 99 dimensions/,
+    );
+    // A count no head can hold is named, not TF.js's "Invalid typed array length".
+    expect(() => createModel('resnet20', { numClasses: 2 ** 40, classifier: 'learned', inputShape: [8, 8, 3] })).toThrow(
+      "createModel('resnet20'): numClasses 1099511627776 is more than a classifier head here can hold (at most 16777216)",
     );
     expect(variables()).toBe(before);
     expect(tf.memory().numTensors).toBe(tensors);
