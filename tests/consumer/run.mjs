@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// The consumer fixture: what a user outside the monorepo gets. Packs the published packages that
-// a library user imports (hadamard, layers, models, datasets) with `pnpm pack`, checks what each
-// tarball holds, installs the tarballs and @tensorflow/tfjs 4.22.0 with npm into a fresh project,
-// then type-checks the probes in fixture/ with --strict (no skipLibCheck) under nodenext ESM,
-// nodenext CommonJS and bundler resolution, and runs them through the ESM and CJS entry points.
+// The consumer fixture: what a user outside the monorepo gets. Packs every published package with
+// `pnpm pack`, checks what each tarball holds, installs the tarballs and @tensorflow/tfjs 4.22.0 with
+// npm into a fresh project, then type-checks the probes in fixture/ (the libraries a user imports:
+// hadamard, layers, models, datasets) with --strict (no skipLibCheck) under nodenext ESM, nodenext
+// CommonJS and bundler resolution, runs them through the ESM and CJS entry points, and runs the
+// installed `fixclf` command: --help, a one-epoch training on the oneDNN backend, and its eval.
 //
-// Not covered here: @fixclf/backend-onednn (its install compiles the oneDNN addon, minutes on CI)
-// and @fixclf/train, whose optional dependency is that package; publint and attw check both.
+// npm installs with --ignore-scripts: @fixclf/backend-onednn's install compiles its addon (minutes on
+// CI); FIXCLF_ONEDNN_ADDON points the installed package at the workspace's build of the same sources.
 //
 // npm uses its own persistent cache (npm_config_cache, default ~/.npm) and --prefer-offline, so
 // only the first run downloads TF.js. FIXCLF_CONSUMER_KEEP=1 keeps the project (its path is printed).
@@ -20,6 +21,9 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 const PACKAGES = ['hadamard', 'layers', 'models', 'datasets'];
+/** Packed, checked and installed too; exercised through the `fixclf` command rather than the probes. */
+const CLI_PACKAGES = ['train', 'backend-onednn'];
+const ADDON = path.join(repoRoot, 'packages', 'backend-onednn', 'build', 'Release', 'fixclf_onednn.node');
 const TFJS_VERSION = '4.22.0';
 const started = Date.now();
 const failures = [];
@@ -90,17 +94,17 @@ let passed = false;
 
 try {
   // 1. Pack (pnpm rewrites workspace: ranges as the registry would see them).
-  for (const name of PACKAGES) {
+  for (const name of [...PACKAGES, ...CLI_PACKAGES]) {
     await run('pnpm', ['pack', '--pack-destination', tarballDir], path.join(repoRoot, 'packages', name));
   }
   const tarballs = Object.fromEntries(
-    PACKAGES.map((name) => {
+    [...PACKAGES, ...CLI_PACKAGES].map((name) => {
       const file = readdirSync(tarballDir).find((f) => f.startsWith(`fixclf-${name}-`) && f.endsWith('.tgz'));
       if (!file) throw new Error(`pnpm pack left no tarball for @fixclf/${name} in ${tarballDir}`);
       return [name, path.join(tarballDir, file)];
     }),
   );
-  log(`packed ${PACKAGES.length} tarballs`);
+  log(`packed ${Object.keys(tarballs).length} tarballs`);
 
   // 2. What each tarball holds.
   for (const [name, tarball] of Object.entries(tarballs)) {
@@ -120,10 +124,13 @@ try {
       check(!/^package\/(src|test|bench|node_modules)\//.test(entry), `@fixclf/${name}: tarball ships ${entry}`);
       check(!entry.endsWith('ts-worker.cjs'), `@fixclf/${name}: tarball ships the test-only ${entry}`);
     }
-    if (name === 'datasets') {
-      for (const worker of ['dist/worker.js', 'dist/worker.cjs'])
-        check(entries.includes(`package/${worker}`), `@fixclf/datasets: tarball lacks ${worker}`);
-    }
+    // What runs outside dist/: the datasets' worker threads, the CLI, the addon's sources and build script.
+    const runtime = {
+      datasets: ['dist/worker.js', 'dist/worker.cjs'],
+      train: ['bin/fixclf.js'],
+      'backend-onednn': ['binding.gyp', 'scripts/build-native.mjs', 'scripts/build-state.cjs', 'native/common.h', 'native/conv.cc'],
+    };
+    for (const file of runtime[name] ?? []) check(entries.includes(`package/${file}`), `@fixclf/${name}: tarball lacks ${file}`);
     // src/ is not shipped: the source maps must carry the sources themselves.
     for (const map of entries.filter((entry) => entry.endsWith('.map'))) {
       const { sources, sourcesContent } = JSON.parse(
@@ -180,6 +187,7 @@ try {
       '--no-audit',
       '--no-fund',
       '--loglevel=error',
+      '--ignore-scripts',
       `@tensorflow/tfjs@${TFJS_VERSION}`,
       `@types/node@${typesNode}`,
       ...Object.values(tarballs),
@@ -187,7 +195,7 @@ try {
     project,
   );
   log('npm install ok');
-  for (const name of PACKAGES) {
+  for (const name of [...PACKAGES, ...CLI_PACKAGES]) {
     check(existsSync(path.join(project, 'node_modules', '@fixclf', name, 'LICENSE')), `@fixclf/${name}: no LICENSE once installed`);
   }
   // One copy of each TF.js package: the libraries take the user's TF.js, never their own.
@@ -214,6 +222,46 @@ try {
     ...['smoke.mjs', 'smoke.cjs'].map((file) => run(process.execPath, [file], project).then(() => log(`${file} ok`))),
   ]);
   for (const result of results) if (result.status === 'rejected') failures.push(result.reason.message);
+
+  // 5. The installed command line, as a user types it: npx finds the bin; the addon is the workspace's.
+  const fixclf = path.join(project, 'node_modules', '.bin', 'fixclf');
+  const cliEnv = { ...process.env, FIXCLF_ONEDNN_ADDON: ADDON };
+  const help = await run(fixclf, ['--help'], project, cliEnv);
+  for (const command of ['train', 'eval', 'compare']) check(help.includes(command), `fixclf --help does not list '${command}'`);
+  const trained = await run(
+    fixclf,
+    [
+      'train',
+      '--model',
+      'resnet20',
+      '--dataset',
+      'synthetic',
+      '--synthetic-size',
+      '64',
+      '--batch-size',
+      '32',
+      '--epochs',
+      '1',
+      '--validation',
+      'none',
+      '--backend',
+      'onednn',
+      '--out',
+      'run',
+    ],
+    project,
+    cliEnv,
+  );
+  check(trained.includes('backend: onednn'), `fixclf train did not run on the installed oneDNN backend:\n${trained}`);
+  const metrics = readFileSync(path.join(project, 'run', 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
+  check(metrics.length === 1, `fixclf train logged ${metrics.length} epochs, not 1`);
+  const evaluated = JSON.parse(
+    (await run(fixclf, ['eval', '--run', 'run', '--split', 'train'], project, cliEnv)).trim().split('\n').at(-1),
+  );
+  check(evaluated.count === 64 && evaluated.checkpoint?.epoch === 1, `fixclf eval gave ${JSON.stringify(evaluated)}`);
+  log('fixclf --help, train (onednn, one epoch) and eval ok');
   passed = failures.length === 0;
 } catch (error) {
   if (failures.length === 0) failures.push(error instanceof Error ? error.message : String(error));
@@ -226,4 +274,6 @@ if (!passed) {
   console.error(`consumer fixture FAILED:\n- ${failures.join('\n- ')}`);
   process.exit(1);
 }
-log('consumer fixture passed: hadamard, layers, models, datasets from their tarballs (nodenext ESM, nodenext CJS, bundler)');
+log(
+  'consumer fixture passed: hadamard, layers, models, datasets from their tarballs (nodenext ESM, nodenext CJS, bundler); fixclf from train and backend-onednn',
+);

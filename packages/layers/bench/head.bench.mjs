@@ -1,13 +1,12 @@
 // Forward + backward of a classifier head, fixed (Hadamard, fast transform) against a learned
 // Dense layer, side by side in one run on the same backend.
 //   pnpm --filter @fixclf/layers bench            (cpu backend)
-//   BACKEND=onednn pnpm --filter @fixclf/layers bench   (after building @fixclf/backend-onednn)
+// The same comparison on the native backend: pnpm --filter @fixclf/backend-onednn bench:head (layers
+// cannot depend on the backend, which depends on it).
 import * as tf from '@tensorflow/tfjs';
 import { fixedClassifier } from '../dist/index.js';
 
-const backend = process.env.BACKEND ?? 'cpu';
-if (backend === 'onednn') await import('@fixclf/backend-onednn');
-await tf.setBackend(backend);
+await tf.setBackend('cpu');
 
 const [batch, inputDim, units] = [256, 2048, 1000];
 const repeats = Number(process.env.REPEATS ?? 5);

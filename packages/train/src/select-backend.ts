@@ -81,7 +81,9 @@ export async function selectBackend(choice: BackendChoice = 'auto', options: { d
     }
     await tf.ready();
     // The cpu backend's first tensor prints a banner recommending tfjs-node; our reason says it already.
-    if (c.backend === 'cpu') Object.assign(tf.backend(), { firstUse: false });
+    // `firstUse` is private to TF.js (no public switch exists); select-backend.test.ts fails if it goes,
+    // and then only the banner comes back.
+    if (c.backend === 'cpu' && 'firstUse' in tf.backend()) Object.assign(tf.backend(), { firstUse: false });
     const how = c.module ? `from ${c.module}` : 'pure JavaScript (slow: for tests and tiny models)';
     const reason = choice === 'auto' ? `auto: ${how}${tried.length ? `; skipped ${tried.join('; ')}` : ''}` : `requested: ${how}`;
     return { name: tf.getBackend(), reason };
