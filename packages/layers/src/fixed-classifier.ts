@@ -134,14 +134,15 @@ export class FixedClassifier extends layers.Layer {
     if (!isMatrixKind(matrix)) {
       throw new Error(`FixedClassifier: unknown matrix '${String(matrix)}'; expected one of ${MATRIX_KINDS.join(', ')}.`);
     }
-    if (args.scale !== undefined && !(Number.isFinite(args.scale) && args.scale > 0)) {
+    // null is "not set", as for the other options and in TF.js's own configs ("seed": null).
+    if (args.scale != null && !(Number.isFinite(args.scale) && args.scale > 0)) {
       throw new Error(`FixedClassifier: scale (the initial α) must be a positive number, got ${describeValue(args.scale)}.`);
     }
     const epsilon = args.epsilon ?? 1e-8;
     if (!(Number.isFinite(epsilon) && epsilon > 0)) {
       throw new Error(`FixedClassifier: epsilon must be a positive number, got ${describeValue(args.epsilon)}.`);
     }
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) {
+    if (args.seed != null && !Number.isInteger(args.seed)) {
       throw new Error(`FixedClassifier: seed must be an integer, got ${describeValue(args.seed)}.`);
     }
     const activation = args.activation ?? 'linear';
@@ -151,7 +152,7 @@ export class FixedClassifier extends layers.Layer {
     this.activation = activation;
     this.units = args.units;
     this.matrix = matrix;
-    this.initialScale = args.scale;
+    this.initialScale = args.scale ?? undefined;
     this.trainableScale = args.trainableScale ?? true;
     this.useBias = args.useBias ?? true;
     this.seed = args.seed ?? randomSeed();

@@ -264,6 +264,13 @@ describe('FixedClassifier errors', () => {
     expect(() => fixedClassifier(args as Parameters<typeof fixedClassifier>[0])).toThrow(message);
   });
 
+  it('takes a null seed or scale as not set, as TF.js configs write them ("seed": null)', () => {
+    const layer = fixedClassifier({ units: 3, seed: null as unknown as number, scale: null as unknown as number });
+    layer.build([null, 8]);
+    expect(Number.isInteger(layer.seed)).toBe(true);
+    expect(layer.getScale()).toBeCloseTo(Math.sqrt(8 / 3), 6); // the default α
+  });
+
   it('needs a [batch, features] input', () => {
     const layer = fixedClassifier({ units: 10, name: 'head' });
     expect(() => layer.build([null, 4, 4, 8])).toThrow(

@@ -26,6 +26,14 @@ beforeAll(async () => {
 const ORDERS = [1, 2, 8, 12, 20, 24, 48, 256, 1664];
 
 describe('hadamardTransformOp', () => {
+  it('reads integer input as float32, as the layer does (it blamed the backend before)', () => {
+    const ints = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32');
+    const y = hadamardTransformOp(ints as tf.Tensor2D);
+    expect(y.dtype).toBe('float32');
+    expect(maxAbsDiff(y.dataSync(), denseTransform(Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8), 2, 4, false))).toBe(0);
+    tf.dispose([ints, y]);
+  });
+
   it.each(ORDERS)('multiplies every row by H (and Hᵀ) for n = %i, on the CPU kernel and the matMul path', (n) => {
     const batch = 3;
     const x = randomValues(batch * n, n);

@@ -1,5 +1,6 @@
 import {
   type NamedAttrMap,
+  cast,
   type Tensor,
   type Tensor2D,
   engine,
@@ -34,10 +35,14 @@ export function hadamardTransformOp(x: Tensor2D, options: { transpose?: boolean 
   const order = x.shape[1];
   transformFor(order); // validates the order with the hadamard package's own message
   const attrs: HadamardTransformAttrs = { order, transpose: options.transpose ?? false, core: coreFor(order) };
-  if (activeBackendHas(HADAMARD_TRANSFORM)) {
-    return engine().runKernel(HADAMARD_TRANSFORM, { x }, attrs as unknown as NamedAttrMap) as Tensor2D;
-  }
-  return factoredTransform(x, attrs);
+  // Integer input is read as float32, as the layer reads it (the kernels take float32 only).
+  return tidy(() => {
+    const input = x.dtype === 'float32' ? x : cast(x, 'float32');
+    if (activeBackendHas(HADAMARD_TRANSFORM)) {
+      return engine().runKernel(HADAMARD_TRANSFORM, { x: input }, attrs as unknown as NamedAttrMap) as Tensor2D;
+    }
+    return factoredTransform(input, attrs);
+  });
 }
 
 // The gradient is the same kernel with the transpose flag flipped; it dispatches per backend too.
