@@ -82,8 +82,26 @@ export async function evaluateRun(
       const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
       opened.push(full, parts.train, parts.validation);
       dataset = parts.validation;
+    } else if (split === 'train' && config.validation.kind === 'holdout' && sameSource(source, runDataset(config, runDir))) {
+      // What the run trained on: its training split without the hold-out (the whole split mixed the two).
+      const v = config.validation;
+      const full = await openDataset(source, { split: 'train', ...common, ...synthetic });
+      const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
+      opened.push(full, parts.train, parts.validation);
+      dataset = parts.train;
     } else {
-      dataset = await openDataset(source, { split, ...common, ...(split === 'train' ? synthetic : {}) });
+      dataset = await openDataset(source, { split, ...common, ...(split === 'train' ? synthetic : {}) }).catch((error: unknown) => {
+        const v = config.validation;
+        if (split === 'test' && v.kind === 'holdout' && sameSource(source, runDataset(config, runDir)) && isMissingSplit(error)) {
+          // The datasets' advice names train's --validation; for eval the run's hold-out is the answer.
+          throw new Error(
+            `--split test: ${source} has no test split, and ${runDir} held out ${v.fraction * 100} % of it: ` +
+              '--split validation scores those images; --dataset <a test set> scores others.',
+            { cause: error },
+          );
+        }
+        throw error;
+      });
       opened.push(dataset);
       if (split === 'test' && dataset.unsplit && sameSource(source, runDataset(config, runDir))) {
         // The run's own folder of classes gives every split the same images: its "test" would score the
@@ -109,4 +127,9 @@ export async function evaluateRun(
     for (const d of opened.reverse()) await d.close();
     model.dispose();
   }
+}
+
+/** The datasets' "no such split" error (NOT_FOUND naming a split). */
+function isMissingSplit(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'NOT_FOUND' && /has no test split/.test((error as Error).message);
 }

@@ -40,6 +40,11 @@ export interface RunConfig {
   syntheticSize?: number;
   numClasses: number;
   classNames: string[];
+  /**
+   * Images of the dataset's training split before any hold-out (unreadable ones left out): a resume on
+   * data changed at the same path is refused, since it would re-draw the hold-out. Absent in older runs.
+   */
+  datasetSize?: number;
   /** 'learned' or a FixedClassifier matrix kind. */
   classifier: string;
   /** Initial α of a fixed classifier when set explicitly. */
@@ -69,7 +74,18 @@ export interface RunConfig {
 }
 
 /** The fields that must agree for `--resume` to continue a run rather than start another. */
-const IDENTITY: (keyof RunConfig)[] = ['model', 'dataset', 'classifier', 'scale', 'numClasses', 'seed', 'inputShape', 'decayScale'];
+const IDENTITY: (keyof RunConfig)[] = [
+  'model',
+  'dataset',
+  'classifier',
+  'scale',
+  'numClasses',
+  'classNames',
+  'datasetSize',
+  'seed',
+  'inputShape',
+  'decayScale',
+];
 
 /** How the command line sets each identity field, for messages (run.json's names where they differ). */
 const IDENTITY_FLAGS: Partial<Record<keyof RunConfig, string>> = {
@@ -80,6 +96,8 @@ const IDENTITY_FLAGS: Partial<Record<keyof RunConfig, string>> = {
   scale: '--alpha (scale)',
   decayScale: '--alpha-decay (decayScale)',
   numClasses: 'the classes of --dataset (numClasses)',
+  classNames: 'the class names of --dataset (classNames)',
+  datasetSize: 'the images of --dataset (datasetSize; the data at that path changed)',
   inputShape: 'the image size of --dataset (inputShape)',
 };
 
@@ -104,7 +122,8 @@ function differentRun(dir: string, differences: string): Error {
  * paths that work from here); null when none does.
  */
 function identityDifferences(dir: string, saved: RunConfig, given: Partial<RunConfig>): string | null {
-  const different = IDENTITY.filter((k) => k in given && JSON.stringify(saved[k]) !== JSON.stringify(given[k]));
+  // A field the run does not record (written by an older version) is not compared.
+  const different = IDENTITY.filter((k) => k in given && k in saved && JSON.stringify(saved[k]) !== JSON.stringify(given[k]));
   if (different.length === 0) return null;
   const shown = (config: Partial<RunConfig>, k: keyof RunConfig) =>
     JSON.stringify(k === 'dataset' && config.datasetRelativeTo === 'run' ? path.resolve(dir, ...config.dataset!.split('/')) : config[k]);

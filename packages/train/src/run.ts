@@ -276,6 +276,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       ...(syntheticSize != null ? { syntheticSize } : {}),
       numClasses: trainSet.numClasses,
       classNames: [...trainSet.classNames],
+      datasetSize: opened[0]!.size, // the training split as opened, before any hold-out
       classifier: options.classifier,
       scale: options.scale ?? null,
       inputShape,

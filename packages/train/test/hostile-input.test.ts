@@ -402,6 +402,51 @@ describe('item 13: small silent mistakes', () => {
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!).count).toBe(96);
   });
 
+  it('refuses to resume on data changed at the same path: more images, or a class renamed', async () => {
+    // It went on silently: a re-drawn hold-out (validation images now trained on), or labels permuted.
+    const images = path.join(dir(), 'images');
+    await makeImageFolder(images, ['a', 'b'], 8);
+    const run = path.join(dir(), 'run');
+    const args = ['train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--validation', '0.25', '--out', run];
+    expect((await fixclfHere(...args, '--epochs', '1')).code).toBe(0);
+    expect((await readRunJson(run))!.datasetSize).toBe(16);
+
+    await makeImageFolder(path.join(dir(), 'more'), ['a'], 9);
+    await fs.copyFile(path.join(dir(), 'more', 'a', 'img8.png'), path.join(images, 'a', 'img8.png'));
+    const grown = await fixclfHere(...args, '--epochs', '2', '--resume');
+    expect(grown.code).toBe(1);
+    expect(grown.stderr).toContain(
+      `Cannot resume ${run}: it holds a different run (the images of --dataset (datasetSize; the data at that path changed): the run's 16, given 17)`,
+    );
+    await fs.rm(path.join(images, 'a', 'img8.png'));
+
+    await fs.rename(path.join(images, 'b'), path.join(images, 'c'));
+    const renamed = await fixclfHere(...args, '--epochs', '2', '--resume');
+    expect(renamed.code).toBe(1);
+    expect(renamed.stderr).toContain(`the class names of --dataset (classNames): the run's ["a","b"], given ["a","c"]`);
+    await fs.rename(path.join(images, 'c'), path.join(images, 'b'));
+    expect((await fixclfHere(...args, '--epochs', '2', '--resume')).code).toBe(0);
+
+    // eval of a hold-out run: --split train is what it trained on (12 of 16), not the whole split.
+    const trained = await fixclfHere('eval', '--run', run, '--split', 'train');
+    expect(trained.code).toBe(0);
+    expect(JSON.parse(trained.stdout.trim().split('\n').at(-1)!).count).toBe(12);
+  });
+
+  it("eval's default split on a hold-out run of a source without a test split points to --split validation", async () => {
+    // The datasets' advice named train's --validation 0.1, a flag eval does not have.
+    const root = path.join(dir(), 'data');
+    await makeImageFolder(path.join(root, 'train'), ['a', 'b'], 8);
+    const run = path.join(dir(), 'run');
+    const args = ['train', '--model', 'tiny', '--dataset', root, '--batch-size', '4', '--validation', '0.25', '--epochs', '1'];
+    expect((await fixclfHere(...args, '--out', run)).code).toBe(0);
+    const result = await fixclfHere('eval', '--run', run);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `--split test: ${root} has no test split, and ${run} held out 25 % of it: --split validation scores those images; --dataset <a test set> scores others.`,
+    );
+  });
+
   it('records a dataset beside the run directory relative to it, so the pair can move; reads old absolute paths', async () => {
     const project = path.join(dir(), 'project');
     const images = path.join(project, 'images');

@@ -266,11 +266,33 @@ describe('a run that stops before its first checkpoint', () => {
     const run = path.join(dir(), 'run');
     const quit = await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: 'after-step:2,after-step:2' }).done;
     expect(quit.code).toBe(130);
-    expect(quit.stderr).toContain(`quitting without saving; the last checkpoint in ${run} stays.`);
+    expect(quit.stderr).toContain(
+      `quitting without saving this step; no checkpoint was saved yet, so the same command starts ${run} again.`,
+    );
     expect(await entries(run)).toEqual(['run.json']);
     expect((await fixclf(...trainArgs(run))).code).toBe(0);
     await expectLogsComplete(run);
   });
+});
+
+describe('SIGTERM (docker stop, a scheduler) and SIGHUP', () => {
+  it.each(['SIGTERM', 'SIGHUP'] as const)(
+    '%s saves a checkpoint as Ctrl-C does, releases the lock and exits 128 + its number',
+    async (signal) => {
+      // Left to Node's default they ended the process at once: no checkpoint, the lock file left behind.
+      const run = path.join(dir(), 'run');
+      const proc = child(trainArgs(run, 1000));
+      const lock = path.join(run, LOCK_FILE);
+      while (!(await fs.stat(lock).catch(() => null))) await new Promise((r) => setTimeout(r, 20));
+      proc.kill(signal);
+      const ended = await proc.done;
+      expect(ended.code).toBe(128 + os.constants.signals[signal]);
+      expect(ended.stderr).toContain(`fixclf: ${signal}: stopping after this step and saving a checkpoint`);
+      expect(ended.stderr).toContain(`checkpoint saved in ${run}. Continue with the same command and --resume.`);
+      await expect(fs.access(lock)).rejects.toThrow();
+      await fs.access(path.join(run, 'checkpoint', 'state.json'));
+    },
+  );
 });
 
 describe('a closed standard output', () => {

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { classifierKinds, listModels } from '@fixclf/models';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { REGIME_NAMES, type RegimeName } from '../optim/schedules';
@@ -116,23 +119,32 @@ Reproducibility:
 Interruptions:
   Ctrl-C stops within one training step (or validation batch), saves a checkpoint of that exact
   position and exits with status 130; the same command with --resume continues with the remaining
-  batches. A second Ctrl-C quits at once without saving (the previous checkpoint stays).
+  batches. SIGTERM (docker stop, a scheduler's preemption) and SIGHUP do the same (status 143, 129).
+  A second one quits at once without saving (the previous checkpoint stays).
   A kill (even kill -9) at any point leaves a directory that --resume continues and eval reads:
   every finished epoch is in metrics.jsonl/csv exactly once after the resume. One process at a time
   trains a directory (lock file .fixclf.lock, taken over when its process is dead).`,
     )
     .action(async (flags: TrainFlags) => {
       const controller = new AbortController();
-      const onSigint = () => {
+      // SIGTERM (docker stop, Slurm preemption, timeout) and SIGHUP (a closed terminal) save as Ctrl-C does:
+      // left to Node's default they ended the process with no checkpoint and the lock file behind.
+      let stoppedBy: NodeJS.Signals = 'SIGINT';
+      const onSignal = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) {
           // process.exit still runs the 'exit' handlers: the run directory's lock is released.
-          process.stderr.write(`\nfixclf: quitting without saving; the last checkpoint in ${flags.out} stays.\n`);
-          process.exit(130);
+          const kept = existsSync(path.join(flags.out, 'checkpoint', 'state.json'))
+            ? `the last checkpoint in ${flags.out} stays`
+            : `no checkpoint was saved yet, so the same command starts ${flags.out} again`;
+          process.stderr.write(`\nfixclf: quitting without saving this step; ${kept}.\n`);
+          process.exit(exitStatus(signal));
         }
-        process.stderr.write('\nfixclf: stopping after this step and saving a checkpoint (Ctrl-C again to quit without saving)…\n');
+        stoppedBy = signal;
+        const again = signal === 'SIGINT' ? 'Ctrl-C again' : `${signal} again`;
+        process.stderr.write(`\nfixclf: ${signal}: stopping after this step and saving a checkpoint (${again} to quit without saving)…\n`);
         controller.abort();
       };
-      process.on('SIGINT', onSigint);
+      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
       try {
         const result = await trainRun({
           model: flags.model,
@@ -159,14 +171,22 @@ Interruptions:
         });
         if (result.interrupted) {
           process.stderr.write(`fixclf: interrupted; checkpoint saved in ${flags.out}. Continue with the same command and --resume.\n`);
-          process.exitCode = 130;
+          process.exitCode = exitStatus(stoppedBy);
         }
       } catch (error) {
         throw forCommandLine(error);
       } finally {
-        process.off('SIGINT', onSigint);
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       }
     });
+}
+
+/** The signals that stop a training with a checkpoint. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** 128 + the signal's number, as a shell reports a process the signal ended: 130, 143, 129. */
+function exitStatus(signal: NodeJS.Signals): number {
+  return 128 + (os.constants.signals[signal] ?? 2);
 }
 
 /**

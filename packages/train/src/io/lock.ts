@@ -1,5 +1,6 @@
 import { promises as fs, readFileSync, unlinkSync } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 
 /** Who holds a lock: written into the lock file when it is taken. */
 export interface LockOwner {
@@ -56,7 +57,7 @@ export async function acquireLock(file: string, what: string, log: (line: string
         `${file}, the lock of ${what}, is not a fixclf lock (no pid, hostname and start time in it). If no fixclf process uses ${what}, delete ${file}.`,
       );
     }
-    if (!isStale(current)) {
+    if (!isStale(current, file)) {
       throw new LockedError(
         `${what} is in use by another fixclf process (pid ${current.pid} on ${current.hostname}, since ${current.startedAt}; lock ${file}). ` +
           `Wait for it to finish or stop it${current.hostname === owner.hostname ? '' : ' (it runs on another host, so this one cannot tell whether it still does)'}; ` +
@@ -89,11 +90,16 @@ export async function acquireLock(file: string, what: string, log: (line: string
   throw new Error(`Could not take the lock ${file} of ${what}: other processes keep taking it. Try again.`);
 }
 
+/** The lock files this process holds (resolved paths). */
+const heldHere = new Set<string>();
+
 function held(file: string, owner: LockOwner, text: string): HeldLock {
   let released = false;
+  heldHere.add(path.resolve(file));
   const release = (): void => {
     if (released) return;
     released = true;
+    heldHere.delete(path.resolve(file));
     process.off('exit', release);
     try {
       // Never remove a lock that is not ours any more (taken over after this process looked dead).
@@ -129,9 +135,14 @@ function sameOwner(a: LockOwner, b: LockOwner): boolean {
   return a.pid === b.pid && a.hostname === b.hostname && a.startedAt === b.startedAt;
 }
 
-/** A lock of this host whose process no longer exists. */
-function isStale(owner: LockOwner): boolean {
+/**
+ * A lock of this host whose process no longer exists. A lock naming this very process that it does
+ * not hold was left by an earlier one with the same pid: in a container every restart is pid 1 again,
+ * so a kill -9 and a restart found "another process" (itself) holding the run.
+ */
+function isStale(owner: LockOwner, file: string): boolean {
   if (owner.hostname !== os.hostname()) return false;
+  if (owner.pid === process.pid) return !heldHere.has(path.resolve(file));
   try {
     process.kill(owner.pid, 0);
     return false;
