@@ -1,5 +1,5 @@
 export { train, evaluate, classifierScale, DivergenceError, type TrainerOptions, type TrainResult } from './trainer';
-export { trainRun, type TrainRunOptions, type TrainRunResult } from './run';
+export { StoppedBeforeTraining, trainRun, type TrainRunOptions, type TrainRunResult } from './run';
 export { evaluateRun, type EvalResult } from './evaluate-run';
 export { type CompareOptions, compareRuns, type Comparison } from './compare';
 export { SGD, type SgdOptions } from './optim/sgd';

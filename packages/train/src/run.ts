@@ -8,6 +8,7 @@ import type { Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { findCheckpoint } from './checkpoint';
 import { writeFileAtomic } from './io/atomic';
+import { interruptionPoint } from './io/test-hooks';
 import type { EpochRecord } from './logging/metrics-log';
 import { defaultProgress, type ProgressReporter } from './logging/progress';
 import type { HeldLock } from './io/lock';
@@ -196,6 +197,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     }
   }
 
+  interruptionPoint('data-opened');
   let lock: HeldLock | undefined;
   let untrained: (() => Promise<void>) | undefined;
   try {
@@ -243,8 +245,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const skipped = [...trainSet.skipped, ...(valSet && validation === 'test' ? valSet.skipped : [])];
     if (skipped.length > 0)
       log(
-        `data: left out ${skipped.length} unreadable file${skipped.length === 1 ? '' : 's'} (--on-bad-image skip), first ${skipped[0]!.file}: ${skipped[0]!.reason}`,
+        `data: left out ${skipped.length} unreadable file${skipped.length === 1 ? '' : 's'} (--on-bad-image skip), first ${skipped[0]!.file}: ${skipped[0]!.reason}` +
+          (out ? ` (all in ${SKIPPED_FILE})` : ''),
       );
+    // Files that fail only when decoded are left out while batches are made: said after each epoch.
+    const skips = skipReporter(opened, log, out);
+    skips.skipSeen();
 
     const inputShape = [...trainSet.shape] as [number, number, number];
     const classifier =
@@ -303,6 +309,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       createdAt: new Date().toISOString(),
     };
     let resume = options.resume ?? false;
+    // Stopped while the data opened or the model was built: nothing is written (it trained one step
+    // and saved a checkpoint of it before).
+    // A signal that came during the synchronous model build is handled in the event loop's poll phase:
+    // one whole turn (two check phases around a poll) runs its handler before the check.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+    if (options.signal?.aborted) throw new StoppedBeforeTraining(out);
     if (out) {
       // One training process per run directory, from here to the end (released in `finally`).
       lock = await lockRunDir(out, log);
@@ -312,6 +324,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         const at = { epoch: completed, step: completedSteps, stepsPerEpoch: stepsInEpoch(trainSet.size, r.batchSize) };
         const before = await fs.readFile(path.join(out, RUN_JSON));
         config = await recordResumeChanges(out, resumed, config, at, requestedPrecision, log);
+        if (completedSteps === 0 && completed >= config.regime.epochs) {
+          // It exited 0 without a word before, as if it had trained.
+          log(`resume: ${out} has already completed its ${config.regime.epochs} epochs; nothing to train (--epochs N trains it further).`);
+        }
         // A resume that trains no step under its changes (a damaged checkpoint, a divergence in its first
         // step, a Ctrl-C at once) leaves run.json as it was: else the next plain --resume took them up.
         untrained = async () => {
@@ -339,7 +355,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         noWeightDecay: noDecay ? (name) => noDecay.has(name) : undefined,
         progress: options.progress ?? defaultProgress(),
         signal: options.signal,
+        onEpoch: () => void skips.report(),
       });
+      await skips.report();
     } catch (error) {
       await untrained?.().catch(() => undefined);
       throw error;
@@ -350,6 +368,60 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     lock?.release();
     await Promise.all(opened.map((d) => d.close()));
   }
+}
+
+/** trainRun's signal fired before training started: nothing was trained or written. */
+export class StoppedBeforeTraining extends Error {
+  constructor(out: string | undefined) {
+    super(`stopped before training started; nothing was written${out ? ` to ${out}` : ''}.`);
+    this.name = 'StoppedBeforeTraining';
+  }
+}
+
+/** Every file a run left out as unreadable, with why: one per line, `file<TAB>reason`. */
+export const SKIPPED_FILE = 'skipped.txt';
+
+/**
+ * Says which files the opened datasets left out since it last looked (a log line per file, up to ten)
+ * and keeps run directory `out`'s SKIPPED_FILE holding every one (rewritten whole: a resume finds them
+ * again as it decodes them). `skipSeen` marks what the opening already said, before the directory is ours.
+ */
+function skipReporter(opened: readonly Dataset[], log: (line: string) => void, out: string | undefined) {
+  const lists = [...new Set(opened.map((d) => d.skipped))];
+  let seen = 0;
+  let written = 0;
+  let writing: Promise<void> = Promise.resolve();
+  return {
+    skipSeen(): void {
+      seen = lists.flat().length;
+    },
+    report(): Promise<void> {
+      const all = lists.flat();
+      const fresh = all.slice(seen);
+      seen = all.length;
+      if (fresh.length > 0) {
+        log(`data: left out ${fresh.length} more unreadable file${fresh.length === 1 ? '' : 's'} while decoding (--on-bad-image skip):`);
+        for (const f of fresh.slice(0, 10)) log(`  ${f.file}: ${f.reason}`);
+        if (fresh.length > 10) log(`  … and ${fresh.length - 10} more${out ? `, all in ${path.join(out, SKIPPED_FILE)}` : ''}`);
+      }
+      if (out && all.length > written) {
+        written = all.length;
+        const file = path.join(out, SKIPPED_FILE);
+        writing = writing.then(async () => {
+          try {
+            const before = await fs.readFile(file, 'utf8').catch(() => '');
+            const lines = new Set(before.split('\n').filter(Boolean));
+            for (const f of all) lines.add(`${f.file}\t${f.reason.replace(/\s+/g, ' ')}`);
+            await writeFileAtomic(file, [...lines].join('\n') + '\n');
+          } catch (error) {
+            // The list is a courtesy: training goes on without it.
+            log(`data: could not write ${file}: ${(error as Error).message}`);
+          }
+        });
+      }
+      return writing;
+    },
+  };
 }
 
 /**

@@ -233,6 +233,34 @@ describe('item 12: clear messages', () => {
   });
 });
 
+describe('files that fail only when decoded', () => {
+  it('are named after the epoch that met them and listed in skipped.txt, with those caught at open', async () => {
+    // They were dropped silently: only the files caught when the folder was opened were reported.
+    const images = path.join(dir(), 'images');
+    await makeImageFolder(images, ['a', 'b'], 8, { 'b/broken.png': 'not a png' });
+    // A whole PNG whose compressed pixels are garbage: its chunks and size read well, its decoding fails.
+    const png = Buffer.from(await fs.readFile(path.join(images, 'a', 'img0.png')));
+    const idat = png.indexOf('IDAT');
+    png.fill(0xff, idat + 4, idat + 4 + Math.min(8, png.readUInt32BE(idat - 4)));
+    const cut = path.join(images, 'a', 'cut.png');
+    await fs.writeFile(cut, png);
+    const run = path.join(dir(), 'run');
+    const trained = await fixclfHere(
+      ...['train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--validation', 'none'],
+      ...['--on-bad-image', 'skip', '--workers', '0', '--out', run],
+    );
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toContain(`first ${path.join(images, 'b', 'broken.png')}`);
+    expect(trained.stdout).toContain('data: left out 1 more unreadable file while decoding (--on-bad-image skip):');
+    expect(trained.stdout).toContain(`  ${cut}: `);
+    const listed = (await fs.readFile(path.join(run, 'skipped.txt'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t')[0]);
+    expect(listed.sort()).toEqual([cut, path.join(images, 'b', 'broken.png')].sort());
+  });
+});
+
 describe('item 13: small silent mistakes', () => {
   it('scaled step milestones never fall on epoch 0: the first epoch trains at the regime lr', () => {
     // The unscaled milestones, as fractions of the regime's own length.
@@ -285,6 +313,13 @@ describe('item 13: small silent mistakes', () => {
     expect(config.regime.epochs).toBe(2);
     expect(config.regime.description).toBe(regime('onecycle', { epochs: 2 }).description);
     expect(config.history).toEqual([{ at: expect.any(String), epoch: 1, change: 'epochs 1 → 2' }]);
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2]);
+    // A finished run resumed says so (it exited 0 without a word).
+    const finished = await fixclfHere(...tiny(run, '--resume'));
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain(
+      `resume: ${run} has already completed its 2 epochs; nothing to train (--epochs N trains it further).`,
+    );
     expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2]);
 
     const shorter = await fixclfHere(...tiny(run, '--epochs', '1', '--resume'));

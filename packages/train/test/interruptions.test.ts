@@ -275,6 +275,17 @@ describe('a run that stops before its first checkpoint', () => {
   });
 });
 
+describe('Ctrl-C while the data open', () => {
+  it('exits 130 with nothing written, not after a step and a checkpoint', async () => {
+    // It was acted on only after the run directory, one training step and a save.
+    const run = path.join(dir(), 'run');
+    const stopped = await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: 'data-opened' }).done;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain(`fixclf: stopped before training started; nothing was written to ${run}.`);
+    await expect(fs.access(run)).rejects.toThrow();
+  });
+});
+
 describe('SIGTERM (docker stop, a scheduler) and SIGHUP', () => {
   it.each(['SIGTERM', 'SIGHUP'] as const)(
     '%s saves a checkpoint as Ctrl-C does, releases the lock and exits 128 + its number',

@@ -5,7 +5,7 @@ import { classifierKinds, listModels } from '@fixclf/models';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { REGIME_NAMES, type RegimeName } from '../optim/schedules';
 import { type Precision, PRECISIONS } from '../precision';
-import { trainRun } from '../run';
+import { StoppedBeforeTraining, trainRun } from '../run';
 import { BACKEND_CHOICES, type BackendChoice } from '../select-backend';
 import { forCommandLine, nonNegativeInteger, nonNegativeNumber, oneOf, positiveInteger, positiveNumber } from './options';
 
@@ -174,6 +174,11 @@ Interruptions:
           process.exitCode = exitStatus(stoppedBy);
         }
       } catch (error) {
+        if (error instanceof StoppedBeforeTraining) {
+          process.stderr.write(`fixclf: ${error.message}\n`);
+          process.exitCode = exitStatus(stoppedBy);
+          return;
+        }
         throw forCommandLine(error);
       } finally {
         for (const signal of STOP_SIGNALS) process.off(signal, onSignal);

@@ -8,7 +8,7 @@
  * - FIXCLF_TEST_SIGINT_AT=<point>[:<n>][,<point>[:<n>]…]: send this process one SIGINT per entry that
  *   matches, as a Ctrl-C arriving while that point runs (two entries at one point: two Ctrl-C).
  *
- * Points: after-step (each training step), before-checkpoint-marker, between-renames,
+ * Points: data-opened (once the datasets are open), after-step (each training step), before-checkpoint-marker, between-renames,
  * after-checkpoint-before-metrics, between-metrics-files, during-log-rewrite. Without these
  * variables (always, outside tests) a point costs one lookup.
  */

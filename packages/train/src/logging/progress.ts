@@ -9,14 +9,32 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-/** One line per epoch: what a log file or CI wants. */
+/**
+ * One line per epoch, what a log file or CI wants, and within an epoch a line every `intervalMs`
+ * (default a minute): a CIFAR epoch takes minutes here, an ImageNet one hours, and a log that stays
+ * silent that long looks hung.
+ */
 export class LineProgress implements ProgressReporter {
+  private epoch = '';
+  private steps = 0;
+  private last = 0;
   constructor(
     private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
     private readonly label = '',
+    private readonly intervalMs = 60_000,
+    private readonly now: () => number = Date.now,
   ) {}
-  startEpoch(): void {}
-  step(): void {}
+  startEpoch(epoch: number, epochs: number, steps: number, _firstStep?: number): void {
+    this.epoch = `epoch ${epoch}/${epochs}`;
+    this.steps = steps;
+    this.last = this.now();
+  }
+  step(step: number, loss: number, imagesPerSecond: number): void {
+    const now = this.now();
+    if (now - this.last < this.intervalMs) return;
+    this.last = now;
+    this.write(`${this.label}${this.epoch}: step ${step}/${this.steps} | loss ${loss.toFixed(3)} | ${imagesPerSecond.toFixed(0)} img/s`);
+  }
   endEpoch(r: EpochRecord): void {
     this.write(`${this.label}${formatRecord(r)}`);
   }
