@@ -58,7 +58,8 @@ export function truncatedHadamardCoherence(
     for (let b = a + 1; b < count; b++) {
       let differ = 0;
       for (let w = 0; w < words; w++) differ += popcount(bits[a * words + w]! ^ bits[b * words + w]!);
-      const s = Math.abs(width - 2 * differ);
+      const d = width - 2 * differ;
+      const s = d < 0 ? -d : d;
       if (s > worst) worst = s;
     }
   }
