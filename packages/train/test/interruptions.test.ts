@@ -214,12 +214,14 @@ describe('one training process per run directory', () => {
   it('refuses a directory locked by a live process', async () => {
     const run = path.join(dir(), 'run');
     await fs.mkdir(run);
-    const owner = { pid: process.pid, hostname: os.hostname(), startedAt: '2026-01-01T00:00:00.000Z' };
+    // Another live process: Jest's parent (this process's own pid, not holding the lock, reads as a
+    // restarted container's earlier self, and is taken over).
+    const owner = { pid: process.ppid, hostname: os.hostname(), startedAt: '2026-01-01T00:00:00.000Z' };
     await fs.writeFile(path.join(run, LOCK_FILE), JSON.stringify(owner));
     const refused = await fixclf(...trainArgs(run));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      `is in use by another fixclf process (pid ${process.pid} on ${os.hostname()}, since 2026-01-01T00:00:00.000Z`,
+      `is in use by another fixclf process (pid ${process.ppid} on ${os.hostname()}, since 2026-01-01T00:00:00.000Z`,
     );
     expect(await fs.readdir(run)).toEqual([LOCK_FILE]);
   });
