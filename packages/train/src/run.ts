@@ -158,8 +158,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     `backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 (convolutions and matmuls on bf16 with fp32 accumulation, activations stored as bf16, as torch.autocast)' : ''}`,
   );
 
-  // A resumed run keeps its hold-out and its synthetic set's size: another would change the training set.
-  // A hold-out fraction decides the training set; 'none' or 'test' only what the metrics measure.
+  // A resumed run keeps its validation and its synthetic set's size: a hold-out fraction or a size
+  // decides the training set, 'none' or 'test' what the metrics measure.
   const validationReason = (given: string | number, recorded: string | number | undefined): string =>
     typeof given === 'number' || typeof recorded === 'number'
       ? 'a hold-out decides which images the run trains on'
@@ -310,9 +310,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     };
     let resume = options.resume ?? false;
     // Stopped while the data opened or the model was built: nothing is written (it trained one step
-    // and saved a checkpoint of it before).
-    // A signal that came during the synchronous model build is handled in the event loop's poll phase:
-    // one whole turn (two check phases around a poll) runs its handler before the check.
+    // and saved a checkpoint of it before). A signal that came during the synchronous model build is
+    // handled in the event loop's poll phase: one whole turn (two check phases around a poll) runs its
+    // handler before the check.
     await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
     if (options.signal?.aborted) throw new StoppedBeforeTraining(out);
     if (out) {
