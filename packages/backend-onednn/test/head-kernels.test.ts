@@ -30,6 +30,27 @@ function values(count: number, seed: number): Float32Array {
   return Float32Array.from({ length: count }, () => next());
 }
 
+describe('errors name the kernel and the values', () => {
+  it('a head kernel asked for more outputs than its order, and an addon check reached through MaxPoolGrad', () => {
+    const x = tf.ones([2, 4]);
+    expect(() => tf.engine().runKernel(NORMALIZED_HADAMARD, { x }, { order: 4, outputs: 6, scale: 1, epsilon: 1e-6 })).toThrow(
+      `${NORMALIZED_HADAMARD} (onednn): outputs (6) must be at most the order (4).`,
+    );
+    // TF.js drops dimRoundingMode in this gradient, so dy and the pooling it recomputes disagree in size.
+    const image = tf.ones([1, 9, 9, 2]);
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [0, 0],
+    ];
+    expect(() => tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 3, 2, pad, 'ceil').sum())(image)).toThrow(
+      "MaxPoolGrad (onednn): argument 'dy' has 60 elements, expected 40",
+    );
+    tf.dispose([x, image]);
+  });
+});
+
 describe('the kernel-name contract with @fixclf/layers', () => {
   it('mirrors the names layers exports', () => {
     expect(HADAMARD_TRANSFORM).toBe(LAYERS_HADAMARD_TRANSFORM);

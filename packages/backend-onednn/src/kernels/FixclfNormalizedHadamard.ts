@@ -10,6 +10,7 @@ export const fixclfNormalizedHadamardConfig = nativeKernel(NORMALIZED_HADAMARD, 
   const a = attrs as unknown as NormalizedHadamardAttrs;
   const core = coreOf(a);
   if (x!.dtype !== 'float32' || x!.shape.length !== 2 || core === undefined) return null;
+  if (a.outputs > a.order) throw new RangeError(`outputs (${a.outputs}) must be at most the order (${a.order}).`);
   const [batch, features] = x!.shape as [number, number];
   const xValues = backend.float32(x!);
   return nativeOutput(backend, [batch, a.outputs], (y) =>

@@ -7,6 +7,7 @@ export const fixclfNormalizedHadamardGradConfig = nativeKernel(NORMALIZED_HADAMA
   const a = attrs as unknown as NormalizedHadamardAttrs;
   const core = coreOf(a);
   if (dy!.dtype !== 'float32' || x!.dtype !== 'float32' || x!.shape.length !== 2 || core === undefined) return null;
+  if (a.outputs > a.order) throw new RangeError(`outputs (${a.outputs}) must be at most the order (${a.order}).`);
   const [batch, features] = x!.shape as [number, number];
   if (backend.lazyKind(dy!) === 'zeros') return backend.makeZeros32([batch, features]);
   const dyValues = backend.float32(dy!);

@@ -40,7 +40,16 @@ export function nativeKernel(
     backendName: BACKEND_NAME,
     kernelFunc: ((args: KernelArgs) => {
       adaptThreads(performance.now());
-      const result = run(args.inputs, args.backend as OneDnnBackend, args.attrs ?? {});
+      let result: KernelResult | null;
+      try {
+        result = run(args.inputs, args.backend as OneDnnBackend, args.attrs ?? {});
+      } catch (error) {
+        // The addon's checks name the argument ("argument 'dy' has 60 elements, expected 40"), not the kernel.
+        // Not `instanceof Error`: the addon's errors come from the main realm, which a vm context (Jest) is not.
+        const e = error as { message?: unknown };
+        if (typeof e?.message === 'string' && !e.message.includes(kernelName)) e.message = `${kernelName} (onednn): ${e.message}`;
+        throw error;
+      }
       return result ?? runCpuKernel(kernelName, args);
     }) as KernelFunc,
   };
