@@ -70,9 +70,12 @@ export async function evaluateRun(
   const synthetic = source === 'synthetic' && config.syntheticSize != null ? { synthetic: { size: config.syntheticSize } } : {};
   try {
     let dataset: Dataset;
-    if (split === 'validation') {
-      // The run's own hold-out: the same fraction and seed of the same training split.
-      const v = config.validation;
+    // The run's own source: a folder of classes is its training set whatever the split is called.
+    const ownSource = sameSource(source, runDataset(config, runDir));
+    const v = config.validation;
+    if (split === 'validation' || (split === 'train' && v.kind === 'holdout' && ownSource)) {
+      // The run's own hold-out (the same fraction and seed of the same training split), or what the run
+      // trained on: that split without the hold-out (the whole split mixed the two).
       if (v.kind !== 'holdout') {
         throw new Error(
           `${runDir} was validated on ${v.kind === 'test' ? "its source's test split: use --split test" : 'nothing (--validation none)'}; it has no hold-out to evaluate.`,
@@ -81,18 +84,10 @@ export async function evaluateRun(
       const full = await openDataset(source, { split: 'train', ...common, ...synthetic });
       const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
       opened.push(full, parts.train, parts.validation);
-      dataset = parts.validation;
-    } else if (split === 'train' && config.validation.kind === 'holdout' && sameSource(source, runDataset(config, runDir))) {
-      // What the run trained on: its training split without the hold-out (the whole split mixed the two).
-      const v = config.validation;
-      const full = await openDataset(source, { split: 'train', ...common, ...synthetic });
-      const parts = full.holdout({ fraction: v.fraction, seed: v.seed });
-      opened.push(full, parts.train, parts.validation);
-      dataset = parts.train;
+      dataset = split === 'validation' ? parts.validation : parts.train;
     } else {
       dataset = await openDataset(source, { split, ...common, ...(split === 'train' ? synthetic : {}) }).catch((error: unknown) => {
-        const v = config.validation;
-        if (split === 'test' && v.kind === 'holdout' && sameSource(source, runDataset(config, runDir)) && isMissingSplit(error)) {
+        if (split === 'test' && v.kind === 'holdout' && ownSource && isMissingSplit(error)) {
           // The datasets' advice names train's --validation; for eval the run's hold-out is the answer.
           throw new Error(
             `--split test: ${source} has no test split, and ${runDir} held out ${v.fraction * 100} % of it: ` +
@@ -103,12 +98,12 @@ export async function evaluateRun(
         throw error;
       });
       opened.push(dataset);
-      if (split === 'test' && dataset.unsplit && sameSource(source, runDataset(config, runDir))) {
+      if (split === 'test' && dataset.unsplit && ownSource) {
         // The run's own folder of classes gives every split the same images: its "test" would score the
         // training set. Another folder given with --dataset is a test set of its own.
         throw new Error(
           `--split test: ${source} has no test split (a folder of classes without train/ and test/ or val/ directories), so its test images ` +
-            `would be the images ${runDir} trained on.${config.validation.kind === 'holdout' ? ' Use --split validation, the run’s own hold-out.' : ''}`,
+            `would be the images ${runDir} trained on.${v.kind === 'holdout' ? ' Use --split validation, the run’s own hold-out.' : ''}`,
         );
       }
     }

@@ -7,6 +7,7 @@ import { createModel, paramCounts } from '@fixclf/models';
 import type { Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { findCheckpoint } from './checkpoint';
+import { isHoldoutFraction, NUMBER_KINDS, type NumberKind } from './number-kinds';
 import { writeFileAtomic } from './io/atomic';
 import { interruptionPoint } from './io/test-hooks';
 import type { EpochRecord } from './logging/metrics-log';
@@ -429,26 +430,27 @@ function skipReporter(opened: readonly Dataset[], log: (line: string) => void, o
  * trainRun with `epochs: NaN` trained nothing and wrote a run.json with `"epochs": null`.
  */
 function checkNumbers(options: TrainRunOptions): void {
-  const checks: [string, number | undefined, string, (n: number) => boolean][] = [
-    ['epochs', options.epochs, 'a positive integer', (n) => Number.isInteger(n) && n >= 1],
-    ['batchSize', options.batchSize, 'a positive integer', (n) => Number.isInteger(n) && n >= 1],
-    ['lr', options.lr, 'a positive number', (n) => Number.isFinite(n) && n > 0],
-    ['weightDecay', options.weightDecay, 'a number ≥ 0', (n) => Number.isFinite(n) && n >= 0],
-    ['seed', options.seed, 'an integer ≥ 0', (n) => Number.isSafeInteger(n) && n >= 0],
-    ['workers', options.workers, 'an integer ≥ 0', (n) => Number.isInteger(n) && n >= 0],
-    ['syntheticSize', options.syntheticSize, 'a positive integer', (n) => Number.isInteger(n) && n >= 1],
-    ['scale', options.scale, 'a positive number', (n) => Number.isFinite(n) && n > 0],
+  const checks: [name: string, value: number | undefined, kind: NumberKind, alsoSafe?: boolean][] = [
+    ['epochs', options.epochs, 'positiveInteger'],
+    ['batchSize', options.batchSize, 'positiveInteger'],
+    ['lr', options.lr, 'positiveNumber'],
+    ['weightDecay', options.weightDecay, 'nonNegativeNumber'],
+    ['seed', options.seed, 'nonNegativeInteger', true], // mixed into 32-bit seeds: beyond 2^53 it is not the integer given
+    ['workers', options.workers, 'nonNegativeInteger'],
+    ['syntheticSize', options.syntheticSize, 'positiveInteger'],
+    ['scale', options.scale, 'positiveNumber'],
   ];
-  for (const [name, value, expected, ok] of checks) {
-    if (value !== undefined && (typeof value !== 'number' || !ok(value))) {
+  for (const [name, value, kind, alsoSafe] of checks) {
+    const { mustBe, accepts } = NUMBER_KINDS[kind];
+    if (value !== undefined && (typeof value !== 'number' || !accepts(value) || (alsoSafe && !Number.isSafeInteger(value)))) {
       const flag = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
       throw new Error(
-        `${name} (--${name === 'scale' ? 'alpha' : flag}) must be ${expected}, got ${typeof value === 'string' ? `"${value}" (a string)` : String(value)}.`,
+        `${name} (--${name === 'scale' ? 'alpha' : flag}) must be ${mustBe}, got ${typeof value === 'string' ? `"${value}" (a string)` : String(value)}.`,
       );
     }
   }
   const v = options.validation;
-  if (v !== undefined && v !== 'test' && v !== 'none' && !(typeof v === 'number' && v > 0 && v < 1)) {
+  if (v !== undefined && v !== 'test' && v !== 'none' && !(typeof v === 'number' && isHoldoutFraction(v))) {
     throw new Error(
       `validation (--validation) must be 'test', 'none' or a fraction between 0 and 1, got ${typeof v === 'string' ? `'${v}'` : String(v)}.`,
     );

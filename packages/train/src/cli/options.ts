@@ -1,10 +1,12 @@
 import { InvalidArgumentError } from 'commander';
+import { NUMBER_KINDS, type NumberKind } from '../number-kinds';
 
 /**
- * A commander parser for a number that `accepts`, naming the flag and what it must be in its error
+ * A commander parser for a number of `kind`, naming the flag and what it must be in its error
  * ("--epochs must be a positive integer, got '0'.").
  */
-function numberParser(flag: string, mustBe: string, accepts: (n: number) => boolean) {
+function numberParser(flag: string, kind: NumberKind) {
+  const { mustBe, accepts } = NUMBER_KINDS[kind];
   return (value: string): number => {
     const n = Number(value);
     if (!accepts(n)) throw new InvalidArgumentError(`${flag} must be ${mustBe}, got '${value}'.`);
@@ -13,10 +15,10 @@ function numberParser(flag: string, mustBe: string, accepts: (n: number) => bool
 }
 
 /** commander parsers that name the flag in their error. */
-export const positiveInteger = (flag: string) => numberParser(flag, 'a positive integer', (n) => Number.isInteger(n) && n >= 1);
-export const nonNegativeInteger = (flag: string) => numberParser(flag, 'an integer ≥ 0', (n) => Number.isInteger(n) && n >= 0);
-export const positiveNumber = (flag: string) => numberParser(flag, 'a positive number', (n) => Number.isFinite(n) && n > 0);
-export const nonNegativeNumber = (flag: string) => numberParser(flag, 'a number ≥ 0', (n) => Number.isFinite(n) && n >= 0);
+export const positiveInteger = (flag: string) => numberParser(flag, 'positiveInteger');
+export const nonNegativeInteger = (flag: string) => numberParser(flag, 'nonNegativeInteger');
+export const positiveNumber = (flag: string) => numberParser(flag, 'positiveNumber');
+export const nonNegativeNumber = (flag: string) => numberParser(flag, 'nonNegativeNumber');
 
 export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
   return (value: string): T => {

@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { classifierKinds, listModels } from '@fixclf/models';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { CHECKPOINT_DIR } from '../checkpoint';
+import { isHoldoutFraction } from '../number-kinds';
 import { REGIME_NAMES, type RegimeName } from '../optim/schedules';
 import { type Precision, PRECISIONS } from '../precision';
 import { StoppedBeforeTraining, trainRun } from '../run';
@@ -133,7 +135,7 @@ Interruptions:
       const onSignal = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) {
           // process.exit still runs the 'exit' handlers: the run directory's lock is released.
-          const kept = existsSync(path.join(flags.out, 'checkpoint', 'state.json'))
+          const kept = existsSync(path.join(flags.out, CHECKPOINT_DIR, 'state.json'))
             ? `the last checkpoint in ${flags.out} stays`
             : `no checkpoint was saved yet, so the same command starts ${flags.out} again`;
           process.stderr.write(`\nfixclf: quitting without saving this step; ${kept}.\n`);
@@ -202,7 +204,7 @@ function parseValidation(value: string): 'test' | 'none' | number | undefined {
   if (value === 'auto') return undefined;
   if (value === 'test' || value === 'none') return value;
   const f = Number(value);
-  if (!(f > 0 && f < 1)) {
+  if (!isHoldoutFraction(f)) {
     throw new InvalidArgumentError(`--validation must be 'test', 'none', 'auto' or a fraction in (0, 1), got '${value}'.`);
   }
   return f;
