@@ -41,9 +41,9 @@ export function truncatedHadamardCoherence(
   rows: readonly number[],
   dim: number,
 ): number {
-  const dropped = n - dim;
-  if (dropped <= 0) return 0;
-  const [from, width] = dropped < dim ? [dim, dropped] : [0, dim];
+  if (n <= dim) return 0;
+  const width = comparedWidth(n, dim);
+  const from = width < dim ? dim : 0;
   const words = Math.ceil(width / 32);
   const count = rows.length;
   const bits = new Uint32Array(count * words);
@@ -66,15 +66,21 @@ export function truncatedHadamardCoherence(
   return worst / dim;
 }
 
+/** The columns truncatedHadamardCoherence reads of each row: the kept ones or the dropped ones, the fewer. */
+function comparedWidth(n: number, dim: number): number {
+  return Math.min(dim, n - dim);
+}
+
 /**
- * The rows whose coherence is computed: all of them while that fits COHERENCE_BUDGET for rows of
- * `words` words, else as many as fit, drawn by a fixed-seed shuffle across all classes (the first
+ * The rows whose coherence is computed for order n truncated to `dim` columns: all of them while that
+ * fits COHERENCE_BUDGET, else as many as fit, drawn by a fixed-seed shuffle across all classes (the first
  * ones would miss rows that repeat far apart, as a power-of-two truncation of Sylvester's matrix
  * repeats every `dim` rows).
  */
-export function coherenceRows(units: number, words: number): number[] {
+export function coherenceRows(units: number, n: number, dim: number): number[] {
   const all = Array.from({ length: units }, (_, i) => i);
-  const fit = Math.floor(Math.sqrt((2 * COHERENCE_BUDGET) / Math.max(1, words)));
+  const words = Math.max(1, Math.ceil(comparedWidth(n, dim) / 32));
+  const fit = Math.floor(Math.sqrt((2 * COHERENCE_BUDGET) / words));
   if (fit >= units) return all;
   let state = 0x9e3779b9;
   for (let i = 0; i < fit; i++) {

@@ -39,8 +39,8 @@ function overcomplete(inputDim: number, units: number): Projection {
   // A core of at most 1024 (1 MB): a larger one costs its m² bytes to build and n·m additions per row
   // (the order 21,852 nearest 21,841 classes has a core of 21,852: 477 MB, and no fast transform).
   const smallest = hadamardOrders(reference).find((n) => n >= units && splitHadamardOrder(n)!.m <= MAX_CORE) ?? reference;
-  const words = Math.ceil(Math.min(inputDim, reference - inputDim) / 32);
-  const rows = coherenceRows(units, words);
+  // Sampled for the larger candidate (the reference), so both are compared on the same classes.
+  const rows = coherenceRows(units, reference, inputDim);
   const candidates = [...new Set([smallest, reference])].map((order) => {
     const entry = hadamardEntry(order);
     return { order, entry, coherence: truncatedHadamardCoherence(entry, order, rows, inputDim) };
