@@ -4,7 +4,7 @@ import { Dataset, recordSkip, type DatasetCore } from './dataset';
 import { invalidArgument, showValue } from './errors';
 import { checkHoldoutOptions, type HoldoutOptions } from './holdout';
 import { resolveSource, type DatasetSource, type SourceOptions } from './resolve-source';
-import { checkClassesPopulated, rejectImage, type BadImage, type BadImagePolicy } from './sources/encoded-images';
+import { checkClassesPopulated, classCounts, rejectImage, type BadImage, type BadImagePolicy } from './sources/encoded-images';
 import type { SplitName } from './sources/image-folder-layout';
 import type { LoadedSource } from './sources/image-source';
 import type { BatchExecutor } from './workers/executor';
@@ -43,12 +43,6 @@ function checkSourceOptions(options: OpenDatasetOptions): void {
     throw invalidArgument(
       `openDataset: memoryLimit must be a number of bytes ≥ 0 (0: read every image from disk), got ${showValue(limit)}`,
     );
-}
-
-function classSizes(loaded: LoadedSource): Int32Array {
-  const sizes = new Int32Array(loaded.classNames.length);
-  for (const label of loaded.labels) sizes[label]!++;
-  return sizes;
 }
 
 function defaultWorkers(): number {
@@ -121,7 +115,7 @@ export async function openDataset(source: DatasetSource, options: OpenDatasetOpt
     onBadImage,
     skipped,
     skippedIndices: new Set(),
-    classSizes: classSizes(loaded),
+    classSizes: classCounts(loaded.labels, loaded.classNames.length),
     skippedPerClass: new Int32Array(loaded.classNames.length),
     presentClasses: loaded.presentClasses,
     where: loaded.where ?? loaded.description,

@@ -50,12 +50,18 @@ export function checkClassesPopulated(
   where: string,
   present?: readonly number[],
 ): void {
-  const counts = new Int32Array(classNames.length);
-  for (const label of labels) counts[label]!++;
+  const counts = classCounts(labels, classNames.length);
   const required = present === undefined ? undefined : new Set(present);
   counts.forEach((count, label) => {
     if (count === 0 && (required === undefined || required.has(label))) throw emptyClass(classNames[label]!, where, skipped.length);
   });
+}
+
+/** Images of each class, from their labels. */
+export function classCounts(labels: Iterable<number>, numClasses: number): Int32Array {
+  const counts = new Int32Array(numClasses);
+  for (const label of labels) counts[label]!++;
+  return counts;
 }
 
 /** A class left without images by skipped files: at open (files in memory) or when its last one fails to decode. */
