@@ -3,7 +3,8 @@
 // `pnpm pack`, checks what each tarball holds, installs the tarballs and @tensorflow/tfjs 4.22.0 with
 // npm into a fresh project, then type-checks the probes in fixture/ (the libraries a user imports:
 // hadamard, layers, models, datasets) with --strict (no skipLibCheck) under nodenext ESM, nodenext
-// CommonJS and bundler resolution, runs them through the ESM and CJS entry points, and runs the
+// CommonJS and bundler resolution, runs them through the ESM and CJS entry points, checks that every
+// value the six packages' declarations export exists at run time (fixture/exports.mjs), and runs the
 // installed `fixclf` command: --help, a one-epoch training on the oneDNN backend, and its eval.
 //
 // npm installs with --ignore-scripts: @fixclf/backend-onednn's install compiles its addon (minutes on
@@ -216,16 +217,19 @@ try {
   for (const file of readdirSync(path.join(here, 'fixture'))) cpSync(path.join(here, 'fixture', file), path.join(project, file));
   cpSync(path.join(project, 'probe.ts'), path.join(project, 'probe.mts'));
   cpSync(path.join(project, 'probe.ts'), path.join(project, 'probe.cts'));
-  const tsc = createRequire(path.join(repoRoot, 'package.json')).resolve('typescript/bin/tsc');
+  const repoRequire = createRequire(path.join(repoRoot, 'package.json'));
+  const tsc = repoRequire.resolve('typescript/bin/tsc');
+  const cliEnv = { ...process.env, FIXCLF_ONEDNN_ADDON: ADDON };
+  const exportsCheck = [repoRequire.resolve('typescript'), ...[...PACKAGES, ...CLI_PACKAGES].map((name) => `@fixclf/${name}`)];
   const results = await Promise.allSettled([
     ...['esm', 'cjs', 'bundler'].map((mode) => typeCheck(tsc, mode)),
     ...['smoke.mjs', 'smoke.cjs'].map((file) => run(process.execPath, [file], project).then(() => log(`${file} ok`))),
+    run(process.execPath, ['exports.mjs', ...exportsCheck], project, cliEnv).then((output) => log(output.trim())),
   ]);
   for (const result of results) if (result.status === 'rejected') failures.push(result.reason.message);
 
   // 5. The installed command line, as a user types it: npx finds the bin; the addon is the workspace's.
   const fixclf = path.join(project, 'node_modules', '.bin', 'fixclf');
-  const cliEnv = { ...process.env, FIXCLF_ONEDNN_ADDON: ADDON };
   const help = await run(fixclf, ['--help'], project, cliEnv);
   for (const command of ['train', 'eval', 'compare']) check(help.includes(command), `fixclf --help does not list '${command}'`);
   const trained = await run(

@@ -6,6 +6,8 @@ import { engine, getBackend, type Tensor, type Variable } from '@tensorflow/tfjs
 
 import { BACKEND_NAME, OneDnnBackend } from './backend';
 import { native } from './native';
+import type { AddonLoadError as AddonLoadErrorClass } from './addon-load-error';
+import type { TfjsCompatibilityError as TfjsCompatibilityErrorClass } from './tfjs-internals';
 import type { FusedSgdOptions } from './optimizers';
 import { registerOneDnnBackend } from './register';
 import { enableAdaptiveThreads } from './threads';
@@ -14,8 +16,15 @@ registerOneDnnBackend();
 
 export { BACKEND_NAME, OneDnnBackend } from './backend';
 export type { PoolStats } from './buffer-pool';
-export type { AddonLoadError, AddonLoadFailure } from './addon-load-error';
-export { SUPPORTED_TFJS_RANGE, TfjsCompatibilityError, type TfjsCompatibilityFailure } from './tfjs-internals';
+export type { AddonLoadFailure } from './addon-load-error';
+export { SUPPORTED_TFJS_RANGE, type TfjsCompatibilityFailure } from './tfjs-internals';
+// The two errors importing the package throws, as types only: a failed import gives no module to take a
+// class from, so `instanceof` cannot work; catch the import and test `error.name`, then read `code`.
+// (Aliases, because the declaration bundle turns `export type { SomeClass }` into a value export.)
+/** Thrown by the import when the native addon cannot load; `name` is 'AddonLoadError'. */
+export type AddonLoadError = AddonLoadErrorClass;
+/** Thrown by the import when the installed TensorFlow.js cannot run the backend; `name` is 'TfjsCompatibilityError'. */
+export type TfjsCompatibilityError = TfjsCompatibilityErrorClass;
 export type { CeilingResult } from './native';
 export { BACKEND_PRIORITY, inheritCpuKernels } from './register';
 // @fixclf/layers' head kernels, run natively here: the names are the contract (mirrored, not imported).

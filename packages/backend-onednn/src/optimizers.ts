@@ -38,11 +38,11 @@ export interface FusedSgdOptions {
   /** Learning rate of this step. */
   lr: number;
   /** μ; 0 (the default) for plain SGD. */
-  momentum?: number;
+  momentum?: number | undefined;
   /** PyTorch's `weight_decay` (d = g + wd·w): one value for all variables, or one per variable. Default 0. */
-  weightDecay?: number | readonly number[];
+  weightDecay?: number | readonly number[] | undefined;
   /** Nesterov momentum (needs momentum > 0). Default false. */
-  nesterov?: boolean;
+  nesterov?: boolean | undefined;
 }
 
 /** A weight or buffer to update: its values, and where the new values go. */

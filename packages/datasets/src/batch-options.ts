@@ -2,29 +2,29 @@ import { invalidArgument } from './errors';
 
 export interface BatchOptions {
   /** Images per batch (default 32). */
-  readonly batchSize?: number;
+  readonly batchSize?: number | undefined;
   /** Shuffle the order each epoch (default: true for the 'train' split, false otherwise). */
-  readonly shuffle?: boolean;
+  readonly shuffle?: boolean | undefined;
   /** Seed of the order and of the augmentation (default 0). The same seed and epoch give identical batches. */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
   /**
    * Epoch index (default 0), part of the seed: epoch e of a resumed run is exactly epoch e of an
    * uninterrupted one. A trainer passes { seed, epoch }.
    */
-  readonly epoch?: number;
+  readonly epoch?: number | undefined;
   /** Apply the training transforms (default: true for 'train', false otherwise); else the evaluation transforms. */
-  readonly augment?: boolean;
+  readonly augment?: boolean | undefined;
   /** Leave out a last, smaller batch (default false). */
-  readonly dropRemainder?: boolean;
+  readonly dropRemainder?: boolean | undefined;
   /**
    * Begin the epoch at this batch (default 0): resuming mid-epoch gives exactly the batches the
    * uninterrupted epoch would have given from there, without making the skipped ones.
    */
-  readonly startBatch?: number;
+  readonly startBatch?: number | undefined;
   /** 'onehot' (default): ys is float32 [B, numClasses]; 'int': ys is int32 [B]. */
-  readonly labels?: 'onehot' | 'int';
+  readonly labels?: 'onehot' | 'int' | undefined;
   /** Batches being made ahead of the consumer (default: one per worker thread, plus one). */
-  readonly prefetch?: number;
+  readonly prefetch?: number | undefined;
 }
 
 export interface ResolvedBatchOptions {

@@ -13,19 +13,19 @@ import type { TransformSpec } from './transforms/spec';
 /** The options of `openDataset` that choose the preprocessing. */
 export interface PreprocessingOptions {
   /** Batch image size, n or [height, width]. Default: the images' typical size when ≤ 64 px (CIFAR), else 224. */
-  readonly imageSize?: number | readonly [number, number];
+  readonly imageSize?: number | readonly [number, number] | undefined;
   /**
    * Training transforms: 'cifar' (pad 4, random crop, flip), 'imagenet' (RandomResizedCrop, flip), 'none'
    * (the evaluation transforms), or your own list. Default: 'cifar' for CIFAR, synthetic and images typically
    * ≤ 64 px (the most common size, or the median), 'imagenet' otherwise; preprocessing.reason says which and why.
    */
-  readonly augmentation?: 'cifar' | 'imagenet' | 'none' | readonly TransformSpec[];
+  readonly augmentation?: 'cifar' | 'imagenet' | 'none' | readonly TransformSpec[] | undefined;
   /** Evaluation transforms. Default: normalise only ('cifar'), or resize + centre crop + normalise ('imagenet'). */
-  readonly evalTransforms?: readonly TransformSpec[];
+  readonly evalTransforms?: readonly TransformSpec[] | undefined;
   /** Channel mean/std for the presets (default CIFAR's or ImageNet's statistics); false for values in [0, 1]. */
-  readonly normalization?: Normalization | false;
+  readonly normalization?: Normalization | false | undefined;
   /** A saved preprocessing (dataset.preprocessing of a training run): replaces imageSize and both pipelines. */
-  readonly preprocessing?: Preprocessing;
+  readonly preprocessing?: Preprocessing | undefined;
 }
 
 /** Images typically this small (CIFAR as JPEGs) get the CIFAR recipe; anything larger the ImageNet one. */

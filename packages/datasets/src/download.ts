@@ -11,12 +11,12 @@ export interface DownloadOptions {
   /** The final path; bytes arrive in `${destination}.part` and are renamed once verified. */
   readonly destination: string;
   /** Expected MD5 (hex); a mismatch deletes the file. */
-  readonly md5?: string;
+  readonly md5?: string | undefined;
   /** Expected size in bytes. */
-  readonly size?: number;
-  readonly onProgress?: ProgressListener;
+  readonly size?: number | undefined;
+  readonly onProgress?: ProgressListener | undefined;
   /** Give up when no byte arrives for this long (default 60 s). */
-  readonly idleTimeoutMs?: number;
+  readonly idleTimeoutMs?: number | undefined;
 }
 
 export function md5OfFile(file: string): Promise<string> {

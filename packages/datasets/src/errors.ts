@@ -32,7 +32,7 @@ export class DatasetError extends Error {
   /** The file, archive member (`archive.tar.gz:path/in/archive`) or directory at fault, when there is one. */
   readonly file: string | undefined;
 
-  constructor(code: DatasetErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+  constructor(code: DatasetErrorCode, message: string, options: { file?: string | undefined; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.file = options.file;

@@ -3,13 +3,13 @@ import { mixSeed, mulberry32, permutation } from './random';
 
 export interface HoldoutOptions {
   /** Share of the data held out, in (0, 1). Give this or `count`. */
-  readonly fraction?: number;
+  readonly fraction?: number | undefined;
   /** Number of samples held out. */
-  readonly count?: number;
+  readonly count?: number | undefined;
   /** Seed of the draw (default 0). The same seed always holds out the same samples. */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
   /** Hold out the same share of every class (default true). */
-  readonly stratify?: boolean;
+  readonly stratify?: boolean | undefined;
 }
 
 const HOLDOUT_SALT = 0x486f6c64;

@@ -15,13 +15,13 @@ export type { DatasetSource } from './resolve-source';
 
 export interface OpenDatasetOptions extends SourceOptions, PreprocessingOptions {
   /** 'train' (default), 'test', or 'validation': the hold-out described by `validation`. */
-  readonly split?: SplitName;
+  readonly split?: SplitName | undefined;
   /** Hold out part of the training set: split 'train' then gives the rest, split 'validation' the hold-out. */
-  readonly validation?: HoldoutOptions;
+  readonly validation?: HoldoutOptions | undefined;
   /** Worker threads for decoding and augmenting. Default: none for raw pixels (CIFAR, synthetic), else cores - 1 (at least 1). */
-  readonly workers?: number;
+  readonly workers?: number | undefined;
   /** 'structure' (default): check each image's format and completeness when opened; 'decode': decode every image once as well. */
-  readonly verify?: 'structure' | 'decode';
+  readonly verify?: 'structure' | 'decode' | undefined;
 }
 
 /** Fails unless `value` (when given) is one of `allowed`: a misspelling is never taken for the default. */

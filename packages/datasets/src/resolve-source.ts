@@ -19,23 +19,23 @@ export type DatasetSource = 'cifar10' | 'cifar100' | 'synthetic' | (string & {})
 /** The options of `openDataset` that say how to read a source (the rest choose the split and the preprocessing). */
 export interface SourceOptions {
   /** Image folders: fail on an unreadable or non-image file ('error', default) or leave it out and count it in dataset.skipped. */
-  readonly onBadImage?: BadImagePolicy;
+  readonly onBadImage?: BadImagePolicy | undefined;
   /** Image folders and archives: hold encoded images in memory up to this many bytes (default: a quarter of RAM, at most 8 GiB). */
-  readonly memoryLimit?: number;
+  readonly memoryLimit?: number | undefined;
   /** Small images of one size (≤ 64×64): keep their pixels once decoded, so later epochs skip decoding (default true, within memoryLimit). */
-  readonly cacheDecoded?: boolean;
+  readonly cacheDecoded?: boolean | undefined;
   /** CIFAR-100: 'fine' (100 classes, default) or 'coarse' (20 superclasses). */
-  readonly label?: 'fine' | 'coarse';
+  readonly label?: 'fine' | 'coarse' | undefined;
   /** CIFAR: require the official record count in each file (default true). */
-  readonly checkOfficialSizes?: boolean;
+  readonly checkOfficialSizes?: boolean | undefined;
   /** CIFAR download cache (default $FIXCLF_DATA, else $XDG_CACHE_HOME/fixclf, else ~/.cache/fixclf). */
-  readonly cacheDir?: string;
+  readonly cacheDir?: string | undefined;
   /** CIFAR: false never downloads; an object overrides the address and checks. */
-  readonly download?: boolean | { readonly url: string; readonly md5?: string; readonly size?: number };
+  readonly download?: boolean | { readonly url: string; readonly md5?: string | undefined; readonly size?: number | undefined } | undefined;
   /** Download progress: a bar on stderr (default true), off, or your listener. */
-  readonly progress?: boolean | ProgressListener;
+  readonly progress?: boolean | ProgressListener | undefined;
   /** Synthetic: images in the split (default 10,000 train / 2,000 test) and which synthetic world (seed, default 0). */
-  readonly synthetic?: { readonly size?: number; readonly seed?: number };
+  readonly synthetic?: { readonly size?: number | undefined; readonly seed?: number | undefined } | undefined;
 }
 
 function defaultMemoryLimit(): number {

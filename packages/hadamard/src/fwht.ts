@@ -20,7 +20,7 @@ export type FloatArray = Float32Array | Float64Array;
 /** Options of {@link fwht}. */
 export interface FwhtOptions {
   /** Divide by √n so the transform is orthonormal (and its own inverse). Default false. */
-  readonly normalize?: boolean;
+  readonly normalize?: boolean | undefined;
 }
 
 /** Throws unless `data` is a Float32Array/Float64Array holding whole vectors of length `n`. */

@@ -14,9 +14,9 @@ import { HADAMARD_MAX_MATRIX_ORDER, HADAMARD_MAX_ORDER } from './limits';
 /** Options of {@link HadamardTransform.apply}. */
 export interface HadamardTransformOptions {
   /** Divide by √n so the transform is orthonormal. Default false. */
-  readonly normalize?: boolean;
+  readonly normalize?: boolean | undefined;
   /** Multiply by the transpose of the matrix (gradients need it: hadamard(m) need not be symmetric). Default false. */
-  readonly transpose?: boolean;
+  readonly transpose?: boolean | undefined;
 }
 
 /** A fast transform by a Hadamard matrix of order n = m·2^k. */

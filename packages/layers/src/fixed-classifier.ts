@@ -1,6 +1,6 @@
 import { type Tensor, type Tensor2D, add, cast, matMul, mul, serialization, softmax, tensor2d, tidy, keep } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
-import type { DisposeResult, Initializer, Kwargs, LayerArgs, Regularizer } from './tfjs-types';
+import type { DisposeResult, Initializer, Kwargs, LayerArgs, Regularizer, TfLayerArgs } from './tfjs-types';
 import { normalizedHadamard } from './ops/normalized-hadamard';
 import { l2Normalize } from './ops/l2-normalize';
 import { buildProjection, isMatrixKind, projectionKind, MATRIX_KINDS, type MatrixKind, type Projection } from './projections';
@@ -19,37 +19,37 @@ export interface FixedClassifierLayerArgs extends LayerArgs {
   /** Number of classes: the output dimension. */
   units: number;
   /** The fixed matrix. Default 'hadamard', the paper's choice. */
-  matrix?: MatrixKind;
+  matrix?: MatrixKind | undefined;
   /**
    * Initial α, the learned inverse temperature, on unit-norm class vectors. Defaults follow the
    * reference code: √(inputDim/units) for 'hadamard' (its 1/√C on the ±1 matrix), 10 otherwise.
    */
-  scale?: number;
+  scale?: number | undefined;
   /** Whether α is learned (default true); false keeps a fixed temperature. */
-  trainableScale?: boolean;
+  trainableScale?: boolean | undefined;
   /** Whether to add a learned bias (default true). */
-  useBias?: boolean;
+  useBias?: boolean | undefined;
   /**
    * Bias initializer: an instance (`tf.initializers.zeros()`) or its name ('zeros'), as tfjs-layers'
    * own layers take it. Default: U(±1/√units) for 'hadamard' (as the reference), zeros otherwise.
    */
-  biasInitializer?: Initializer | InitializerIdentifier | SerializedObject;
+  biasInitializer?: Initializer | InitializerIdentifier | SerializedObject | undefined;
   /**
    * Regularizer of α: an instance (`tf.regularizers.l2({ l2: 1e-4 })`) or a name ('l1', 'l2', 'l1l2':
    * factor 0.01). The paper decays α with the rest of the network.
    */
-  scaleRegularizer?: Regularizer | RegularizerIdentifier | SerializedObject;
+  scaleRegularizer?: Regularizer | RegularizerIdentifier | SerializedObject | undefined;
   /** Regularizer of the bias, as `scaleRegularizer`. */
-  biasRegularizer?: Regularizer | RegularizerIdentifier | SerializedObject;
+  biasRegularizer?: Regularizer | RegularizerIdentifier | SerializedObject | undefined;
   /** Seed of random matrices ('orthogonal') and of the default bias initializer. */
-  seed?: number;
+  seed?: number | undefined;
   /** ε in x / (‖x‖₂ + ε). Default 1e-8, as the reference. */
-  epsilon?: number;
+  epsilon?: number | undefined;
   /**
    * 'linear' (default) outputs logits, as the paper; 'softmax' outputs probabilities, for a drop-in
    * replacement of `tf.layers.dense({ units, activation: 'softmax' })`.
    */
-  activation?: FixedClassifierActivation;
+  activation?: FixedClassifierActivation | undefined;
 }
 
 export type FixedClassifierActivation = 'linear' | 'softmax';
@@ -126,7 +126,8 @@ export class FixedClassifier extends layers.Layer {
   private mixTensor: Tensor2D | null = null;
 
   constructor(args: FixedClassifierLayerArgs) {
-    super(args);
+    // Its base options may be undefined, which TF.js's Layer reads as not set (see LayerArgs).
+    super(args as TfLayerArgs);
     if (args == null || !Number.isInteger(args.units) || args.units < 1) {
       throw new Error(`FixedClassifier: units must be a positive integer, got ${describeValue(args?.units)}.`);
     }

@@ -3,8 +3,13 @@
 // deep import, which a consumer on "moduleResolution": "nodenext" (ESM) cannot resolve.
 import type { initializers, layers, regularizers } from '@tensorflow/tfjs-layers';
 
-/** The base options of every layer (`name`, `inputShape`, `trainable`, …). */
-export type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
+/** The base options of every layer (`name`, `inputShape`, `trainable`, …), as tfjs-layers declares them. */
+export type TfLayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
+/**
+ * The same options, each of which may also be given as undefined (`name: options.name` under
+ * exactOptionalPropertyTypes): the Layer constructor reads an undefined one as not set (`!name`, `== null`).
+ */
+export type LayerArgs = { [K in keyof TfLayerArgs]?: TfLayerArgs[K] | undefined };
 /** The keyword arguments of `Layer.call`. */
 export type Kwargs = Parameters<layers.Layer['call']>[1];
 /** An initializer instance (the abstract base class). */

@@ -57,7 +57,7 @@ export function checkClassifierSpec(spec: ClassifierSpec, numClasses: number, de
     );
   }
   try {
-    fixedClassifier({ name: definition.headName, ...fixed, units: numClasses });
+    fixedClassifier({ ...fixed, name: fixed.name ?? definition.headName, units: numClasses });
   } catch (error) {
     throw new Error(`${where}: classifier: ${(error as Error).message}`);
   }
@@ -77,8 +77,9 @@ export function classifierHead(
   if (fixed !== null) {
     const seed = fixed.seed ?? ctx.nextSeed();
     const layer = fixedClassifier({
-      name: definition.headName,
       ...fixed,
+      // After the spread: `name: undefined` in a spec means the default, the reference head's name.
+      name: fixed.name ?? definition.headName,
       units: numClasses,
       ...(seed === undefined ? {} : { seed }),
     });

@@ -11,11 +11,11 @@ export interface CreateModelOptions {
   /** 'learned' (Dense, the baseline) or a fixed classifier. */
   classifier: ClassifierSpec;
   /** [height, width, channels] of one image, NHWC; the network's own size when left out. */
-  inputShape?: InputShape;
+  inputShape?: InputShape | undefined;
   /** Seeds every initializer (each layer gets its own stream), for reproducible weights. */
-  seed?: number;
+  seed?: number | undefined;
   /** The LayersModel's name; the registry name when left out. */
-  name?: string;
+  name?: string | undefined;
 }
 
 function checkInputShape(shape: unknown, name: string, minSize: number): InputShape {
@@ -24,13 +24,13 @@ function checkInputShape(shape: unknown, name: string, minSize: number): InputSh
       `createModel('${name}'): inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`,
     );
   }
-  const [h, w] = shape as InputShape;
+  const [h, w, c] = shape as [number, number, number];
   if (h < minSize || w < minSize) {
     throw new Error(
       `createModel('${name}'): inputShape ${JSON.stringify(shape)} is too small; height and width must be at least ${minSize}`,
     );
   }
-  return shape as InputShape;
+  return [h, w, c];
 }
 
 /** 2^24 classes: 64 features already make a 4 GB learned head. */
@@ -65,7 +65,7 @@ export function createModel(name: string, options: CreateModelOptions): tfl.Laye
   const ctx = new BuildContext(seed);
   const before = new Set(Object.keys(tfc.engine().registeredVariables));
   try {
-    const input = tfl.input({ shape: inputShape, name: 'input' });
+    const input = tfl.input({ shape: [...inputShape], name: 'input' });
     const features = definition.buildFeatures(input, ctx);
     const logits = classifierHead(ctx, features, classifier, numClasses, definition);
     return tfl.model({ inputs: input, outputs: logits, name: options.name ?? name });

@@ -8,27 +8,28 @@ export type TargetDataset = 'cifar' | 'imagenet';
  * the next major version.
  */
 export type Dataset = TargetDataset;
-export type InputShape = [height: number, width: number, channels: number];
+/** [height, width, channels] of one image, NHWC; readonly, so @fixclf/datasets' `Dataset.shape` passes as it is. */
+export type InputShape = readonly [height: number, width: number, channels: number];
 
-/** One registered network: everything `createModel` needs besides the classifier head. */
+/** One registered network: everything `createModel` needs besides the classifier head (read-only: the registry's entries are frozen). */
 export interface ModelDefinition {
   /** The registry key, e.g. 'resnet56'. */
-  name: string;
-  family: string;
-  dataset: TargetDataset;
+  readonly name: string;
+  readonly family: string;
+  readonly dataset: TargetDataset;
   /** [height, width, channels], NHWC. */
-  defaultInputShape: InputShape;
+  readonly defaultInputShape: InputShape;
   /** The class count of the paper's experiment (CIFAR-10, CIFAR-100, ImageNet). */
-  defaultNumClasses: number;
+  readonly defaultNumClasses: number;
   /** Smallest height/width the downsampling path survives. */
-  minInputSize: number;
+  readonly minInputSize: number;
   /** Name of the classifier layer, as in the reference implementation ('fc' or 'classifier'). */
-  headName: string;
+  readonly headName: string;
   /** Initialisation of a learned Dense head, as the reference implementation does it. */
-  learnedHeadInit: 'pytorch-default' | 'normal-0.001';
-  description: string;
+  readonly learnedHeadInit: 'pytorch-default' | 'normal-0.001';
+  readonly description: string;
   /** The implementation whose layout (and parameter count) this follows. */
-  reference: string;
+  readonly reference: string;
   /** Lays out the network from `input` to the pooled feature vector [batch, features]. */
   buildFeatures(input: tfl.SymbolicTensor, ctx: BuildContext): tfl.SymbolicTensor;
 }

@@ -36,7 +36,7 @@ describe('registry', () => {
     // Entries are read-only: changing one used to change the defaults of every later createModel.
     const entry = getModelDefinition('resnet20');
     expect(() => Object.assign(entry, { defaultNumClasses: 3 })).toThrow(TypeError);
-    expect(() => (entry.defaultInputShape as number[]).push(1)).toThrow(TypeError);
+    expect(() => (entry.defaultInputShape as unknown as number[]).push(1)).toThrow(TypeError);
     expect(getModelDefinition('resnet20')).toMatchObject({ defaultNumClasses: 10, defaultInputShape: [32, 32, 3] });
     expect(getModelDefinition('shufflenet')).toMatchObject({ dataset: 'imagenet', defaultInputShape: [224, 224, 3] });
   });
@@ -103,6 +103,18 @@ describe('createModel options', () => {
     });
     expect(densenet.getLayer('classifier').getConfig()).toMatchObject({ matrix: 'simplex', scale: 3, units: 100 });
     densenet.dispose();
+    // An option given as undefined means its default, the name too (the spread put undefined over it).
+    const unnamed = createModel('resnet20', { numClasses: 10, classifier: { matrix: 'hadamard', name: undefined }, inputShape: [8, 8, 3] });
+    expect(unnamed.getLayer('fc').getClassName()).toBe('FixedClassifier');
+    unnamed.dispose();
+  });
+
+  test('a frozen, readonly input shape (as @fixclf/datasets gives) builds, and the model does not keep it', () => {
+    // Typed readonly: the typecheck task fails if InputShape is mutable again (train copied and cast here).
+    const shape: readonly [number, number, number] = Object.freeze([8, 8, 3] as const);
+    const model = createModel('resnet20', { numClasses: 10, classifier: 'hadamard', inputShape: shape });
+    expect(model.inputs[0]?.shape).toEqual([null, 8, 8, 3]);
+    model.dispose();
   });
 
   test('bad options name what is wrong', () => {

@@ -31,10 +31,10 @@ export interface CompareOptions {
    * Also evaluate two runs' last checkpoints on the same split, image by image (pairedTable: whether
    * their accuracies differ beyond chance). Needs a backend (the caller's current one) and the data.
    */
-  paired?: 'validation' | 'test' | 'train';
+  paired?: 'validation' | 'test' | 'train' | undefined;
   /** Evaluation batch size and decoding threads for `paired`. */
-  batchSize?: number;
-  workers?: number;
+  batchSize?: number | undefined;
+  workers?: number | undefined;
 }
 
 /**

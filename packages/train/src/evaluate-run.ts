@@ -1,23 +1,13 @@
-import { openDataset, type Dataset, type Preprocessing } from '@fixclf/datasets';
+import { openDataset, type Dataset } from '@fixclf/datasets';
 import '@fixclf/models'; // registers the custom layers a saved model may hold
 import { loadCheckpointModelAt } from './checkpoint';
 import { applyPrecision, runPrecision } from './precision';
 import { readRun } from './run-dir';
 import { checkCheckpointJson, readRunJson, runDataset, sameSource } from './run-files';
-import { evaluate } from './trainer';
+import { evaluate, type EvaluateResult } from './trainer';
 
-export interface EvalResult {
-  /** Top-1 and top-5 accuracy, percent. */
-  top1: number;
-  top5: number;
-  /** Mean softmax cross-entropy. */
-  loss: number;
-  /** Images evaluated. */
-  count: number;
-  /** Mean L2 norm of the features the classifier receives (null where it cannot be reached). */
-  featureNorm: number | null;
-  /** With `perImage`: 1 where the image's label ranks top-1, in the split's order. */
-  correct?: Uint8Array;
+/** What evaluateRun gives: evaluate()'s figures and the checkpoint they are of. */
+export interface EvalResult extends EvaluateResult {
   /**
    * Where in training the evaluated checkpoint was saved: `epoch` epochs completed, `step` steps into the
    * next. A step other than 0 means an interrupted run's mid-epoch weights, which no epoch's logged
@@ -42,14 +32,14 @@ export function midEpochNote(runDir: string, at: { epoch: number; step: number }
 export async function evaluateRun(
   runDir: string,
   options: {
-    dataset?: string;
-    split?: 'train' | 'test' | 'validation';
-    batchSize?: number;
-    workers?: number;
+    dataset?: string | undefined;
+    split?: 'train' | 'test' | 'validation' | undefined;
+    batchSize?: number | undefined;
+    workers?: number | undefined;
     /** Image folders: default the run's own policy (run.json's onBadImage), else 'error'. */
-    onBadImage?: 'skip' | 'error';
+    onBadImage?: 'skip' | 'error' | undefined;
     /** Also return which images the model gets right (EvalResult.correct). */
-    perImage?: boolean;
+    perImage?: boolean | undefined;
   } = {},
 ): Promise<EvalResult> {
   await readRunJson(runDir); // names a torn run.json and what to do
@@ -62,7 +52,7 @@ export async function evaluateRun(
   const split = options.split ?? 'test';
   const opened: Dataset[] = [];
   const common = {
-    preprocessing: config.preprocessing as Preprocessing,
+    preprocessing: config.preprocessing,
     onBadImage: options.onBadImage ?? config.onBadImage ?? 'error',
     ...(options.workers != null ? { workers: options.workers } : {}),
   };

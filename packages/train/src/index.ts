@@ -1,4 +1,4 @@
-export { train, evaluate, classifierScale, DivergenceError, type TrainerOptions, type TrainResult } from './trainer';
+export { train, evaluate, classifierScale, DivergenceError, type EvaluateResult, type TrainerOptions, type TrainResult } from './trainer';
 export { StoppedBeforeTraining, trainRun, type TrainRunOptions, type TrainRunResult } from './run';
 export { evaluateRun, type EvalResult } from './evaluate-run';
 export { type CompareOptions, compareRuns, type Comparison } from './compare';
@@ -11,6 +11,7 @@ export {
   REGIME_NAMES,
   type Regime,
   type RegimeName,
+  type RegimeOverrides,
   type Schedule,
   type Progress,
 } from './optim/schedules';
@@ -33,5 +34,6 @@ export { defaultProgress, BarProgress, LineProgress, formatRecord, type Progress
 export { pairedComparison, type PairedResult, pairedTable } from './report/paired';
 export { comparisonTable, type RunHistory, type RunSummary, runsTable } from './report/table';
 export { errorPlotSvg, type PlotSeries } from './report/plot';
-export { topKHits, EpochMeter } from './metrics';
+export { topKHits, EpochMeter, type MeterState } from './metrics';
+export type { Precision } from './precision';
 export type { TrainDataset, TrainBatch, Batch } from './dataset';

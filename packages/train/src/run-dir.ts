@@ -1,9 +1,13 @@
 import { promises as fs, rmdirSync } from 'node:fs';
 import * as path from 'node:path';
+import type { BadImagePolicy, Preprocessing } from '@fixclf/datasets';
+import { type ClassifierKind, classifierKinds, type InputShape } from '@fixclf/models';
 import { CHECKPOINT_DIR, findCheckpoint } from './checkpoint';
 import { exists, writeFileAtomic } from './io/atomic';
 import { acquireLock, type HeldLock } from './io/lock';
 import { METRICS_CSV, METRICS_JSONL } from './logging/metrics-log';
+import { REGIME_NAMES, type RegimeName } from './optim/schedules';
+import { type Precision, PRECISIONS } from './precision';
 
 export const RUN_JSON = 'run.json';
 
@@ -17,41 +21,41 @@ export interface RunConfig {
    * files written before, as it was given).
    */
   dataset: string;
-  datasetRelativeTo?: 'run';
+  datasetRelativeTo?: 'run' | undefined;
   /** Image folders: leave unreadable files out ('skip') or fail ('error', also when absent). */
-  onBadImage?: 'skip' | 'error';
+  onBadImage?: BadImagePolicy | undefined;
   /** Trained with a fixed thread count (`--deterministic`); absent in older runs: false. */
-  deterministic?: boolean;
+  deterministic?: boolean | undefined;
   /** oneDNN threads fixed by `deterministic` (null on the single-threaded cpu backend). */
-  threads?: number | null;
+  threads?: number | null | undefined;
   /**
    * Convolutions and matmuls in float32 or bf16 (`--precision`): what runs now, and what `--resume` asks
    * for; a change midway is in `history`. Absent in older runs: fp32.
    */
-  precision?: 'fp32' | 'bf16';
+  precision?: Precision | undefined;
   /**
    * What `--resume` changed, such as the epochs of an extended run, from where: after `epoch` epochs
    * and `step` steps into the next (absent: 0).
    */
-  history?: { at: string; epoch: number; step?: number; change: string }[];
+  history?: { at: string; epoch: number; step?: number; change: string }[] | undefined;
   /** What that source turned out to be. */
   datasetDescription: string;
   /** Training images of a 'synthetic' source when not its default (so eval can rebuild a hold-out). */
-  syntheticSize?: number;
+  syntheticSize?: number | undefined;
   numClasses: number;
-  classNames: string[];
+  classNames: readonly string[];
   /**
    * Images of the dataset's training split before any hold-out (unreadable ones left out): a resume on
    * data changed at the same path is refused, since it would re-draw the hold-out. Absent in older runs.
    */
-  datasetSize?: number;
+  datasetSize?: number | undefined;
   /** 'learned' or a FixedClassifier matrix kind. */
-  classifier: string;
+  classifier: ClassifierKind;
   /** Initial α of a fixed classifier when set explicitly. */
   scale: number | null;
-  inputShape: [number, number, number];
+  inputShape: InputShape;
   regime: {
-    name: string;
+    name: RegimeName;
     epochs: number;
     batchSize: number;
     lr: number | null;
@@ -67,7 +71,7 @@ export interface RunConfig {
   /** Weight decay also on α of the fixed classifier (the paper: yes); its bias is decayed either way. */
   decayScale: boolean;
   /** The dataset's preprocessing (@fixclf/datasets), so eval uses exactly what training used. */
-  preprocessing: unknown;
+  preprocessing: Preprocessing;
   params: { total: number; trainable: number; fixed: number };
   backend: string;
   createdAt: string;
@@ -144,6 +148,18 @@ export async function readRun(dir: string): Promise<RunConfig> {
   }
   const config = JSON.parse(text) as RunConfig;
   if (config.format !== 'fixclf-run/1') throw new Error(`${file}: unknown format '${String(config.format)}'.`);
+  // The fields typed as names: an edited or foreign run.json fails here, naming the field, not in a later step.
+  const names: [string, unknown, readonly unknown[], boolean][] = [
+    ['classifier', config.classifier, classifierKinds, true],
+    ['regime.name', config.regime?.name, REGIME_NAMES, true],
+    ['precision', config.precision, PRECISIONS, false],
+    ['onBadImage', config.onBadImage, ['skip', 'error'] satisfies BadImagePolicy[], false],
+  ];
+  for (const [field, value, allowed, required] of names) {
+    if ((value !== undefined || required) && !allowed.includes(value)) {
+      throw new Error(`${file}: ${field} is ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}.`);
+    }
+  }
   return config;
 }
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openDataset, type Dataset } from '@fixclf/datasets';
 import { findFixedClassifiers, MATRIX_KINDS } from '@fixclf/layers';
-import { createModel, paramCounts } from '@fixclf/models';
+import { type ClassifierKind, classifierKinds, createModel, isClassifierKind, paramCounts } from '@fixclf/models';
 import type { Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { findCheckpoint } from './checkpoint';
@@ -26,55 +26,55 @@ export interface TrainRunOptions {
   /** 'cifar10', 'cifar100', 'synthetic', or a path (CIFAR directory, image folder, image-folder tar). */
   dataset: string;
   /** 'learned' or a FixedClassifier matrix ('hadamard', 'orthogonal', …). */
-  classifier: string;
+  classifier: ClassifierKind;
   /** Initial α of a fixed classifier (default: the layer's). */
-  scale?: number;
+  scale?: number | undefined;
   /**
    * Decay the fixed classifier's α with every other weight, as the paper does (default true). Over
    * 50 epochs of ResNet-20 on CIFAR-10 this gave 87.62 % against 86.64 % without decay (learned head:
    * 87.40 %); see examples/cifar/README.md for the runs behind this default.
    */
-  decayScale?: boolean;
-  regime?: RegimeName;
-  epochs?: number;
-  lr?: number;
-  batchSize?: number;
-  weightDecay?: number;
-  seed?: number;
+  decayScale?: boolean | undefined;
+  regime?: RegimeName | undefined;
+  epochs?: number | undefined;
+  lr?: number | undefined;
+  batchSize?: number | undefined;
+  weightDecay?: number | undefined;
+  seed?: number | undefined;
   /** 'test' (default for 'cifar10', 'cifar100' and 'synthetic'), a hold-out fraction of the training set (default 0.1 for a path), or 'none'. */
-  validation?: 'test' | 'none' | number;
+  validation?: 'test' | 'none' | number | undefined;
   /** Run directory; without it nothing is written. */
-  out?: string;
+  out?: string | undefined;
   /**
    * Continue the run in `out` (the same model, dataset, classifier, seed and α options: the run's
    * identity). Regime options left out take the run's values; `epochs` (extending the run, or ending it
    * sooner, never before the epochs already completed), `lr` and `precision` may differ, and each change
    * is recorded in run.json's `history`.
    */
-  resume?: boolean;
+  resume?: boolean | undefined;
   /** Image folders: leave unreadable files out ('skip') or fail ('error'); default the run's when resuming, else 'error'. */
-  onBadImage?: 'skip' | 'error';
+  onBadImage?: 'skip' | 'error' | undefined;
   /**
    * Fix oneDNN's thread count (FIXCLF_ONEDNN_THREADS, else every core) for the rest of the process,
    * so sums are always taken in the same order and a run, or its resume, repeats bit for bit.
    * Refuses the tfjs-node backends. Default: the run's when resuming, else false.
    */
-  deterministic?: boolean;
+  deterministic?: boolean | undefined;
   /**
    * Convolutions and matrix products in 'fp32' or 'bf16' (bf16 inputs, float32 accumulation; onednn
    * only, and only where the CPU has AVX512-BF16 or AMX, else fp32 with a warning). Recorded in
    * run.json, as is a change on resume. Default: the run's when resuming, else 'fp32'.
    */
-  precision?: Precision;
-  backend?: BackendChoice;
+  precision?: Precision | undefined;
+  backend?: BackendChoice | undefined;
   /** Decoding worker threads (datasets' default when left out). */
-  workers?: number;
+  workers?: number | undefined;
   /** Synthetic dataset: training images (default the dataset's). */
-  syntheticSize?: number;
-  progress?: ProgressReporter;
-  signal?: AbortSignal;
+  syntheticSize?: number | undefined;
+  progress?: ProgressReporter | undefined;
+  signal?: AbortSignal | undefined;
   /** Informational lines (backend, data, model). Default: stdout. */
-  log?: (line: string) => void;
+  log?: ((line: string) => void) | undefined;
 }
 
 export interface TrainRunResult {
@@ -95,6 +95,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const seed = options.seed ?? 0;
   const decayScale = options.decayScale ?? true;
+  // Before a backend is chosen or any data opened (cifar10: perhaps downloaded).
+  if (!isClassifierKind(options.classifier)) {
+    throw new Error(`classifier must be one of ${classifierKinds.join(', ')}, got ${JSON.stringify(options.classifier)}.`);
+  }
   if (options.scale != null && options.classifier === 'learned') {
     // Silently ignored before, yet saved in run.json as if it had been used.
     throw new Error(
@@ -230,8 +234,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     }
     const lr = options.lr ?? resumed?.regime.lr ?? undefined;
     // The paper's regimes: CIFAR's for small images, ImageNet's otherwise.
-    const regimeName =
-      options.regime ?? (resumed?.regime.name as RegimeName | undefined) ?? (trainSet.shape[0] <= 64 ? 'cifar' : 'imagenet');
+    const regimeName = options.regime ?? resumed?.regime.name ?? (trainSet.shape[0] <= 64 ? 'cifar' : 'imagenet');
     const r = makeRegime(regimeName, {
       epochs,
       lr,
@@ -253,12 +256,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const skips = skipReporter(opened, log, out);
     skips.skipSeen();
 
-    const inputShape = [...trainSet.shape] as [number, number, number];
+    const inputShape = trainSet.shape;
     const classifier =
       options.classifier === 'learned' || options.scale == null ? options.classifier : { matrix: options.classifier, scale: options.scale };
     const model = createModel(options.model, {
       numClasses: trainSet.numClasses,
-      classifier: classifier as Parameters<typeof createModel>[1]['classifier'],
+      classifier,
       inputShape,
       seed,
     });
@@ -282,13 +285,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         : trainSet.description,
       ...(syntheticSize != null ? { syntheticSize } : {}),
       numClasses: trainSet.numClasses,
-      classNames: [...trainSet.classNames],
+      classNames: trainSet.classNames,
       datasetSize: opened[0]!.size, // the training split as opened, before any hold-out
       classifier: options.classifier,
       scale: options.scale ?? null,
       inputShape,
       regime: {
-        name: r.name,
+        name: regimeName,
         epochs: r.epochs,
         batchSize: r.batchSize,
         lr: lr ?? null,
@@ -548,7 +551,7 @@ async function recordResumeChanges(
     `resume: ${changes.join('; ')} ${at.step > 0 ? `at epoch ${at.epoch + 1}, step ${at.step}` : `after epoch ${at.epoch}`} (recorded in ${RUN_JSON})`,
   );
   const rate = (r: RunConfig['regime']) =>
-    makeRegime(r.name as RegimeName, {
+    makeRegime(r.name, {
       epochs: r.epochs,
       lr: r.lr ?? undefined,
       batchSize: r.batchSize,

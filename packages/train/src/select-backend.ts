@@ -53,7 +53,10 @@ async function registerCpu(): Promise<string | null> {
  * `deterministic` admits only backends whose sums can be given a fixed order (onednn at a fixed
  * thread count, cpu): the tfjs-node ones are skipped under `auto` and refused when named.
  */
-export async function selectBackend(choice: BackendChoice = 'auto', options: { deterministic?: boolean } = {}): Promise<SelectedBackend> {
+export async function selectBackend(
+  choice: BackendChoice = 'auto',
+  options: { deterministic?: boolean | undefined } = {},
+): Promise<SelectedBackend> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new Error(`Unknown backend '${choice}'; expected one of ${BACKEND_CHOICES.join(', ')}.`);
   }
@@ -98,7 +101,8 @@ async function tryImport(module: string): Promise<string | null> {
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') return 'not installed';
-    return e.message.split('\n')[0]!;
+    // One sentence, which the caller ends: the backends' own messages end with their full stop.
+    return e.message.split('\n')[0]!.replace(/\.$/, '');
   }
 }
 

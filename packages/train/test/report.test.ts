@@ -110,7 +110,7 @@ describe('runsTable', () => {
 
   it('shows dashes for a run without validation, and rounds hours and minutes together', () => {
     const rows = runsTable([
-      { label: 'no-val', records: [epoch(1, { valTop1: null, featureNorm: undefined, seconds: 3599.6 + 3600 * 6 })] },
+      { label: 'no-val', records: [epoch(1, { valTop1: null, featureNorm: null, seconds: 3599.6 + 3600 * 6 })] },
     ]).split('\n');
     // 25,199.6 s is 419.99 minutes: 7 h 0 min, not 6 h 60 min.
     expect(rows[2]).toBe('| no-val | 1 | 49.00 % | — | — | — | — | 7 h 0 min (25,200 s) |');

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src';
+import { fixclfChild } from './fixtures/cli-child';
 
 describe('selectBackend', () => {
   it('activates cpu when asked', async () => {
@@ -19,6 +20,17 @@ describe('selectBackend', () => {
 
   it('says an optional peer that is not installed is not available', async () => {
     await expect(selectBackend('tensorflow')).rejects.toThrow("Backend 'tensorflow' is not available: not installed.");
+  });
+
+  it("says why the onednn backend cannot load, in one sentence (its addon's message, one full stop)", async () => {
+    const result = await fixclfChild(['train', '--model', 'tiny', '--backend', 'onednn', '--out', 'unused'], {
+      env: { ...process.env, FIXCLF_ONEDNN_ADDON: '/nonexistent/fixclf_onednn.node' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "Backend 'onednn' is not available: @fixclf/backend-onednn: FIXCLF_ONEDNN_ADDON is set to /nonexistent/fixclf_onednn.node, which does not exist;",
+    );
+    expect(result.stderr).toMatch(/load the package's own build\.\n/);
   });
 
   it('auto takes the first that works and says what it skipped and why', async () => {

@@ -107,3 +107,28 @@ describe('SGD in PyTorch semantics', () => {
     expect(() => new SGD([], options)).toThrow(message);
   });
 });
+
+describe('SGD takes a LayersModel’s weights as they are', () => {
+  it('steps the variables behind trainableWeights exactly as when given those variables', () => {
+    const build = () => tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], kernelInitializer: 'ones' })] });
+    const [a, b] = [build(), build()];
+    // LayerVariables as they are (read() inside SGD), and the tf.Variables users cast them to before.
+    const fromWeights = new SGD(a.trainableWeights, { momentum: 0.9, weightDecay: 1e-2 });
+    const fromVariables = new SGD(
+      b.trainableWeights.map((w) => w.read() as tf.Variable),
+      { momentum: 0.9, weightDecay: 1e-2 },
+    );
+    expect(fromWeights.variables).toEqual(a.trainableWeights.map((w) => w.read()));
+    for (const sgd of [fromWeights, fromVariables]) {
+      for (let step = 1; step <= 3; step++) {
+        const grads = Object.fromEntries(sgd.variables.map((v) => [v.name, tf.fill(v.shape, 0.1 * step)]));
+        sgd.step(grads, 0.5);
+        tf.dispose(Object.values(grads));
+      }
+    }
+    const [kernelA, kernelB] = [a, b].map((model) => Array.from(model.getWeights()[0]!.dataSync()));
+    expect(kernelA).toEqual(kernelB);
+    expect(kernelA).not.toEqual(Array(12).fill(1)); // it moved
+    for (const disposable of [fromWeights, fromVariables, a, b]) disposable.dispose();
+  });
+});

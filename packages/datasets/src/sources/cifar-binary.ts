@@ -24,9 +24,9 @@ export interface CifarFiles {
 export interface CifarOptions {
   readonly split: 'train' | 'test';
   /** CIFAR-100 only: 100 fine classes (default) or 20 coarse superclasses. */
-  readonly label?: 'fine' | 'coarse';
+  readonly label?: 'fine' | 'coarse' | undefined;
   /** Require each file to hold exactly the official number of records (default true): a file cut at a record boundary is otherwise undetectable. */
-  readonly checkOfficialSizes?: boolean;
+  readonly checkOfficialSizes?: boolean | undefined;
 }
 
 export interface CifarData {

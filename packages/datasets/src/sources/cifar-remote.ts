@@ -28,10 +28,10 @@ export const CIFAR_REMOTE: Record<
 
 export interface EnsureCifarOptions {
   /** Default: dataCacheDir() ($FIXCLF_DATA, else $XDG_CACHE_HOME/fixclf, else ~/.cache/fixclf). */
-  readonly cacheDir?: string;
+  readonly cacheDir?: string | undefined;
   /** false: never touch the network. An object overrides the address and checks (tests, mirrors). */
-  readonly download?: boolean | { readonly url: string; readonly md5?: string; readonly size?: number };
-  readonly onProgress?: ProgressListener;
+  readonly download?: boolean | { readonly url: string; readonly md5?: string | undefined; readonly size?: number | undefined } | undefined;
+  readonly onProgress?: ProgressListener | undefined;
 }
 
 /**

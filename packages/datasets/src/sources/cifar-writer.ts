@@ -19,7 +19,7 @@ export interface CifarRecords {
   /** CIFAR-10 labels, or CIFAR-100 fine labels. */
   readonly labels: ArrayLike<number>;
   /** CIFAR-100 only: coarse labels (default: 0 for every record). */
-  readonly coarseLabels?: ArrayLike<number>;
+  readonly coarseLabels?: ArrayLike<number> | undefined;
 }
 
 /**

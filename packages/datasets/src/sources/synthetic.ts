@@ -192,9 +192,9 @@ export function drawSyntheticImage(label: number, random: Random, out: Uint8Arra
 export interface SyntheticOptions {
   readonly split: 'train' | 'test';
   /** Images to generate (default 10,000 train / 2,000 test). */
-  readonly size?: number;
+  readonly size?: number | undefined;
   /** Which synthetic world (default 0); train and test of one seed never share an image. */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
 }
 
 /**

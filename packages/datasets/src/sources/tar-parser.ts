@@ -20,7 +20,7 @@ export interface Override {
   linkName?: string;
   size?: number;
   /** The pax header said the next member is stored sparse (GNU.sparse.* records), under this real name if given. */
-  sparse?: { name?: string };
+  sparse?: { name?: string | undefined };
 }
 
 /** Folds a pax header's records into what the next member's header is overridden with. */

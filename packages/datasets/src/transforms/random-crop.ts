@@ -5,7 +5,7 @@ import { toSize2 } from './size';
 import type { RandomCropSpec, SamplePlan } from './spec';
 
 /** torchvision.transforms.RandomCrop(size, padding): zero-pad every side, then crop at a uniform position. */
-export function randomCrop(size: number | readonly [number, number], options: { padding?: number } = {}): RandomCropSpec {
+export function randomCrop(size: number | readonly [number, number], options: { padding?: number | undefined } = {}): RandomCropSpec {
   const padding = options.padding ?? 0;
   if (!Number.isInteger(padding) || padding < 0)
     throw invalidArgument(`randomCrop: padding must be a non-negative integer, got ${showValue(padding)}`);

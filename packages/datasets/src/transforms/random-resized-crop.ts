@@ -10,7 +10,7 @@ import type { RandomResizedCropSpec, SamplePlan } from './spec';
  */
 export function randomResizedCrop(
   size: number | readonly [number, number],
-  options: { scale?: readonly [number, number]; ratio?: readonly [number, number] } = {},
+  options: { scale?: readonly [number, number] | undefined; ratio?: readonly [number, number] | undefined } = {},
 ): RandomResizedCropSpec {
   const scale = options.scale ?? [0.08, 1];
   const ratio = options.ratio ?? [3 / 4, 4 / 3];

@@ -25,7 +25,7 @@ export { HADAMARD_TRANSFORM, type HadamardTransformAttrs } from './kernel-names'
  * (WebGL, WebGPU, WASM, tfjs-node) the same product is computed as a chain of small Sylvester
  * factors with matMul, O(n·Σ factor sizes), which every backend already runs well.
  */
-export function hadamardTransformOp(x: Tensor2D, options: { transpose?: boolean } = {}): Tensor2D {
+export function hadamardTransformOp(x: Tensor2D, options: { transpose?: boolean | undefined } = {}): Tensor2D {
   // The kernels read x as [batch, order]: another rank would be transformed in wrong blocks, silently.
   if (x.rank !== 2) {
     throw new Error(

@@ -37,7 +37,9 @@ export function registerEval(program: Command): void {
         try {
           const result = await evaluateRun(flags.run, flags);
           if (result.checkpoint.step > 0) process.stderr.write(midEpochNote(flags.run, result.checkpoint) + '\n');
-          process.stdout.write(JSON.stringify(result) + '\n');
+          // In the order --help and the README give.
+          const { top1, top5, loss, count, featureNorm, checkpoint } = result;
+          process.stdout.write(JSON.stringify({ top1, top5, loss, count, featureNorm, checkpoint }) + '\n');
         } catch (error) {
           throw forCommandLine(error);
         }

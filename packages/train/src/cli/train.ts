@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { classifierKinds, listModels } from '@fixclf/models';
+import { type ClassifierKind, classifierKinds, listModels } from '@fixclf/models';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CHECKPOINT_DIR } from '../checkpoint';
 import { isHoldoutFraction } from '../number-kinds';
@@ -14,7 +14,7 @@ import { forCommandLine, nonNegativeInteger, nonNegativeNumber, oneOf, positiveI
 interface TrainFlags {
   model: string;
   dataset: string;
-  classifier: string;
+  classifier: ClassifierKind;
   out: string;
   regime?: RegimeName;
   epochs?: number;

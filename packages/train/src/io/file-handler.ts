@@ -20,11 +20,11 @@ export function fileSystemHandler(dir: string): io.IOHandler {
       const weights = concatWeightData(artifacts.weightData);
       const modelJson: io.ModelJSON = {
         modelTopology: artifacts.modelTopology!,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
       };
+      if (artifacts.format !== undefined) modelJson.format = artifacts.format;
+      if (artifacts.generatedBy !== undefined) modelJson.generatedBy = artifacts.generatedBy;
+      if (artifacts.convertedBy !== undefined) modelJson.convertedBy = artifacts.convertedBy;
       if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       await replaceDirAtomic(dir, async (tmp) => {
@@ -70,13 +70,14 @@ export function fileSystemHandler(dir: string): io.IOHandler {
           `Model ${dir}: weights hold ${weightData.byteLength} bytes, the manifest describes ${expected}; the files are damaged.`,
         );
       }
+      const { format, generatedBy, convertedBy, trainingConfig, userDefinedMetadata } = modelJson;
       return {
         modelTopology: modelJson.modelTopology,
-        format: modelJson.format,
-        generatedBy: modelJson.generatedBy,
-        convertedBy: modelJson.convertedBy,
-        trainingConfig: modelJson.trainingConfig,
-        userDefinedMetadata: modelJson.userDefinedMetadata,
+        ...(format !== undefined ? { format } : {}),
+        ...(generatedBy !== undefined ? { generatedBy } : {}),
+        ...(convertedBy !== undefined ? { convertedBy } : {}),
+        ...(trainingConfig !== undefined ? { trainingConfig } : {}),
+        ...(userDefinedMetadata !== undefined ? { userDefinedMetadata } : {}),
         weightSpecs: specs,
         weightData,
       };

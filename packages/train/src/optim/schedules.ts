@@ -78,6 +78,7 @@ export function scaledMilestones(fractions: readonly number[], epochs: number): 
 
 /** A training regime: the schedule and the hyper-parameters that go with it. */
 export interface Regime {
+  /** A RegimeName for the regimes `regime()` makes; anything for a regime of your own. */
   name: string;
   epochs: number;
   batchSize: number;
@@ -91,7 +92,12 @@ export interface Regime {
 
 export type RegimeName = 'cifar' | 'imagenet' | 'cosine' | 'onecycle';
 /** What a run may change in a regime's defaults. */
-type RegimeOverrides = { epochs?: number; lr?: number; batchSize?: number; weightDecay?: number };
+export type RegimeOverrides = {
+  epochs?: number | undefined;
+  lr?: number | undefined;
+  batchSize?: number | undefined;
+  weightDecay?: number | undefined;
+};
 export const REGIME_NAMES: readonly RegimeName[] = ['cifar', 'imagenet', 'cosine', 'onecycle'];
 
 /** The paper's step regimes (SGD lr 0.1, momentum 0.9, wd 1e-4, ÷10 at fixed fractions of the epochs), from their defaults. */

@@ -2,18 +2,26 @@ import * as tf from '@tensorflow/tfjs-core';
 
 export interface SgdOptions {
   /** μ. Default 0.9. */
-  momentum?: number;
+  momentum?: number | undefined;
   /** Added to the gradient as wd·w before momentum (PyTorch's `weight_decay`). Default 0. */
-  weightDecay?: number;
+  weightDecay?: number | undefined;
   /** Nesterov momentum. Default false. */
-  nesterov?: boolean;
+  nesterov?: boolean | undefined;
   /** Weights (by variable name) that get no weight decay. Default: none — the paper decays every weight, α included. */
-  noWeightDecay?: (name: string) => boolean;
+  noWeightDecay?: ((name: string) => boolean) | undefined;
   /**
    * Use the active backend's fused update when it has one (@fixclf/backend-onednn: every weight in one
    * native call, same semantics); false always takes the TF.js ops below. Default true.
    */
-  fused?: boolean;
+  fused?: boolean | undefined;
+}
+
+/**
+ * A tfjs-layers LayerVariable (a LayersModel's `trainableWeights` entry), by shape: `read()` returns the
+ * tf.Variable it wraps (typed as a plain Tensor by tfjs-layers).
+ */
+interface WeightVariable {
+  read(): tf.Tensor;
 }
 
 /** A backend that updates every weight in one call (@fixclf/backend-onednn's OneDnnBackend.fusedSgdUpdate). */
@@ -47,10 +55,15 @@ export class SGD {
   private readonly fused: boolean;
   private readonly buffers = new Map<string, tf.Variable>();
 
-  constructor(
-    private readonly variables: readonly tf.Variable[],
-    options: SgdOptions = {},
-  ) {
+  /** The variables it updates, in the given order (what `tf.variableGrads` takes). */
+  readonly variables: readonly tf.Variable[];
+
+  /**
+   * `variables`: TF.js variables, or a LayersModel's `trainableWeights` as they are (each one's
+   * variable is taken with `read()`), with distinct names: gradients are matched to them by name.
+   */
+  constructor(variables: readonly (tf.Variable | WeightVariable)[], options: SgdOptions = {}) {
+    this.variables = variables.map((v) => ('read' in v ? (v.read() as tf.Variable) : v));
     this.momentum = options.momentum ?? 0.9;
     this.weightDecay = options.weightDecay ?? 0;
     this.nesterov = options.nesterov ?? false;
@@ -60,7 +73,7 @@ export class SGD {
     if (!(this.weightDecay >= 0)) throw new Error(`SGD: weightDecay must be ≥ 0, got ${this.weightDecay}.`);
     if (this.nesterov && this.momentum === 0) throw new Error('SGD: Nesterov momentum needs momentum > 0.');
     const names = new Set<string>();
-    for (const v of variables) {
+    for (const v of this.variables) {
       if (names.has(v.name)) throw new Error(`SGD: two variables are named '${v.name}'.`);
       names.add(v.name);
     }
