@@ -7,6 +7,8 @@ import { engine, getBackend, type Tensor, type Variable } from '@tensorflow/tfjs
 import { BACKEND_NAME, OneDnnBackend } from './backend';
 import { native } from './native';
 import type { AddonLoadError as AddonLoadErrorClass } from './addon-load-error';
+import type { Bf16Shadows as Bf16ShadowsClass } from './bf16-shadows';
+import type { BufferPool as BufferPoolClass } from './buffer-pool';
 import type { TfjsCompatibilityError as TfjsCompatibilityErrorClass } from './tfjs-internals';
 import type { FusedSgdOptions } from './optimizers';
 import { registerOneDnnBackend } from './register';
@@ -16,15 +18,21 @@ registerOneDnnBackend();
 
 export { BACKEND_NAME, OneDnnBackend } from './backend';
 export type { PoolStats } from './buffer-pool';
+export type { LazyKind } from './backend';
 export type { AddonLoadFailure } from './addon-load-error';
 export { SUPPORTED_TFJS_RANGE, type TfjsCompatibilityFailure } from './tfjs-internals';
-// The two errors importing the package throws, as types only: a failed import gives no module to take a
-// class from, so `instanceof` cannot work; catch the import and test `error.name`, then read `code`.
-// (Aliases, because the declaration bundle turns `export type { SomeClass }` into a value export.)
+// Classes exported as types only. The two errors importing the package throws: a failed import gives no
+// module to take a class from, so `instanceof` cannot work; catch the import, test `error.name`, read
+// `code`. And the classes of two public members of OneDnnBackend. (Aliases, because the declaration
+// bundle turns `export type { SomeClass }` into a value export, which the consumer check catches.)
 /** Thrown by the import when the native addon cannot load; `name` is 'AddonLoadError'. */
 export type AddonLoadError = AddonLoadErrorClass;
 /** Thrown by the import when the installed TensorFlow.js cannot run the backend; `name` is 'TfjsCompatibilityError'. */
 export type TfjsCompatibilityError = TfjsCompatibilityErrorClass;
+/** The type of OneDnnBackend's `pool` (its kernels' shared buffers), so it can be named. */
+export type BufferPool = BufferPoolClass;
+/** The type of OneDnnBackend's `bf16` (the bf16 copies of weights), so it can be named. */
+export type Bf16Shadows = Bf16ShadowsClass;
 export type { CeilingResult } from './native';
 export { BACKEND_PRIORITY, inheritCpuKernels } from './register';
 // @fixclf/layers' head kernels, run natively here: the names are the contract (mirrored, not imported).

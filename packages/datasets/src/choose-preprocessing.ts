@@ -8,7 +8,7 @@ import { outputSize } from './transforms/plan';
 import { cifarEval, cifarTrain, imagenetEval, imagenetTrain, type Normalization } from './transforms/presets';
 import { resize } from './transforms/resize';
 import { toSize2 } from './transforms/size';
-import type { TransformSpec } from './transforms/spec';
+import type { TransformSpec, TransformSpecInput } from './transforms/spec';
 
 /** The options of `openDataset` that choose the preprocessing. */
 export interface PreprocessingOptions {
@@ -19,9 +19,9 @@ export interface PreprocessingOptions {
    * (the evaluation transforms), or your own list. Default: 'cifar' for CIFAR, synthetic and images typically
    * ≤ 64 px (the most common size, or the median), 'imagenet' otherwise; preprocessing.reason says which and why.
    */
-  readonly augmentation?: 'cifar' | 'imagenet' | 'none' | readonly TransformSpec[] | undefined;
+  readonly augmentation?: 'cifar' | 'imagenet' | 'none' | readonly TransformSpecInput[] | undefined;
   /** Evaluation transforms. Default: normalise only ('cifar'), or resize + centre crop + normalise ('imagenet'). */
-  readonly evalTransforms?: readonly TransformSpec[] | undefined;
+  readonly evalTransforms?: readonly TransformSpecInput[] | undefined;
   /** Channel mean/std for the presets (default CIFAR's or ImageNet's statistics); false for values in [0, 1]. */
   readonly normalization?: Normalization | false | undefined;
   /** A saved preprocessing (dataset.preprocessing of a training run): replaces imageSize and both pipelines. */
@@ -97,7 +97,7 @@ function choosePreprocessing(loaded: LoadedSource, options: PreprocessingOptions
   }
   if (options.evalTransforms) evaluation = compose(options.evalTransforms);
   if (options.augmentation === 'none') train = evaluation;
-  else if (Array.isArray(options.augmentation)) train = compose(options.augmentation as readonly TransformSpec[]);
+  else if (Array.isArray(options.augmentation)) train = compose(options.augmentation as readonly TransformSpecInput[]);
   const { mean, std } = lastNormalize(evaluation);
   const given = [
     options.imageSize !== undefined ? 'imageSize' : '',

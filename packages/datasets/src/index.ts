@@ -1,6 +1,8 @@
 // What a user of the datasets needs. The building blocks (tar reading, image decoding, downloads, seeded
 // random numbers, CIFAR writing, the synthetic generator, sample planning) are '@fixclf/datasets/internals'.
 export { openDataset, type DatasetSource, type OpenDatasetOptions } from './open-dataset';
+export type { SourceOptions } from './resolve-source';
+export type { PreprocessingOptions } from './choose-preprocessing';
 export { Dataset, type ArrayBatch, type Batch, type DatasetImage } from './dataset';
 export type { BatchOptions } from './batch-options';
 export type { Preprocessing, PreprocessingRecipe } from './preprocessing';
@@ -18,8 +20,10 @@ export type {
   RandomHorizontalFlipSpec,
   RandomResizedCropSpec,
   ResizeSpec,
+  Size,
   Size2,
   TransformSpec,
+  TransformSpecInput,
 } from './transforms/spec';
 export { centerCrop } from './transforms/center-crop';
 export { compose } from './transforms/compose';
@@ -34,5 +38,5 @@ export { cifarEval, cifarTrain, imagenetEval, imagenetTrain, type Normalization 
 export { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES, type CifarVariant } from './sources/cifar-format';
 export { SYNTHETIC_CLASSES } from './sources/synthetic';
 export { ensureCifar, type EnsureCifarOptions } from './sources/cifar-remote';
-export { progressBar, type DownloadProgress, type ProgressListener } from './progress';
+export { progressBar, type DownloadProgress, type ProgressListener, type ProgressStream } from './progress';
 export { dataCacheDir } from './cache-dir';

@@ -6,6 +6,12 @@ export interface DownloadProgress {
 
 export type ProgressListener = (progress: DownloadProgress) => void;
 
+/** Where progressBar draws: process.stderr, or any stream with `write` (redrawn in place when `isTTY`). */
+export interface ProgressStream {
+  readonly isTTY?: boolean | undefined;
+  write(text: string): unknown;
+}
+
 function megabytes(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
 }
@@ -13,7 +19,7 @@ function megabytes(bytes: number): string {
 /**
  * A one-line progress bar on stderr: redrawn in place on a terminal, one line per 10 % elsewhere (CI logs).
  */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressListener {
+export function progressBar(label: string, stream: ProgressStream = process.stderr): ProgressListener {
   const started = Date.now();
   let lastDecile = -1;
   let lastDraw = 0;

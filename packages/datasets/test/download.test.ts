@@ -48,13 +48,13 @@ describe('downloadFile', () => {
 
   it('the progress bar prints one line per 10 % when stderr is not a terminal, and redraws in place when it is', () => {
     const lines: string[] = [];
-    const log = { isTTY: false, write: (text: string) => lines.push(text) } as unknown as NodeJS.WriteStream;
+    const log = { isTTY: false, write: (text: string) => lines.push(text) }; // any stream with write(): no cast
     const bar = progressBar('cifar10', log);
     for (let received = 0; received <= 1_000_000; received += 50_000) bar({ received, total: 1_000_000 });
     expect(lines.map((l) => l.split(' ')[1])).toEqual(['0%', '10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%']);
     expect(lines.at(-1)).toMatch(/^cifar10 100% \(1\.0\/1\.0 MB, [\d.]+ MB\/s\)\n$/);
     const drawn: string[] = [];
-    const tty = { isTTY: true, write: (text: string) => drawn.push(text) } as unknown as NodeJS.WriteStream;
+    const tty = { isTTY: true, write: (text: string) => drawn.push(text) };
     progressBar('cifar10', tty)({ received: 1_000_000, total: 1_000_000 });
     expect(drawn[0]).toMatch(/^\rcifar10 \[#{30}\] 100% 1\.0\/1\.0 MB .*\n$/);
   });

@@ -245,6 +245,20 @@ describe('normalize and compose', () => {
     expect(() => compose([{ type: 'rotate' } as unknown as TransformSpec])).toThrow(/transform 0: unknown transform/);
   });
 
+  it('compose takes specs in the forms their constructors take (n for n × n, defaults left out), typed so', () => {
+    // No cast: the spec types themselves require [h, w] sizes, padding, p, scale and ratio.
+    expect(
+      compose(
+        { type: 'randomCrop', size: 32 },
+        { type: 'randomHorizontalFlip' },
+        { type: 'randomResizedCrop', size: 224 },
+        { type: 'centerCrop', size: [8, 16] },
+        [{ type: 'resize', size: 256 }],
+      ),
+    ).toEqual([randomCrop(32), randomHorizontalFlip(), randomResizedCrop(224), centerCrop([8, 16]), resize(256)]);
+    expect(compose({ type: 'randomCrop', size: 32 })).toEqual([{ type: 'randomCrop', size: [32, 32], padding: 0 }]);
+  });
+
   it('compose checks each saved spec as its constructor does, naming the entry, its type and the field', () => {
     const specs = (list: unknown[]) => compose(list as TransformSpec[]);
     const fails = (list: unknown[], message: string) =>

@@ -119,7 +119,9 @@ export function reviveObject<T extends serialization.Serializable>(
 /**
  * An initializer from a layer option: an instance, an `InitializerIdentifier` such as 'zeros', or a
  * saved `{ className, config }`. A registered class name ('Zeros', or a custom initializer's) is
- * accepted too, with an empty config, as tfjs-layers does. Undefined for null or undefined.
+ * accepted too at run time, with an empty config, as tfjs-layers does for configs read from JSON; the
+ * type leaves it out so that a misspelt identifier is a compile error (pass an instance instead).
+ * Undefined for null or undefined.
  */
 export function resolveInitializer(
   value: Initializer | InitializerIdentifier | SerializedObject | null | undefined,
@@ -131,8 +133,8 @@ export function resolveInitializer(
 
 /**
  * A regularizer from a layer option: an instance, a `RegularizerIdentifier` ('l1', 'l2', 'l1l2'), or a
- * saved `{ className, config }`; a registered class name ('L1L2') is accepted too. Undefined for null
- * or undefined.
+ * saved `{ className, config }`; a registered class name ('L1L2') is accepted too at run time (not
+ * by the type, as for initializers). Undefined for null or undefined.
  */
 export function resolveRegularizer(
   value: Regularizer | RegularizerIdentifier | SerializedObject | null | undefined,

@@ -1,9 +1,9 @@
 import { cropPlan } from './crop-plan';
 import { roundHalfEven, toSize2 } from './size';
-import type { CenterCropSpec, SamplePlan } from './spec';
+import type { CenterCropSpec, SamplePlan, Size } from './spec';
 
 /** torchvision.transforms.CenterCrop(size); a crop larger than the image pads it with zeros, as torchvision does. */
-export function centerCrop(size: number | readonly [number, number]): CenterCropSpec {
+export function centerCrop(size: Size): CenterCropSpec {
   return { type: 'centerCrop', size: toSize2(size, 'centerCrop') };
 }
 

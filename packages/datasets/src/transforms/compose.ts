@@ -5,9 +5,9 @@ import { randomCrop } from './random-crop';
 import { randomHorizontalFlip } from './random-horizontal-flip';
 import { randomResizedCrop } from './random-resized-crop';
 import { resize } from './resize';
-import type { TransformSpec } from './spec';
+import type { TransformSpec, TransformSpecInput } from './spec';
 
-type Rebuild = { [K in TransformSpec['type']]: (spec: Extract<TransformSpec, { type: K }>) => TransformSpec };
+type Rebuild = { [K in TransformSpec['type']]: (spec: Extract<TransformSpecInput, { type: K }>) => TransformSpec };
 
 /**
  * Each spec rebuilt by its own constructor: the same checks and defaults as a pipeline written in code
@@ -24,9 +24,9 @@ const REBUILD: Rebuild = {
 
 const KNOWN = Object.keys(REBUILD) as TransformSpec['type'][];
 
-function rebuild(spec: TransformSpec, i: number): TransformSpec {
+function rebuild(spec: TransformSpecInput, i: number): TransformSpec {
   try {
-    return (REBUILD[spec.type] as (s: TransformSpec) => TransformSpec)(spec);
+    return (REBUILD[spec.type] as (s: TransformSpecInput) => TransformSpec)(spec);
   } catch (error) {
     if (!(error instanceof DatasetError)) throw error;
     // The constructor's message starts with its name; say which entry of the list it is.
@@ -39,10 +39,11 @@ function rebuild(spec: TransformSpec, i: number): TransformSpec {
  * torchvision.transforms.Compose: a pipeline is a flat list applied in order; nested lists are flattened so
  * presets combine (`compose(imagenetTrain(), [randomHorizontalFlip(1)])`). Validates specs that arrive as
  * JSON (a saved run's preprocessing) so a typo fails here, naming the entry and field, not deep in a worker;
- * returns them as their constructors make them (sizes as [height, width], one mean/std per channel).
+ * returns them as their constructors make them (sizes as [height, width], defaults filled in, one
+ * mean/std per channel): `compose({ type: 'randomCrop', size: 32 })` is `[randomCrop(32)]`.
  */
-export function compose(...parts: ReadonlyArray<TransformSpec | readonly TransformSpec[]>): TransformSpec[] {
-  const flat = parts.flat() as TransformSpec[];
+export function compose(...parts: ReadonlyArray<TransformSpecInput | readonly TransformSpecInput[]>): TransformSpec[] {
+  const flat = parts.flat() as TransformSpecInput[];
   return flat.map((spec, i) => {
     if (typeof spec !== 'object' || spec === null || !Object.hasOwn(REBUILD, spec.type)) {
       throw invalidArgument(`transform ${i}: unknown transform ${JSON.stringify(spec)}; expected one of ${KNOWN.join(', ')}`);

@@ -6,14 +6,12 @@ import { randomHorizontalFlip } from './random-horizontal-flip';
 import { randomResizedCrop } from './random-resized-crop';
 import { resize } from './resize';
 import { toSize2 } from './size';
-import type { TransformSpec } from './spec';
+import type { Size, TransformSpec } from './spec';
 
 export interface Normalization {
   readonly mean: readonly number[];
   readonly std: readonly number[];
 }
-
-type Size = number | readonly [number, number];
 
 /** A final normalisation, or none when `norm` is false (values stay in [0, 1]). */
 function normalizeStep(norm: Normalization | false): TransformSpec[] {

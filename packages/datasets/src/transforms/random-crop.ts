@@ -2,10 +2,10 @@ import { invalidArgument, showValue } from '../errors';
 import { randomInt, type Random } from '../random';
 import { cropPlan } from './crop-plan';
 import { toSize2 } from './size';
-import type { RandomCropSpec, SamplePlan } from './spec';
+import type { RandomCropSpec, SamplePlan, Size } from './spec';
 
 /** torchvision.transforms.RandomCrop(size, padding): zero-pad every side, then crop at a uniform position. */
-export function randomCrop(size: number | readonly [number, number], options: { padding?: number | undefined } = {}): RandomCropSpec {
+export function randomCrop(size: Size, options: { padding?: number | undefined } = {}): RandomCropSpec {
   const padding = options.padding ?? 0;
   if (!Number.isInteger(padding) || padding < 0)
     throw invalidArgument(`randomCrop: padding must be a non-negative integer, got ${showValue(padding)}`);

@@ -2,14 +2,14 @@ import { invalidArgument } from '../errors';
 import { randomInt, uniform, type Random } from '../random';
 import { cropPlan, resizePlan } from './crop-plan';
 import { roundHalfEven, toSize2 } from './size';
-import type { RandomResizedCropSpec, SamplePlan } from './spec';
+import type { RandomResizedCropSpec, SamplePlan, Size } from './spec';
 
 /**
  * torchvision.transforms.RandomResizedCrop(size, scale, ratio): a crop of random area (fraction `scale`
  * of the image) and aspect ratio (log-uniform in `ratio`), resized to `size`. The Inception recipe.
  */
 export function randomResizedCrop(
-  size: number | readonly [number, number],
+  size: Size,
   options: { scale?: readonly [number, number] | undefined; ratio?: readonly [number, number] | undefined } = {},
 ): RandomResizedCropSpec {
   const scale = options.scale ?? [0.08, 1];

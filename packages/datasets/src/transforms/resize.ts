@@ -1,10 +1,10 @@
 import { invalidArgument } from '../errors';
 import { resizePlan } from './crop-plan';
 import { toSize2 } from './size';
-import type { ResizeSpec, SamplePlan } from './spec';
+import type { ResizeSpec, SamplePlan, Size } from './spec';
 
 /** torchvision.transforms.Resize(size): a number sets the shorter side (aspect kept), [h, w] the exact size. */
-export function resize(size: number | readonly [number, number]): ResizeSpec {
+export function resize(size: Size): ResizeSpec {
   if (typeof size === 'number') {
     if (!Number.isInteger(size) || size <= 0) throw invalidArgument(`resize: size must be a positive integer, got ${size}`);
     return { type: 'resize', size };
@@ -13,7 +13,7 @@ export function resize(size: number | readonly [number, number]): ResizeSpec {
 }
 
 /** The output size torchvision computes: the short side becomes `size`, the long side int(size * long / short). */
-export function resizedSize(width: number, height: number, size: number | readonly [number, number]): { width: number; height: number } {
+export function resizedSize(width: number, height: number, size: Size): { width: number; height: number } {
   if (typeof size !== 'number') return { width: size[1], height: size[0] };
   const [short, long] = width <= height ? [width, height] : [height, width];
   const newLong = Math.floor((size * long) / short);

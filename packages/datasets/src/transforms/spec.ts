@@ -3,6 +3,8 @@
 
 /** [height, width], as torchvision orders sizes. */
 export type Size2 = readonly [number, number];
+/** A size as torchvision's transforms take it: n for n × n, or [height, width]. */
+export type Size = number | Size2;
 
 export interface RandomCropSpec {
   readonly type: 'randomCrop';
@@ -42,6 +44,23 @@ export interface NormalizeSpec {
 }
 
 export type TransformSpec = RandomCropSpec | RandomHorizontalFlipSpec | RandomResizedCropSpec | ResizeSpec | CenterCropSpec | NormalizeSpec;
+
+/**
+ * A spec as `compose` and the `augmentation` / `evalTransforms` options take it (hand-written, or JSON):
+ * sizes as n or [height, width], and what the constructor defaults may be left out. Every TransformSpec is one.
+ */
+export type TransformSpecInput =
+  | { readonly type: 'randomCrop'; readonly size: Size; readonly padding?: number | undefined }
+  | { readonly type: 'randomHorizontalFlip'; readonly p?: number | undefined }
+  | {
+      readonly type: 'randomResizedCrop';
+      readonly size: Size;
+      readonly scale?: readonly [number, number] | undefined;
+      readonly ratio?: readonly [number, number] | undefined;
+    }
+  | ResizeSpec
+  | { readonly type: 'centerCrop'; readonly size: Size }
+  | NormalizeSpec;
 
 /**
  * What a transform pipeline decided for one image: which rectangle of the source (in source pixels; it
