@@ -32,7 +32,7 @@ interface Shadow {
   /** Whether `values` is the tensor's storage (its float32 values are made from it), not a rounded copy. */
   exact?: boolean;
   /** Computes that storage, for a tensor whose bf16 values are themselves deferred. */
-  pending?: () => Float32Array;
+  pending?: (() => Float32Array) | undefined;
   /** Whether the addon may hold converted filters under `key`. */
   keyed: boolean;
 }

@@ -75,7 +75,7 @@ interface EngineStateInternals {
   /** Nested kernel calls now running: 1 inside a kernel the tape records, more inside kernels it calls. */
   kernelDepth: number;
   /** The tape being recorded or differentiated (an array of tape nodes), null or absent otherwise. */
-  activeTape?: unknown[] | null;
+  activeTape?: unknown[] | null | undefined;
   /** The scope (tf.tidy, or the backward pass's own) new tensors are tracked in, null or absent outside any. */
   activeScope?: { id: number } | null;
 }

@@ -75,7 +75,7 @@ test("binding.gyp's portable variable follows the same rule (the compiler flags 
   // gyp runs `<!(command)` in the .gyp file's directory through the shell.
   const command = /^<!\((.*)\)$/.exec(gyp.variables['portable%']!)![1]!;
   const portable = (value: string | undefined) => {
-    const env = { ...process.env, FIXCLF_ONEDNN_PORTABLE: value };
+    const env: NodeJS.ProcessEnv = { ...process.env, FIXCLF_ONEDNN_PORTABLE: value };
     if (value === undefined) delete env.FIXCLF_ONEDNN_PORTABLE;
     return execSync(command, { cwd: packageDir, env, encoding: 'utf8' }).trim();
   };

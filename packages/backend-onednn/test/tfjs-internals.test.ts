@@ -187,8 +187,8 @@ describe('the engine probe', () => {
       'Tensor.scopeId',
       'tracked tensors stamped under another name',
       (engine) => {
-        const track = engine.track as (t: { scopeId?: number; scope?: number }) => unknown;
-        engine.track = (t: { scopeId?: number; scope?: number }) => {
+        const track = engine.track as (t: { scopeId?: number; scope?: number | undefined }) => unknown;
+        engine.track = (t: { scopeId?: number; scope?: number | undefined }) => {
           track(t);
           t.scope = t.scopeId;
           delete t.scopeId;
