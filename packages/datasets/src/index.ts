@@ -9,7 +9,7 @@ export type { Preprocessing, PreprocessingRecipe } from './preprocessing';
 export type { HoldoutOptions } from './holdout';
 export { toTfDataset, type TfDataGenerator } from './to-tf-dataset';
 export { DatasetError, type DatasetErrorCode } from './errors';
-export type { BadImage, BadImagePolicy } from './sources/encoded-images';
+export { BAD_IMAGE_POLICIES, type BadImage, type BadImagePolicy } from './sources/encoded-images';
 export type { SplitName } from './sources/image-folder-layout';
 
 // Transforms, for the augmentation and evalTransforms options.

@@ -4,7 +4,14 @@ import { Dataset, recordSkip, type DatasetCore } from './dataset';
 import { invalidArgument, showValue } from './errors';
 import { checkHoldoutOptions, type HoldoutOptions } from './holdout';
 import { resolveSource, type DatasetSource, type SourceOptions } from './resolve-source';
-import { checkClassesPopulated, classCounts, rejectImage, type BadImage, type BadImagePolicy } from './sources/encoded-images';
+import {
+  BAD_IMAGE_POLICIES,
+  checkClassesPopulated,
+  classCounts,
+  rejectImage,
+  type BadImage,
+  type BadImagePolicy,
+} from './sources/encoded-images';
 import type { SplitName } from './sources/image-folder-layout';
 import type { LoadedSource } from './sources/image-source';
 import type { BatchExecutor } from './workers/executor';
@@ -36,7 +43,7 @@ function checkChoice(name: string, value: unknown, allowed: readonly string[], a
 function checkSourceOptions(options: OpenDatasetOptions): void {
   if (!Array.isArray(options.augmentation))
     checkChoice('augmentation', options.augmentation, ['cifar', 'imagenet', 'none'], 'a transform list');
-  checkChoice('onBadImage', options.onBadImage, ['error', 'skip']);
+  checkChoice('onBadImage', options.onBadImage, BAD_IMAGE_POLICIES);
   checkChoice('label', options.label, ['fine', 'coarse']);
   const limit = options.memoryLimit;
   if (limit !== undefined && !(typeof limit === 'number' && limit >= 0))

@@ -1,6 +1,6 @@
 import { promises as fs, rmdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BadImagePolicy, Preprocessing } from '@fixclf/datasets';
+import { BAD_IMAGE_POLICIES, type BadImagePolicy, type Preprocessing } from '@fixclf/datasets';
 import { type ClassifierKind, classifierKinds, type InputShape } from '@fixclf/models';
 import { CHECKPOINT_DIR, findCheckpoint } from './checkpoint';
 import { exists, writeFileAtomic } from './io/atomic';
@@ -153,7 +153,7 @@ export async function readRun(dir: string): Promise<RunConfig> {
     ['classifier', config.classifier, classifierKinds, true],
     ['regime.name', config.regime?.name, REGIME_NAMES, true],
     ['precision', config.precision, PRECISIONS, false],
-    ['onBadImage', config.onBadImage, ['skip', 'error'] satisfies BadImagePolicy[], false],
+    ['onBadImage', config.onBadImage, BAD_IMAGE_POLICIES, false],
   ];
   for (const [field, value, allowed, required] of names) {
     if ((value !== undefined || required) && !allowed.includes(value)) {

@@ -208,7 +208,7 @@ describe('item 12: clear messages', () => {
 
     const bad = await fixclfHere(...args, '--on-bad-image', 'sometimes');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--on-bad-image must be one of skip, error, got 'sometimes'.");
+    expect(bad.stderr).toContain("--on-bad-image must be one of error, skip, got 'sometimes'.");
 
     const skipped = await fixclfHere(...args, '--on-bad-image', 'skip');
     expect(skipped.code).toBe(0);

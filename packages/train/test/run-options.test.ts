@@ -87,7 +87,7 @@ describe('readRun checks the fields it types as names', () => {
     ],
     ['regime.name', { regime: { name: 'step' } }, 'regime.name is "step"; expected one of cifar, imagenet, cosine, onecycle.'],
     ['precision', { precision: 'fp16' }, 'precision is "fp16"; expected one of fp32, bf16.'],
-    ['onBadImage', { onBadImage: 'ignore' }, 'onBadImage is "ignore"; expected one of skip, error.'],
+    ['onBadImage', { onBadImage: 'ignore' }, 'onBadImage is "ignore"; expected one of error, skip.'],
   ])('%s', async (_field, change, message) => {
     const edited = path.join(dir, `edited-${_field}`);
     await fs.mkdir(edited, { recursive: true });

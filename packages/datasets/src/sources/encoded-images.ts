@@ -10,6 +10,8 @@ export interface BadImage {
 }
 
 export type BadImagePolicy = 'error' | 'skip';
+/** Every BadImagePolicy, the default first: what the option checks and the command line offer. */
+export const BAD_IMAGE_POLICIES: readonly BadImagePolicy[] = ['error', 'skip'];
 
 export interface EncodedSample {
   readonly name: string;

@@ -1,3 +1,4 @@
+import { BAD_IMAGE_POLICIES } from '@fixclf/datasets';
 import type { Command } from 'commander';
 import { evaluateRun, midEpochNote } from '../evaluate-run';
 import { forCommandLine, nonNegativeInteger, oneOf, positiveInteger } from './options';
@@ -21,7 +22,7 @@ export function registerEval(program: Command): void {
     .option(
       '--on-bad-image <policy>',
       "image folders: 'skip' or 'error' on an unreadable file (default: the run's own --on-bad-image)",
-      oneOf('--on-bad-image', ['skip', 'error'] as const),
+      oneOf('--on-bad-image', BAD_IMAGE_POLICIES),
     )
     .action(
       async (flags: {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BAD_IMAGE_POLICIES } from '@fixclf/datasets';
 import { type ClassifierKind, classifierKinds, listModels } from '@fixclf/models';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CHECKPOINT_DIR } from '../checkpoint';
@@ -82,7 +83,7 @@ export function registerTrain(program: Command): void {
     .option(
       '--on-bad-image <policy>',
       "image folders: 'error' stops at an unreadable or non-image file, 'skip' leaves such files out and counts them (default: error; recorded in run.json for --resume and eval)",
-      oneOf('--on-bad-image', ['skip', 'error'] as const),
+      oneOf('--on-bad-image', BAD_IMAGE_POLICIES),
     )
     .option(
       '--deterministic',
