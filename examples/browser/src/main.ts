@@ -15,9 +15,15 @@ export interface Prediction {
   top3: Ranked[];
 }
 
+export type Stage = 'backend' | 'metadata' | 'model' | 'images' | 'predict' | 'done';
+
 /** What the page did, for people (the DOM) and for the test (window.fixclf). */
 export interface PageState {
   status: 'loading' | 'classified' | 'error';
+  /** The step under way (or the one that failed), so that a page stuck loading says where. */
+  stage: Stage;
+  /** Milliseconds each finished step took, in order. */
+  stageMs: Partial<Record<Stage, number>>;
   backend?: string;
   webgl?: { version: number; float32: boolean; renderer: string | null };
   run?: { model: string; classifier: string };
@@ -33,8 +39,16 @@ declare global {
   }
 }
 
-const state: PageState = { status: 'loading' };
+const state: PageState = { status: 'loading', stage: 'backend', stageMs: {} };
 window.fixclf = state;
+
+let stageStarted = performance.now();
+function enterStage(next: Stage): void {
+  const now = performance.now();
+  state.stageMs[state.stage] = Math.round(now - stageStarted);
+  state.stage = next;
+  stageStarted = now;
+}
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const url = (p: string): string => new URL(p, document.baseURI).href;
@@ -94,12 +108,15 @@ function renderCard(p: Prediction): HTMLElement {
 }
 
 async function classify(): Promise<void> {
+  enterStage('metadata');
   const [run, manifest] = await Promise.all([
     fetchOk('model/run.json').then((r) => r.json() as Promise<RunInfo>),
     fetchOk('images/manifest.json').then((r) => r.json() as Promise<Manifest>),
   ]);
   state.run = { model: run.model, classifier: run.classifier };
+  enterStage('model');
   const model = await tf.loadLayersModel(url('model/model.json'));
+  enterStage('images');
   const map = evalPixelMap(run);
   const images = await Promise.all(
     manifest.images.map(async (m) => decodeRgb(new Uint8Array(await (await fetchOk(`images/${m.file}`)).arrayBuffer()))),
@@ -108,6 +125,7 @@ async function classify(): Promise<void> {
   const x = new Float32Array(images.length * size);
   images.forEach((image, i) => toInput(image, map, x, i * size));
 
+  enterStage('predict');
   const started = performance.now();
   const probabilities = tf.tidy(() => tf.softmax(model.predict(tf.tensor4d(x, [images.length, map.height, map.width, 3])) as tf.Tensor2D));
   const rows = (await probabilities.array()) as number[][];
@@ -166,6 +184,7 @@ async function main(): Promise<void> {
       // After classification, so that training's tensor count is not mixed with the classifier's.
       $<HTMLButtonElement>('train-button').disabled = false;
     }
+    enterStage('done');
     state.status = 'classified';
   } catch (error) {
     state.status = 'error';
