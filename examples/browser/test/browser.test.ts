@@ -24,6 +24,8 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-quic',
+  // Shared memory in /tmp rather than /dev/shm, which containers often cap at 64 MB.
+  '--disable-dev-shm-usage',
   '--no-first-run',
   '--disable-features=Translate,OptimizationHints,MediaRouter',
 ];
@@ -53,6 +55,7 @@ describe('examples/browser in headless Chromium', () => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('crash', () => consoleErrors.push('the page crashed'));
     await page.goto(server.url);
     // `pnpm test` runs this beside every other package's tests on 2 cores, and WebGL here is SwiftShader
     // on the CPU: a CI run once found the page still loading after 60 s (the old limit). A page still
@@ -60,9 +63,12 @@ describe('examples/browser in headless Chromium', () => {
     try {
       await page.waitForFunction(() => window.fixclf?.status !== 'loading', undefined, { timeout: LOAD_TIMEOUT_MS });
     } catch (error) {
-      const where = await page.evaluate(() => ({ state: window.fixclf, status: document.getElementById('status')?.textContent }));
+      // A crashed page answers nothing: its crash is then among the console errors.
+      const where = await page
+        .evaluate(() => ({ state: window.fixclf, status: document.getElementById('status')?.textContent }))
+        .catch(() => ({ state: undefined, status: undefined }));
       throw new Error(
-        `the page was still loading after ${LOAD_TIMEOUT_MS / 1000} s, at stage '${where.state?.stage}' ` +
+        `the page did not finish loading in ${LOAD_TIMEOUT_MS / 1000} s; stage '${where.state?.stage}' ` +
           `(finished stages, ms: ${JSON.stringify(where.state?.stageMs)}; #status: ${JSON.stringify(where.status)}; ` +
           `console errors: ${JSON.stringify(consoleErrors)}): ${String(error)}`,
       );
