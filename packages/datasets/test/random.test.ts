@@ -7,14 +7,19 @@ describe('seeded randomness', () => {
     const bins = new Array<number>(20).fill(0);
     let sum = 0;
     let sumSq = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    // Plain comparisons in the loop: 400,000 expect() calls took 44 s here, 156 s under pnpm test's load.
     for (let i = 0; i < n; i++) {
       const v = random();
-      expect(v).toBeGreaterThanOrEqual(0);
-      expect(v).toBeLessThan(1);
+      min = Math.min(min, v);
+      max = Math.max(max, v);
       sum += v;
       sumSq += v * v;
       bins[Math.floor(v * 20)]!++;
     }
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(max).toBeLessThan(1);
     expect(sum / n).toBeCloseTo(0.5, 2);
     expect(sumSq / n - (sum / n) ** 2).toBeCloseTo(1 / 12, 3);
     const expected = n / 20;
