@@ -28,6 +28,7 @@ export {
 export { fileSystemHandler } from './io/file-handler';
 export { selectBackend, BACKEND_CHOICES, type BackendChoice, type SelectedBackend } from './select-backend';
 export { readRun, prepareRunDir, lockRunDir, LOCK_FILE, type RunConfig } from './run-dir';
+export type { RunEnvironment } from './environment';
 export { LockedError, type HeldLock, type LockOwner } from './io/lock';
 export { readMetrics, MetricsLog, type EpochRecord } from './logging/metrics-log';
 export { defaultProgress, BarProgress, LineProgress, formatRecord, type ProgressReporter } from './logging/progress';

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { BAD_IMAGE_POLICIES, type BadImagePolicy, type Preprocessing } from '@fixclf/datasets';
 import { type ClassifierKind, classifierKinds, type InputShape } from '@fixclf/models';
 import { CHECKPOINT_DIR, findCheckpoint } from './checkpoint';
+import type { RunEnvironment } from './environment';
 import { exists, writeFileAtomic } from './io/atomic';
 import { acquireLock, type HeldLock } from './io/lock';
 import { METRICS_CSV, METRICS_JSONL } from './logging/metrics-log';
@@ -35,9 +36,12 @@ export interface RunConfig {
   precision?: Precision | undefined;
   /**
    * What `--resume` changed, such as the epochs of an extended run, from where: after `epoch` epochs
-   * and `step` steps into the next (absent: 0).
+   * and `step` steps into the next (absent: 0). `environment`: where the run trained from there on,
+   * when the resume moved it (another host, another version of fixclf).
    */
-  history?: { at: string; epoch: number; step?: number; change: string }[] | undefined;
+  history?: { at: string; epoch: number; step?: number; change: string; environment?: RunEnvironment }[] | undefined;
+  /** Where the run was created: software and host. Absent in older runs. */
+  environment?: RunEnvironment | undefined;
   /** What that source turned out to be. */
   datasetDescription: string;
   /** Training images of a 'synthetic' source when not its default (so eval can rebuild a hold-out). */

@@ -7,6 +7,7 @@ import { type ClassifierKind, classifierKinds, createModel, isClassifierKind, pa
 import type { Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { findCheckpoint } from './checkpoint';
+import { currentEnvironment, describeEnvironment, environmentChanges, type RunEnvironment } from './environment';
 import { isHoldoutFraction, NUMBER_KINDS, type NumberKind } from './number-kinds';
 import { writeFileAtomic } from './io/atomic';
 import { interruptionPoint } from './io/test-hooks';
@@ -162,6 +163,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   log(
     `backend: ${backend.name} (${backend.reason})${deterministic ? `; deterministic: ${threads == null ? 'one thread' : `${threads} oneDNN threads, fixed`}` : ''}${precision === 'bf16' ? '; precision: bf16 (convolutions and matmuls on bf16 with fp32 accumulation, activations stored as bf16, as torch.autocast)' : ''}`,
   );
+  const environment = await currentEnvironment(backend.name);
+  log(`environment: ${describeEnvironment(environment)}`);
 
   // A resumed run keeps its validation and its synthetic set's size: a hold-out fraction or a size
   // decides the training set, 'none' or 'test' what the metrics measure.
@@ -310,6 +313,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       deterministic,
       threads,
       precision,
+      environment,
       createdAt: new Date().toISOString(),
     };
     let resume = options.resume ?? false;
@@ -366,7 +370,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       await untrained?.().catch(() => undefined);
       throw error;
     }
-    if (result.interrupted) await untrained?.();
+    // Interrupted before its first step, or a finished run with nothing left to train.
+    await untrained?.();
     return { config, records: result.records, interrupted: result.interrupted, model };
   } finally {
     lock?.release();
@@ -505,6 +510,12 @@ function checkResumedRegime(saved: RunConfig, options: TrainRunOptions, out: str
   }
 }
 
+/** Where the run trained last: the newest history entry that records an environment, else its creation's. */
+function lastEnvironment(config: RunConfig): RunEnvironment | undefined {
+  const moves = (config.history ?? []).filter((h) => h.environment !== undefined);
+  return moves.at(-1)?.environment ?? config.environment;
+}
+
 /**
  * Writes what a resume changed (the epochs of an extended run, a new learning rate, another backend,
  * determinism switched on, another precision, asked for or forced by a CPU without bf16) into the run's
@@ -533,6 +544,13 @@ async function recordResumeChanges(
     const why = config.precision !== requestedPrecision ? ` (${requestedPrecision} asked for; it cannot run here)` : '';
     changes.push(`precision ${savedPrecision} → ${config.precision}${why}`);
   }
+  // Another host or another version from here on: the entry keeps the new environment whole. Its text
+  // leaves out the library when the backend changed, which says it already.
+  const previous = lastEnvironment(saved);
+  const now = config.environment;
+  const moved = now === undefined ? [] : previous ? environmentChanges(previous, now) : ['environment first recorded'];
+  const said = config.backend !== saved.backend ? moved.filter((m) => !m.startsWith('library ')) : moved;
+  if (said.length > 0) changes.push(said.join(', '));
   if (changes.length === 0) return saved;
   const updated: RunConfig = {
     ...saved,
@@ -543,7 +561,13 @@ async function recordResumeChanges(
     precision: config.precision,
     history: [
       ...(saved.history ?? []),
-      { at: new Date().toISOString(), epoch: at.epoch, ...(at.step > 0 ? { step: at.step } : {}), change: changes.join('; ') },
+      {
+        at: new Date().toISOString(),
+        epoch: at.epoch,
+        ...(at.step > 0 ? { step: at.step } : {}),
+        change: changes.join('; '),
+        ...(now !== undefined && moved.length > 0 ? { environment: now } : {}),
+      },
     ],
   };
   await writeFileAtomic(path.join(out, RUN_JSON), JSON.stringify(updated, null, 2) + '\n');

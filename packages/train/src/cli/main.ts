@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { fixclfVersion } from '../environment';
 import { registerCompare } from './compare';
 import { registerEval } from './eval';
 import { registerTrain } from './train';
@@ -12,6 +13,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   const program = new Command()
     .name('fixclf')
     .description('Train and compare networks with learned and fixed (Hadamard) classifiers — Hoffer et al., ICLR 2018.')
+    .version(fixclfVersion(), '-V, --version', 'print the version of fixclf')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerTrain(program);
