@@ -3,32 +3,13 @@ import * as path from 'node:path';
 import { readMetrics } from '../src';
 import { fixclfChild, fixclfHere as fixclf } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { tinyTrainArgs } from './fixtures/tiny-run';
 import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 const dir = temporaryDirectoryEachTest('fixclf-cli-');
 beforeAll(() => registerTinyModel());
 
-const tinyTrain = (out: string, ...extra: string[]) =>
-  fixclf(
-    'train',
-    '--model',
-    'tiny',
-    '--dataset',
-    'synthetic',
-    '--synthetic-size',
-    '256',
-    '--batch-size',
-    '32',
-    '--regime',
-    'onecycle',
-    '--epochs',
-    '2',
-    '--lr',
-    '0.05',
-    '--out',
-    out,
-    ...extra,
-  );
+const tinyTrain = (out: string, ...extra: string[]) => fixclf(...tinyTrainArgs(out, 256, '--epochs', '2', '--lr', '0.05', ...extra));
 
 describe('fixclf', () => {
   it('prints help for every command', async () => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { currentEnvironment } from '../src/environment';
 import { fixclfHere } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { readRunJson, tinyTrainArgs } from './fixtures/tiny-run';
 import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 const dir = temporaryDirectoryEachTest('fixclf-environment-');
@@ -32,25 +33,9 @@ const expected = {
   cores: os.availableParallelism(),
 };
 
-/** A tiny synthetic run: 32 images, one step an epoch, no validation (onednn: the pure-JS backend takes ~50 s an epoch). */
-const tiny = (out: string, ...extra: string[]) => [
-  'train',
-  '--model',
-  'tiny',
-  '--dataset',
-  'synthetic',
-  '--synthetic-size',
-  '32',
-  '--batch-size',
-  '32',
-  '--validation',
-  'none',
-  '--out',
-  out,
-  ...extra,
-];
+/** A tiny synthetic run: 32 images, one step an epoch, no validation (onednn: the pure-JS backend takes ~10 s a step). */
+const tiny = (out: string, ...extra: string[]) => tinyTrainArgs(out, 32, '--validation', 'none', ...extra);
 
-const readRunJson = async (run: string) => JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8'));
 const editRunJson = async (run: string, edit: (config: Record<string, unknown>) => void) => {
   const config = await readRunJson(run);
   edit(config);

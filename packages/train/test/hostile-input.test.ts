@@ -7,32 +7,14 @@ import { readMetrics, regime, selectBackend } from '../src';
 import { recordDataset, runDataset } from '../src/run-files';
 import { fixclfChild, fixclfHere, learningFigures, makeImageFolder } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { readRunJson, tinyTrainArgs } from './fixtures/tiny-run';
 import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 const dir = temporaryDirectoryEachTest('fixclf-hostile-');
 beforeAll(() => registerTinyModel());
 
 /** A tiny synthetic run: 64 images, 2 steps an epoch, no validation; a second or two. */
-const tiny = (out: string, ...extra: string[]) => [
-  'train',
-  '--model',
-  'tiny',
-  '--dataset',
-  'synthetic',
-  '--synthetic-size',
-  '64',
-  '--batch-size',
-  '32',
-  '--regime',
-  'onecycle',
-  '--validation',
-  'none',
-  '--out',
-  out,
-  ...extra,
-];
-
-const readRunJson = async (run: string) => JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8'));
+const tiny = (out: string, ...extra: string[]) => tinyTrainArgs(out, 64, '--validation', 'none', ...extra);
 
 describe('item 8: --backend cpu', () => {
   it('trains on the cpu backend when it is named, in a fresh process where nothing else registered it', async () => {

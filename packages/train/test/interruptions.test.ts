@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { findCheckpoint, LOCK_FILE, readMetrics, type EpochRecord } from '../src';
 import { FIXCLF_SCRIPT, fixclfHere as fixclf } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { tinyTrainArgs } from './fixtures/tiny-run';
 import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 // 256 synthetic images, a quarter held out: 192 training images, 6 steps of 32 per epoch.
@@ -15,29 +16,21 @@ import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 // uninterrupted one's numbers exactly, whatever the load of the machine running the tests.
 const STEPS = 6;
 const BATCH = 32;
-const trainArgs = (out: string, epochs = 3, ...extra: string[]) => [
-  'train',
-  '--model',
-  'tiny',
-  '--dataset',
-  'synthetic',
-  '--synthetic-size',
-  '256',
-  '--validation',
-  '0.25',
-  '--batch-size',
-  String(BATCH),
-  '--regime',
-  'onecycle',
-  '--epochs',
-  String(epochs),
-  '--lr',
-  '0.05',
-  '--deterministic',
-  '--out',
-  out,
-  ...extra,
-];
+const trainArgs = (out: string, epochs = 3, ...extra: string[]) =>
+  tinyTrainArgs(
+    out,
+    256,
+    '--batch-size',
+    String(BATCH),
+    '--validation',
+    '0.25',
+    '--epochs',
+    String(epochs),
+    '--lr',
+    '0.05',
+    '--deterministic',
+    ...extra,
+  );
 
 const dir = temporaryDirectoryEachTest('fixclf-kill-');
 /** The records of the same run, uninterrupted: what every interrupted and resumed run must end with. */

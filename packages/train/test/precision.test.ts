@@ -4,8 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-import { main } from '../src/cli/main';
+import { fixclfHere as fixclf } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
+import { tinyTrainArgs } from './fixtures/tiny-run';
 import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 type OneDnn = typeof import('@fixclf/backend-onednn');
@@ -34,43 +35,7 @@ afterEach(() => {
   onednn?.setPrecision('fp32');
 });
 
-async function fixclf(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    process.exitCode = undefined;
-    const code = await main(['node', 'fixclf', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
-
-const tinyTrain = (out: string, ...extra: string[]) =>
-  fixclf(
-    'train',
-    '--model',
-    'tiny',
-    '--dataset',
-    'synthetic',
-    '--synthetic-size',
-    '64',
-    '--batch-size',
-    '32',
-    '--regime',
-    'onecycle',
-    '--epochs',
-    '1',
-    '--lr',
-    '0.05',
-    '--out',
-    out,
-    ...extra,
-  );
+const tinyTrain = (out: string, ...extra: string[]) => fixclf(...tinyTrainArgs(out, 64, '--epochs', '1', '--lr', '0.05', ...extra));
 
 const runJson = async (run: string) =>
   JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')) as {
