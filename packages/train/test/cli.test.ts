@@ -212,23 +212,7 @@ describe('fixclf', () => {
 
   it('on Ctrl-C saves a checkpoint and exits cleanly, and --resume finishes the run', async () => {
     const run = path.join(dir(), 'interrupted');
-    const args = [
-      'train',
-      '--model',
-      'tiny',
-      '--dataset',
-      'synthetic',
-      '--synthetic-size',
-      '2048',
-      '--batch-size',
-      '32',
-      '--regime',
-      'onecycle',
-      '--epochs',
-      '50',
-      '--out',
-      run,
-    ];
+    const args = tinyTrainArgs(run, 2048, '--epochs', '50');
     let interrupted = false;
     const { code, stderr } = await fixclfChild(args, {
       killAfterMs: 300_000,
