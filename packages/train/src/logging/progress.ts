@@ -12,33 +12,59 @@ export interface ProgressReporter {
 /**
  * One line per epoch, what a log file or CI wants, and within an epoch a line every `intervalMs`
  * (default a minute): a CIFAR epoch takes minutes here, an ImageNet one hours, and a log that stays
- * silent that long looks hung.
+ * silent that long looks hung. Each says how long the epoch has left at its pace so far and, once an
+ * epoch has run whole in this process (its validation included), how long the run has left.
  */
 export class LineProgress implements ProgressReporter {
-  private epoch = '';
+  private epoch = 0;
+  private epochs = 0;
   private steps = 0;
+  private firstStep = 0;
+  private started = 0;
   private last = 0;
+  /** The last whole epoch's wall time, training and validation; null until one ran whole here. */
+  private epochMs: number | null = null;
   constructor(
     private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
     private readonly label = '',
     private readonly intervalMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
-  startEpoch(epoch: number, epochs: number, steps: number, _firstStep?: number): void {
-    this.epoch = `epoch ${epoch}/${epochs}`;
+  startEpoch(epoch: number, epochs: number, steps: number, firstStep = 0): void {
+    this.epoch = epoch;
+    this.epochs = epochs;
     this.steps = steps;
-    this.last = this.now();
+    this.firstStep = firstStep;
+    this.started = this.last = this.now();
   }
   step(step: number, loss: number, imagesPerSecond: number): void {
     const now = this.now();
     if (now - this.last < this.intervalMs) return;
     this.last = now;
-    this.write(`${this.label}${this.epoch}: step ${step}/${this.steps} | loss ${loss.toFixed(3)} | ${imagesPerSecond.toFixed(0)} img/s`);
+    const done = step - this.firstStep;
+    const epochLeft = done > 0 ? ((now - this.started) / done) * (this.steps - step) : null;
+    const left =
+      epochLeft === null
+        ? ''
+        : ` | left: epoch ${formatDuration(epochLeft)}` +
+          (this.epochMs === null ? '' : `, run ${formatDuration(epochLeft + (this.epochs - this.epoch) * this.epochMs)}`);
+    this.write(
+      `${this.label}epoch ${this.epoch}/${this.epochs}: step ${step}/${this.steps} | loss ${loss.toFixed(3)} | ${imagesPerSecond.toFixed(0)} img/s${left}`,
+    );
   }
   endEpoch(r: EpochRecord): void {
+    if (this.firstStep === 0) this.epochMs = this.now() - this.started;
     this.write(`${this.label}${formatRecord(r)}`);
   }
   stop(): void {}
+}
+
+/** 45s, 4m 51s, 16h 4m. */
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
 /** A progress bar with ETA and images/s on a terminal (cli-progress), plus the epoch lines. */
