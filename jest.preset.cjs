@@ -7,6 +7,9 @@ module.exports = function preset(dir, overrides = {}) {
   return {
     rootDir: dir,
     testEnvironment: 'node',
+    // A hang guard, not a speed check: `pnpm test` runs every package's tests at once on 2 cores, where an
+    // async test of a few seconds alone can take several times that (Jest's default is 5 s).
+    testTimeout: 60_000,
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     transform: {
       '^.+\\.(m?[tj]sx?)$': [
