@@ -232,6 +232,10 @@ try {
   const fixclf = path.join(project, 'node_modules', '.bin', 'fixclf');
   const help = await run(fixclf, ['--help'], project, cliEnv);
   for (const command of ['train', 'eval', 'compare']) check(help.includes(command), `fixclf --help does not list '${command}'`);
+  // The version is read from the installed package.json, found from the installed dist/.
+  const installedVersion = JSON.parse(readFileSync(path.join(project, 'node_modules', '@fixclf', 'train', 'package.json'), 'utf8')).version;
+  const version = (await run(fixclf, ['--version'], project, cliEnv)).trim();
+  check(version === installedVersion, `fixclf --version printed '${version}', the installed @fixclf/train is ${installedVersion}`);
   const trained = await run(
     fixclf,
     [
@@ -257,6 +261,11 @@ try {
     cliEnv,
   );
   check(trained.includes('backend: onednn'), `fixclf train did not run on the installed oneDNN backend:\n${trained}`);
+  const environment = JSON.parse(readFileSync(path.join(project, 'run', 'run.json'), 'utf8')).environment;
+  check(
+    environment?.fixclf === installedVersion && /^oneDNN \d+\.\d+\.\d+$/.test(environment?.library ?? ''),
+    `run.json's environment does not name the installed fixclf and oneDNN: ${JSON.stringify(environment)}`,
+  );
   const metrics = readFileSync(path.join(project, 'run', 'metrics.jsonl'), 'utf8')
     .trim()
     .split('\n');
@@ -265,7 +274,7 @@ try {
     (await run(fixclf, ['eval', '--run', 'run', '--split', 'train'], project, cliEnv)).trim().split('\n').at(-1),
   );
   check(evaluated.count === 64 && evaluated.checkpoint?.epoch === 1, `fixclf eval gave ${JSON.stringify(evaluated)}`);
-  log('fixclf --help, train (onednn, one epoch) and eval ok');
+  log('fixclf --help, --version, train (onednn, one epoch, its environment in run.json) and eval ok');
   passed = failures.length === 0;
 } catch (error) {
   if (failures.length === 0) failures.push(error instanceof Error ? error.message : String(error));
