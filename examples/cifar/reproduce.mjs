@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { compareRuns, hasCheckpoint, readMetrics, readRun, trainRun } from '@fixclf/train';
+import { compareRuns, readMetrics, readRun, trainRun } from '@fixclf/train';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const typedIn = process.env.INIT_CWD ?? process.cwd();
@@ -75,9 +75,19 @@ for (const e of experiments) {
       existsSync(path.join(out, 'run.json')) && (await readMetrics(out)).length >= (epochs ?? (await readRun(out)).regime.epochs);
     if (!done) {
       console.log(`\n— ${e.model}, ${classifier} classifier, on ${e.dataset} → ${out}`);
-      const resume = existsSync(path.join(out, 'run.json')) && (await hasCheckpoint(out));
       const validation = e.dataset.endsWith('.tar.gz') || e.dataset.endsWith('.tar') ? 0.1 : 'test';
-      await trainRun({ ...e, epochs, classifier, validation, seed: 0, out, resume, backend: flags.backend, precision: flags.precision });
+      // 'auto': continues the run if out holds one (an interrupted one), else starts it.
+      await trainRun({
+        ...e,
+        epochs,
+        classifier,
+        validation,
+        seed: 0,
+        out,
+        resume: 'auto',
+        backend: flags.backend,
+        precision: flags.precision,
+      });
     }
     runs.push(out);
   }

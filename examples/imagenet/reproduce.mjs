@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { compareRuns, hasCheckpoint, readMetrics, readRun, trainRun } from '@fixclf/train';
+import { compareRuns, readMetrics, readRun, trainRun } from '@fixclf/train';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Relative paths are taken from where the command was typed: pnpm runs this in examples/imagenet and
@@ -58,7 +58,7 @@ for (const model of flags.models.split(',')) {
       validation: 'test',
       seed: 0,
       out,
-      resume: existsSync(path.join(out, 'run.json')) && (await hasCheckpoint(out)),
+      resume: 'auto', // continues the run if out holds one (an interrupted one), else starts it
       backend: flags.backend,
     });
   }

@@ -50,9 +50,10 @@ export interface TrainRunOptions {
    * Continue the run in `out` (the same model, dataset, classifier, seed and α options: the run's
    * identity). Regime options left out take the run's values; `epochs` (extending the run, or ending it
    * sooner, never before the epochs already completed), `lr` and `precision` may differ, and each change
-   * is recorded in run.json's `history`.
+   * is recorded in run.json's `history`. 'auto': continue the run in `out` if it holds one, else start it
+   * (a script that runs until done across restarts: one call for the first start and every later one).
    */
-  resume?: boolean | undefined;
+  resume?: boolean | 'auto' | undefined;
   /** Image folders: leave unreadable files out ('skip') or fail ('error'); default the run's when resuming, else 'error'. */
   onBadImage?: 'skip' | 'error' | undefined;
   /**
@@ -115,16 +116,19 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   let saved: RunConfig | null = null;
   let completed = 0;
   let completedSteps = 0;
+  // 'auto' resumes whatever run `out` holds: decided once run.json has been read.
+  let resuming = options.resume === true;
   if (out) {
     await checkOutPath(out);
     saved = await readRunJson(out);
-    if (options.resume && !saved) throw new Error(`Cannot resume: ${out} holds no run (no ${RUN_JSON}).`);
+    if (options.resume === true && !saved) throw new Error(`Cannot resume: ${out} holds no run (no ${RUN_JSON}).`);
+    if (options.resume === 'auto') resuming = saved !== null;
     if (saved) {
       await checkCheckpointJson(out);
       const found = await findCheckpoint(out);
       completed = found?.state.epoch ?? 0;
       completedSteps = found?.state.step ?? 0;
-      if (found && !options.resume) {
+      if (found && !resuming) {
         throw new Error(
           `${out} already holds a run (${saved.model} on ${saved.dataset}, ${saved.classifier} classifier, started ${saved.createdAt}). ` +
             'Pass --resume to continue it, or choose another --out.',
@@ -135,7 +139,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     }
   }
   // A resumed run takes its recorded settings unless told otherwise; a new one ignores the old run.json.
-  const resumed = options.resume ? saved : null;
+  const resumed = resuming ? saved : null;
   // What makes another run is refused before a backend, the data or the model is loaded.
   if (resumed) {
     checkSameRun(out!, resumed, {
@@ -316,7 +320,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       environment,
       createdAt: new Date().toISOString(),
     };
-    let resume = options.resume ?? false;
+    let resume = resuming;
     // Stopped while the data opened or the model was built: nothing is written (it trained one step
     // and saved a checkpoint of it before). A signal that came during the synchronous model build is
     // handled in the event loop's poll phase: one whole turn (two check phases around a poll) runs its

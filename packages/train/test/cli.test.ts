@@ -33,6 +33,26 @@ describe('fixclf', () => {
     expect(stderr).toMatch(message);
   });
 
+  it('--resume auto starts a run in a new directory and continues it on the next call; --resume takes no other value', async () => {
+    const run = path.join(dir(), 'auto');
+    const args = (epochs: string) => tinyTrainArgs(run, 64, '--validation', 'none', '--epochs', epochs, '--resume', 'auto');
+    const first = await fixclf(...args('1'));
+    expect(first.code).toBe(0);
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1]);
+    expect(JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')).history).toBeUndefined();
+    // The same command, later: the run is continued, not refused as "already holds a run".
+    const second = await fixclf(...args('2'));
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('resume: epochs 1 → 2 after epoch 1 (recorded in run.json)');
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2]);
+    // A plain --resume before another option is still a flag.
+    expect((await fixclf('train', '--model', 'tiny', '--out', run, '--resume', '--epochs', '3')).code).toBe(0);
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2, 3]);
+    const wrong = await fixclf('train', '--model', 'tiny', '--out', run, '--resume', 'sometimes');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--resume takes no value, or 'auto', got 'sometimes'.");
+  });
+
   it('says which dataset path is missing', async () => {
     const missing = path.join(dir(), 'no-such-data');
     const { code, stderr } = await fixclf('train', '--model', 'tiny', '--dataset', missing, '--out', path.join(dir(), 'run'));

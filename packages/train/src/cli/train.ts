@@ -26,7 +26,7 @@ interface TrainFlags {
   validation?: 'test' | 'none' | number;
   alpha?: number;
   alphaDecay: boolean;
-  resume: boolean;
+  resume: boolean | 'auto';
   backend?: BackendChoice;
   workers?: number;
   syntheticSize?: number;
@@ -74,7 +74,12 @@ export function registerTrain(program: Command): void {
     )
     .option('--alpha-decay', 'decay the fixed classifier’s α with the other weights, as the paper does', true)
     .option('--no-alpha-decay', 'exclude the fixed classifier’s α from weight decay')
-    .option('--resume', 'continue the run in --out from its newest complete checkpoint, at the exact step', false)
+    .option(
+      '--resume [auto]',
+      "continue the run in --out from its newest complete checkpoint, at the exact step; '--resume auto': continue it if --out holds one, else start it (one command for every restart)",
+      resumeMode,
+      false,
+    )
     .addOption(
       new Option('--backend <name>', 'TF.js backend (default: auto; a resumed --deterministic run keeps its own)').choices(BACKEND_CHOICES),
     )
@@ -209,4 +214,10 @@ function parseValidation(value: string): 'test' | 'none' | number | undefined {
     throw new InvalidArgumentError(`--validation must be 'test', 'none', 'auto' or a fraction in (0, 1), got '${value}'.`);
   }
   return f;
+}
+
+/** `--resume` alone is true; its one value is 'auto'. */
+function resumeMode(value: string, _previous: boolean | 'auto'): boolean | 'auto' {
+  if (value !== 'auto') throw new InvalidArgumentError(`--resume takes no value, or 'auto', got '${value}'.`);
+  return value;
 }
