@@ -108,6 +108,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         `drop --alpha, or choose a fixed classifier (${MATRIX_KINDS.join(', ')}).`,
     );
   }
+  if (options.resume !== undefined && typeof options.resume !== 'boolean' && options.resume !== 'auto') {
+    throw new Error(`resume (--resume) must be true, false or 'auto', got ${JSON.stringify(options.resume)}.`);
+  }
   checkNumbers(options);
   if (options.out === '') throw new Error("--out is empty: give the run's directory.");
   const out = options.out ? path.resolve(options.out) : undefined;

@@ -26,6 +26,8 @@ describe('trainRun refuses bad numbers before anything runs or is written', () =
     [{ epochs: '10' as unknown as number }, 'epochs (--epochs) must be a positive integer, got "10" (a string).'],
     [{ validation: 1 }, "validation (--validation) must be 'test', 'none' or a fraction between 0 and 1, got 1."],
     [{ validation: 'auto' as 'test' }, "validation (--validation) must be 'test', 'none' or a fraction between 0 and 1, got 'auto'."],
+    // A truthy string resumed before 'auto' existed; now only true, false and 'auto' mean anything.
+    [{ resume: 'yes' as 'auto' }, `resume (--resume) must be true, false or 'auto', got "yes".`],
     // Checked before the backend and the data: it failed in createModel, once the data had been opened.
     [
       { classifier: 'hadamrd' as 'hadamard' },
