@@ -15,8 +15,8 @@ describe('LineProgress (output that is not a terminal)', () => {
     seconds: 351,
   });
 
-  it('writes a step line once per interval within an epoch, with the time the epoch has left, and the epoch line at its end', () => {
-    // Piped output said nothing until an epoch ended: minutes on CIFAR here, hours on ImageNet.
+  /** A LineProgress on a clock the test moves, writing into `lines`. */
+  const clocked = () => {
     const lines: string[] = [];
     let clock = 0;
     const progress = new LineProgress(
@@ -25,9 +25,15 @@ describe('LineProgress (output that is not a terminal)', () => {
       60_000,
       () => clock,
     );
+    return { lines, progress, advance: (ms: number) => void (clock += ms) };
+  };
+
+  it('writes a step line once per interval within an epoch, with the time the epoch has left, and the epoch line at its end', () => {
+    // Piped output said nothing until an epoch ended: minutes on CIFAR here, hours on ImageNet.
+    const { lines, progress, advance } = clocked();
     progress.startEpoch(3, 164, 351, 0);
     for (let step = 1; step <= 351; step++) {
-      clock += 1_000; // a step a second
+      advance(1_000); // a step a second
       progress.step(step, 1.5, 128);
     }
     progress.endEpoch(record(3));
@@ -45,19 +51,12 @@ describe('LineProgress (output that is not a terminal)', () => {
   });
 
   it('once an epoch ran whole (validation included), adds what the run has left; a resumed epoch counts from where it resumed', () => {
-    const lines: string[] = [];
-    let clock = 0;
-    const progress = new LineProgress(
-      (line) => lines.push(line),
-      '',
-      60_000,
-      () => clock,
-    );
+    const { lines, progress, advance } = clocked();
     // Resumed at step 200 of epoch 3, two steps a second: the epoch's pace is measured from there, and a
     // part-epoch gives no whole-epoch time.
     progress.startEpoch(3, 10, 351, 200);
     for (let step = 201; step <= 351; step++) {
-      clock += 500;
+      advance(500);
       progress.step(step, 1.5, 256);
     }
     progress.endEpoch(record(3));
@@ -65,15 +64,15 @@ describe('LineProgress (output that is not a terminal)', () => {
     // Epoch 4 whole: 351 steps of 1 s, then 9 s of validation: 360 s an epoch.
     progress.startEpoch(4, 10, 351, 0);
     for (let step = 1; step <= 351; step++) {
-      clock += 1_000;
+      advance(1_000);
       progress.step(step, 1.5, 128);
     }
-    clock += 9_000;
+    advance(9_000);
     progress.endEpoch(record(4));
     lines.length = 0;
     progress.startEpoch(5, 10, 351, 0);
     for (let step = 1; step <= 60; step++) {
-      clock += 1_000;
+      advance(1_000);
       progress.step(step, 1.5, 128);
     }
     // 291 s of epoch 5, then epochs 6–10 at 360 s: 291 + 5 × 360 = 2,091 s = 34m 51s.
