@@ -6,7 +6,7 @@ import { errorPlotSvg, hasScales, scalePlotSvg } from './report/plot';
 import { pairedComparison, type PairedResult, pairedTable } from './report/paired';
 import { comparisonTable, type RunSummary, runName, runsTable } from './report/table';
 import { type RunConfig, readRun } from './run-dir';
-import { checkOutPath, readRunJson, runDataset, sameSource } from './run-files';
+import { checkOutPath, runDataset, sameSource } from './run-files';
 
 export interface Comparison {
   /** The paper's Table 1 for the runs. */
@@ -53,7 +53,6 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
   }
   const runs = await Promise.all(
     runDirs.map(async (dir) => {
-      await readRunJson(dir); // names a torn run.json and what to do
       const config = await readRun(dir);
       const records = await readMetrics(dir);
       if (records.length === 0) {

@@ -3,7 +3,7 @@ import '@fixclf/models'; // registers the custom layers a saved model may hold
 import { loadCheckpointModelAt } from './checkpoint';
 import { applyPrecision, runPrecision } from './precision';
 import { readRun } from './run-dir';
-import { checkCheckpointJson, readRunJson, runDataset, sameSource } from './run-files';
+import { checkCheckpointJson, runDataset, sameSource } from './run-files';
 import { evaluate, type EvaluateResult } from './trainer';
 
 /** What evaluateRun gives: evaluate()'s figures and the checkpoint they are of. */
@@ -42,9 +42,8 @@ export async function evaluateRun(
     perImage?: boolean | undefined;
   } = {},
 ): Promise<EvalResult> {
-  await readRunJson(runDir); // names a torn run.json and what to do
-  await checkCheckpointJson(runDir, 'evaluated'); // a torn state.json read as "no checkpoint yet" before
   const config = await readRun(runDir);
+  await checkCheckpointJson(runDir, 'evaluated'); // a torn state.json read as "no checkpoint yet" before
   await applyPrecision(runPrecision(config), { strict: false });
   // The newest complete checkpoint, also when a kill left it under a temporary name.
   const { model, epoch, step } = await loadCheckpointModelAt(runDir);

@@ -5,6 +5,7 @@ import { type ClassifierKind, classifierKinds, type InputShape } from '@fixclf/m
 import { CHECKPOINT_DIR, findCheckpoint } from './checkpoint';
 import type { RunEnvironment } from './environment';
 import { exists, writeFileAtomic } from './io/atomic';
+import { parseJsonFile } from './io/json-file';
 import { acquireLock, type HeldLock } from './io/lock';
 import { METRICS_CSV, METRICS_JSONL } from './logging/metrics-log';
 import { REGIME_NAMES, type RegimeName } from './optim/schedules';
@@ -150,8 +151,23 @@ export async function readRun(dir: string): Promise<RunConfig> {
     }
     throw new Error(`${dir} is not a fixclf run directory: it has no ${RUN_JSON}.`);
   }
-  const config = JSON.parse(text) as RunConfig;
-  if (config.format !== 'fixclf-run/1') throw new Error(`${file}: unknown format '${String(config.format)}'.`);
+  const parsed = parseJsonFile<unknown>(
+    file,
+    text,
+    "it holds the run's configuration, which --resume and fixclf eval need. Restore it from a backup or version control, " +
+      'or train again into a new --out.',
+  );
+  const format = typeof parsed === 'object' && parsed !== null ? (parsed as { format?: unknown }).format : undefined;
+  if (format !== 'fixclf-run/1') {
+    // A foreign or newer file: said here, not as a TypeError in whatever step first reads a field.
+    throw new Error(
+      `${file} is not a run this fixclf reads: its format is ${JSON.stringify(format) ?? 'missing'}, not "fixclf-run/1"` +
+        (typeof format === 'string' && format.startsWith('fixclf-run/')
+          ? ' (written by another version of fixclf: read it with that version).'
+          : '; is this the directory of a `fixclf train` run?'),
+    );
+  }
+  const config = parsed as RunConfig;
   // The fields typed as names: an edited or foreign run.json fails here, naming the field, not in a later step.
   const names: [string, unknown, readonly unknown[], boolean][] = [
     ['classifier', config.classifier, classifierKinds, true],
@@ -174,19 +190,32 @@ export const LOCK_FILE = '.fixclf.lock';
  * Locks run directory `dir` (creating it if needed) for one training process: a second `fixclf
  * train` on it, e.g. two `--resume` at once, fails with a message naming the process that holds
  * it. A lock left by a killed process on this host is taken over. Release it when done (it is also
- * released when the process exits); releasing removes a directory that this call created and that
+ * released when the process exits); releasing removes the directories this call created that
  * stayed empty.
  */
 export async function lockRunDir(
   dir: string,
   log: (line: string) => void = (line) => process.stderr.write(line + '\n'),
 ): Promise<HeldLock> {
-  const created = (await fs.mkdir(dir, { recursive: true })) != null;
+  // The first directory mkdir made, if any: the lock is taken before any data opens, so a run that
+  // fails there leaves no trace of --out a/b/c, parents included.
+  const firstMade = await fs.mkdir(dir, { recursive: true });
+  const removeMade = (): void => {
+    if (firstMade === undefined) return;
+    for (let d = dir; ; d = path.dirname(d)) {
+      try {
+        rmdirSync(d); // fails, as it should, unless the directory is empty
+      } catch {
+        return; // not empty: it holds the run
+      }
+      if (d === firstMade || path.dirname(d) === d) return;
+    }
+  };
   let lock: HeldLock;
   try {
     lock = await acquireLock(path.join(dir, LOCK_FILE), `run directory ${dir}`, log);
   } catch (error) {
-    if (created) await fs.rmdir(dir).catch(() => undefined);
+    removeMade();
     throw error;
   }
   return {
@@ -194,13 +223,7 @@ export async function lockRunDir(
     owner: lock.owner,
     release() {
       lock.release();
-      if (created) {
-        try {
-          rmdirSync(dir); // fails, as it should, unless the directory is empty
-        } catch {
-          // Not empty: it holds the run.
-        }
-      }
+      removeMade();
     },
   };
 }

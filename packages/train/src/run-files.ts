@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CHECKPOINT_DIR } from './checkpoint';
-import { RUN_JSON, type RunConfig } from './run-dir';
+import { readJsonFile } from './io/json-file';
+import { readRun, RUN_JSON, type RunConfig } from './run-dir';
 
 /** Sources that are names, not paths. */
 export const NAMED_SOURCES: readonly string[] = ['cifar10', 'cifar100', 'synthetic'];
@@ -93,30 +94,14 @@ export async function checkOutEmpty(out: string): Promise<void> {
   }
 }
 
-/** A JSON file of a run, parsed; a torn or garbled one is an error naming the file and the fix. */
-export async function readJsonFile<T>(file: string, whatToDo: string): Promise<T> {
-  const text = await fs.readFile(file, 'utf8');
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new Error(
-      `${file} is damaged (${(error as Error).message}; ${text.length === 0 ? 'it is empty' : `${text.length} bytes`}): ${whatToDo}`,
-    );
-  }
-}
-
 /**
- * run.json of `dir` when it exists (null otherwise), checked to be whole JSON. A torn file used to
- * surface as a bare "Unexpected end of JSON input".
+ * run.json of `dir` when it exists (null otherwise), checked as readRun checks it: whole JSON (a torn
+ * file used to surface as a bare "Unexpected end of JSON input") and a fixclf run (a foreign one
+ * failed as a TypeError deep inside a resume).
  */
 export async function readRunJson(dir: string): Promise<RunConfig | null> {
-  const file = path.join(dir, RUN_JSON);
-  if ((await statOrNull(file, 'run directory')) == null) return null;
-  return readJsonFile<RunConfig>(
-    file,
-    "it holds the run's configuration, which --resume and fixclf eval need. Restore it from a backup or version control, " +
-      'or train again into a new --out.',
-  );
+  if ((await statOrNull(path.join(dir, RUN_JSON), 'run directory')) == null) return null;
+  return readRun(dir);
 }
 
 /**

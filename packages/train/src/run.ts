@@ -13,7 +13,6 @@ import { writeFileAtomic } from './io/atomic';
 import { interruptionPoint } from './io/test-hooks';
 import type { EpochRecord } from './logging/metrics-log';
 import { defaultProgress, type ProgressReporter } from './logging/progress';
-import type { HeldLock } from './io/lock';
 import { regime as makeRegime, type Progress, type RegimeName } from './optim/schedules';
 import { checkSameRun, lockRunDir, prepareRunDir, RUN_JSON, type RunConfig } from './run-dir';
 import { checkCheckpointJson, checkOutEmpty, checkOutPath, readRunJson, recordDataset, runDataset, sameSource } from './run-files';
@@ -50,7 +49,7 @@ export interface TrainRunOptions {
    * Continue the run in `out` (the same model, dataset, classifier, seed and α options: the run's
    * identity). Regime options left out take the run's values; `epochs` (extending the run, or ending it
    * sooner, never before the epochs already completed), `lr` and `precision` may differ, and each change
-   * is recorded in run.json's `history`. 'auto': continue the run in `out` if it holds one, else start it
+   * is recorded in run.json's `history`. 'auto': continue the run in `out` if it has a checkpoint, else start it
    * (a script that runs until done across restarts: one call for the first start and every later one).
    */
   resume?: boolean | 'auto' | undefined;
@@ -95,8 +94,6 @@ const HAS_TEST_SPLIT = new Set(['cifar10', 'cifar100', 'synthetic']);
  */
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
-  const seed = options.seed ?? 0;
-  const decayScale = options.decayScale ?? true;
   // Before a backend is chosen or any data opened (cifar10: perhaps downloaded).
   if (!isClassifierKind(options.classifier)) {
     throw new Error(`classifier must be one of ${classifierKinds.join(', ')}, got ${JSON.stringify(options.classifier)}.`);
@@ -115,22 +112,39 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   if (options.out === '') throw new Error("--out is empty: give the run's directory.");
   const out = options.out ? path.resolve(options.out) : undefined;
   if (options.resume && !out) throw new Error('resume needs a run directory (out).');
-  // --out and the run in it are checked before a backend or any data is loaded.
+  if (!out) return trainLocked(options, undefined, log);
+  await checkOutPath(out);
+  // One training process per run directory, from before its run.json is read (so what is read stays
+  // true) to the end: a second `--resume` of a running run is refused at once, not after opening its
+  // data (an ImageNet folder: minutes) and building its model.
+  const lock = await lockRunDir(out, log);
+  try {
+    return await trainLocked(options, out, log);
+  } finally {
+    lock.release();
+  }
+}
+
+/** trainRun once its run directory `out`, if any, is checked and locked. */
+async function trainLocked(options: TrainRunOptions, out: string | undefined, log: (line: string) => void): Promise<TrainRunResult> {
+  const seed = options.seed ?? 0;
+  const decayScale = options.decayScale ?? true;
+  // The run in --out is checked before a backend or any data is loaded.
   let saved: RunConfig | null = null;
   let completed = 0;
   let completedSteps = 0;
-  // 'auto' resumes whatever run `out` holds: decided once run.json has been read.
   let resuming = options.resume === true;
   if (out) {
-    await checkOutPath(out);
     saved = await readRunJson(out);
     if (options.resume === true && !saved) throw new Error(`Cannot resume: ${out} holds no run (no ${RUN_JSON}).`);
-    if (options.resume === 'auto') resuming = saved !== null;
     if (saved) {
       await checkCheckpointJson(out);
       const found = await findCheckpoint(out);
       completed = found?.state.epoch ?? 0;
       completedSteps = found?.state.step ?? 0;
+      // 'auto' continues a run that has a checkpoint. One that stopped before its first is started
+      // again as the command describes it, as without --resume: not under the dead run's settings.
+      if (options.resume === 'auto') resuming = found != null;
       if (found && !resuming) {
         throw new Error(
           `${out} already holds a run (${saved.model} on ${saved.dataset}, ${saved.classifier} classifier, started ${saved.createdAt}). ` +
@@ -213,7 +227,6 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   }
 
   interruptionPoint('data-opened');
-  let lock: HeldLock | undefined;
   let untrained: (() => Promise<void>) | undefined;
   try {
     if (trainSet.numClasses < 2) {
@@ -331,8 +344,6 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
     if (options.signal?.aborted) throw new StoppedBeforeTraining(out);
     if (out) {
-      // One training process per run directory, from here to the end (released in `finally`).
-      lock = await lockRunDir(out, log);
       // A directory whose run stopped before its first checkpoint starts again from scratch.
       ({ resume } = await prepareRunDir(out, config, resume, log));
       if (resume && resumed) {
@@ -381,7 +392,6 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await untrained?.();
     return { config, records: result.records, interrupted: result.interrupted, model };
   } finally {
-    lock?.release();
     await Promise.all(opened.map((d) => d.close()));
   }
 }

@@ -53,9 +53,54 @@ describe('fixclf', () => {
     expect(wrong.stderr).toContain("--resume takes no value, or 'auto', got 'sometimes'.");
   });
 
-  it('says which dataset path is missing', async () => {
+  it('--resume auto starts over a run that stopped before its first checkpoint, with the options given', async () => {
+    const run = path.join(dir(), 'dead');
+    expect((await fixclf(...tinyTrainArgs(run, 64, '--validation', 'none', '--epochs', '1'))).code).toBe(0);
+    await fs.rm(path.join(run, 'checkpoint'), { recursive: true }); // as if killed before its first save
+    // It used to resume the dead run's settings, refusing another batch size as "Cannot resume".
+    const again = await fixclf(
+      ...tinyTrainArgs(run, 64, '--validation', 'none', '--epochs', '1', '--batch-size', '16', '--resume', 'auto'),
+    );
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`${run} holds a run that stopped before its first checkpoint; starting it again from scratch.`);
+    const config = JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8'));
+    expect(config.regime.batchSize).toBe(16);
+    expect(config.history).toBeUndefined();
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1]);
+  });
+
+  it.each([
+    [
+      'a foreign JSON file',
+      '{"name": "something-else", "version": "1.0.0"}',
+      'its format is missing, not "fixclf-run/1"; is this the directory of a `fixclf train` run?',
+    ],
+    [
+      'another format version',
+      '{"format": "fixclf-run/2"}',
+      'its format is "fixclf-run/2", not "fixclf-run/1" (written by another version of fixclf',
+    ],
+    ['JSON null', 'null', 'its format is missing'],
+  ])('refuses %s as run.json, naming the file, before anything loads; train, --resume auto and eval alike', async (_, text, reason) => {
+    const run = path.join(dir(), 'foreign');
+    await fs.mkdir(run);
+    await fs.writeFile(path.join(run, 'run.json'), text);
+    const message = `${path.join(run, 'run.json')} is not a run this fixclf reads: ${reason}`;
+    for (const args of [tinyTrainArgs(run, 64), tinyTrainArgs(run, 64, '--resume', 'auto'), ['eval', '--run', run]]) {
+      const result = await fixclf(...args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(message);
+      expect(result.stdout).not.toContain('backend:'); // refused before a backend was chosen
+    }
+    expect(await fs.readdir(run)).toEqual(['run.json']);
+    expect(await fs.readFile(path.join(run, 'run.json'), 'utf8')).toBe(text);
+  });
+
+  it('says which dataset path is missing, and leaves no directory of --out behind', async () => {
     const missing = path.join(dir(), 'no-such-data');
-    const { code, stderr } = await fixclf('train', '--model', 'tiny', '--dataset', missing, '--out', path.join(dir(), 'run'));
+    const out = path.join(dir(), 'runs', 'today', 'run');
+    const { code, stderr } = await fixclf('train', '--model', 'tiny', '--dataset', missing, '--out', out);
     expect(code).toBe(1);
     expect(stderr).toContain(missing);
     expect(await fs.readdir(dir())).toEqual([]);

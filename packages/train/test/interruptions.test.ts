@@ -289,7 +289,8 @@ describe('SIGTERM (docker stop, a scheduler) and SIGHUP', () => {
       const run = path.join(dir(), 'run');
       const proc = child(trainArgs(run, 1000));
       const lock = path.join(run, LOCK_FILE);
-      while (!(await fs.stat(lock).catch(() => null))) await new Promise((r) => setTimeout(r, 20));
+      // run.json is written once training is about to start (the lock is taken before the data opens).
+      while (!(await fs.stat(path.join(run, 'run.json')).catch(() => null))) await new Promise((r) => setTimeout(r, 20));
       proc.kill(signal);
       const ended = await proc.done;
       expect(ended.code).toBe(128 + os.constants.signals[signal]);

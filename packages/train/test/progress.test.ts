@@ -50,7 +50,7 @@ describe('LineProgress (output that is not a terminal)', () => {
     ]);
   });
 
-  it('once an epoch ran whole (validation included), adds what the run has left; a resumed epoch counts from where it resumed', () => {
+  it('once an epoch ran whole (validation included), adds what the run has left and the validation to the epoch; a resumed epoch counts from where it resumed', () => {
     const { lines, progress, advance } = clocked();
     // Resumed at step 200 of epoch 3, two steps a second: the epoch's pace is measured from there, and a
     // part-epoch gives no whole-epoch time.
@@ -75,7 +75,8 @@ describe('LineProgress (output that is not a terminal)', () => {
       advance(1_000);
       progress.step(step, 1.5, 128);
     }
-    // 291 s of epoch 5, then epochs 6–10 at 360 s: 291 + 5 × 360 = 2,091 s = 34m 51s.
-    expect(lines).toEqual(['epoch 5/10: step 60/351 | loss 1.500 | 128 img/s | left: epoch 4m 51s, run 34m 51s']);
+    // 291 s of epoch 5's steps and the last validation's 9 s, then epochs 6–10 at 360 s: 300 + 5 × 360 =
+    // 2,100 s = 35m 0s. (Without the validation, the epoch's figure reached 0 s while 9 s were left.)
+    expect(lines).toEqual(['epoch 5/10: step 60/351 | loss 1.500 | 128 img/s | left: epoch 5m 0s, run 35m 0s']);
   });
 });

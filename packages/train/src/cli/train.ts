@@ -76,7 +76,7 @@ export function registerTrain(program: Command): void {
     .option('--no-alpha-decay', 'exclude the fixed classifier’s α from weight decay')
     .option(
       '--resume [auto]',
-      "continue the run in --out from its newest complete checkpoint, at the exact step; '--resume auto': continue it if --out holds one, else start it (one command for every restart)",
+      "continue the run in --out from its newest complete checkpoint, at the exact step; '--resume auto': continue it if --out holds one with a checkpoint, else start it (one command for every restart)",
       resumeMode,
       false,
     )

@@ -12,8 +12,9 @@ export interface ProgressReporter {
 /**
  * One line per epoch, what a log file or CI wants, and within an epoch a line every `intervalMs`
  * (default a minute): a CIFAR epoch takes minutes here, an ImageNet one hours, and a log that stays
- * silent that long looks hung. Each says how long the epoch has left at its pace so far and, once an
- * epoch has run whole in this process (its validation included), how long the run has left.
+ * silent that long looks hung. Each says how long the epoch has left at its pace so far (plus the
+ * last epoch's validation, once one ran here: a CIFAR epoch's ~7 %) and, once an epoch has run whole
+ * in this process, how long the run has left.
  */
 export class LineProgress implements ProgressReporter {
   private epoch = 0;
@@ -24,6 +25,10 @@ export class LineProgress implements ProgressReporter {
   private last = 0;
   /** The last whole epoch's wall time, training and validation; null until one ran whole here. */
   private epochMs: number | null = null;
+  /** When the last step of this epoch ended (null before its first step here). */
+  private lastStepAt: number | null = null;
+  /** The time from an epoch's last step to its end (validation), as last measured; null until then. */
+  private tailMs: number | null = null;
   constructor(
     private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
     private readonly label = '',
@@ -36,13 +41,15 @@ export class LineProgress implements ProgressReporter {
     this.steps = steps;
     this.firstStep = firstStep;
     this.started = this.last = this.now();
+    this.lastStepAt = null;
   }
   step(step: number, loss: number, imagesPerSecond: number): void {
     const now = this.now();
+    this.lastStepAt = now;
     if (now - this.last < this.intervalMs) return;
     this.last = now;
     const done = step - this.firstStep;
-    const epochLeft = done > 0 ? ((now - this.started) / done) * (this.steps - step) : null;
+    const epochLeft = done > 0 ? ((now - this.started) / done) * (this.steps - step) + (this.tailMs ?? 0) : null;
     const left =
       epochLeft === null
         ? ''
@@ -53,7 +60,9 @@ export class LineProgress implements ProgressReporter {
     );
   }
   endEpoch(r: EpochRecord): void {
-    if (this.firstStep === 0) this.epochMs = this.now() - this.started;
+    const now = this.now();
+    if (this.firstStep === 0) this.epochMs = now - this.started;
+    if (this.lastStepAt !== null) this.tailMs = now - this.lastStepAt;
     this.write(`${this.label}${formatRecord(r)}`);
   }
   stop(): void {}
