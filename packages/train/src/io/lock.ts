@@ -1,4 +1,4 @@
-import { promises as fs, readFileSync, unlinkSync } from 'node:fs';
+import { promises as fs, readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -16,6 +16,16 @@ export interface HeldLock {
   release(): void;
 }
 
+/**
+ * A held lock's file is touched every REFRESH_MS; one of another host whose file is older than
+ * OTHER_HOST_STALE_MS is taken as left by a process that is gone (a job rescheduled onto another host,
+ * a Kubernetes pod with a new name, whose first run was killed). Ten minutes leave room for clocks
+ * that disagree and for a holder whose event loop is held up (a long synchronous step); the pid
+ * decides on this host.
+ */
+export const LOCK_REFRESH_MS = 30_000;
+export const OTHER_HOST_STALE_MS = 10 * 60_000;
+
 /** Thrown when another live process holds the lock. */
 export class LockedError extends Error {
   constructor(
@@ -32,9 +42,10 @@ export class LockedError extends Error {
  * is created whole and exclusively: written under a temporary name, then hard-linked to `file`,
  * which, like open(O_CREAT | O_EXCL), fails when `file` exists, so of two processes exactly one
  * gets it; unlike O_EXCL and a write, no reader ever sees the lock file empty. A lock left by a dead process on
- * this host is taken over (with a line to `log`); one held by a live process, or by any process on
- * another host (whose liveness cannot be checked from here), is an error naming it. The lock is
- * released by `release()` and, as a last resort, when the process exits (process.exit included).
+ * this host, or by a process of another host that has not refreshed it for OTHER_HOST_STALE_MS, is
+ * taken over (with a line to `log`); one held by a live process, or refreshed lately from another
+ * host, is an error naming it. The lock is refreshed while held, and released by `release()` and, as
+ * a last resort, when the process exits (process.exit included).
  */
 export async function acquireLock(file: string, what: string, log: (line: string) => void): Promise<HeldLock> {
   const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString() };
@@ -57,11 +68,16 @@ export async function acquireLock(file: string, what: string, log: (line: string
         `${file}, the lock of ${what}, is not a fixclf lock (no pid, hostname and start time in it). If no fixclf process uses ${what}, delete ${file}.`,
       );
     }
-    if (!isStale(current, file)) {
+    const stale = staleness(current, file);
+    if (stale === null) {
+      const elsewhere = current.hostname === owner.hostname ? null : (silentFor(file) ?? 0);
       throw new LockedError(
         `${what} is in use by another fixclf process (pid ${current.pid} on ${current.hostname}, since ${current.startedAt}; lock ${file}). ` +
-          `Wait for it to finish or stop it${current.hostname === owner.hostname ? '' : ' (it runs on another host, so this one cannot tell whether it still does)'}; ` +
-          `if no such process is running any more, delete ${file}.`,
+          `Wait for it to finish or stop it${
+            elsewhere === null
+              ? ''
+              : ` (it runs on another host, which refreshed the lock ${formatMinutes(elsewhere)} ago; it is taken over once silent for ${formatMinutes(OTHER_HOST_STALE_MS)})`
+          }; if no such process is running any more, delete ${file}.`,
         current,
       );
     }
@@ -85,7 +101,7 @@ export async function acquireLock(file: string, what: string, log: (line: string
       continue;
     }
     await fs.rm(aside, { force: true });
-    log(`fixclf: taking over the lock of ${what} left by pid ${current.pid} (since ${current.startedAt}), which is no longer running.`);
+    log(`fixclf: taking over the lock of ${what} left by pid ${current.pid}${stale}.`);
   }
   throw new Error(`Could not take the lock ${file} of ${what}: other processes keep taking it. Try again.`);
 }
@@ -96,9 +112,19 @@ const heldHere = new Set<string>();
 function held(file: string, owner: LockOwner, text: string): HeldLock {
   let released = false;
   heldHere.add(path.resolve(file));
+  // Shows other hosts that this process still runs (same host: the pid says it).
+  const refresh = setInterval(() => {
+    try {
+      if (readFileSync(file, 'utf8') === text) utimesSync(file, new Date(), new Date());
+    } catch {
+      // Removed from outside: nothing to keep alive.
+    }
+  }, LOCK_REFRESH_MS);
+  refresh.unref();
   const release = (): void => {
     if (released) return;
     released = true;
+    clearInterval(refresh);
     heldHere.delete(path.resolve(file));
     process.off('exit', release);
     try {
@@ -136,18 +162,39 @@ function sameOwner(a: LockOwner, b: LockOwner): boolean {
 }
 
 /**
- * A lock of this host whose process no longer exists. A lock naming this very process that it does
- * not hold was left by an earlier one with the same pid: in a container every restart is pid 1 again,
- * so a kill -9 and a restart found "another process" (itself) holding the run.
+ * Why the lock is stale, as the end of the takeover line, or null while its holder may run. On this
+ * host the pid decides; a lock naming this very process that it does not hold was left by an earlier
+ * one with the same pid (in a container every restart is pid 1 again, so a kill -9 and a restart found
+ * "another process", itself, holding the run). Another host's lock is stale once not refreshed for
+ * OTHER_HOST_STALE_MS.
  */
-function isStale(owner: LockOwner, file: string): boolean {
-  if (owner.hostname !== os.hostname()) return false;
-  if (owner.pid === process.pid) return !heldHere.has(path.resolve(file));
+function staleness(owner: LockOwner, file: string): string | null {
+  const since = ` (since ${owner.startedAt})`;
+  if (owner.hostname !== os.hostname()) {
+    const silent = silentFor(file);
+    if (silent === null) return ` on ${owner.hostname}${since}, released meanwhile`; // the rename below finds it gone
+    return silent > OTHER_HOST_STALE_MS ? ` on ${owner.hostname}${since}, not refreshed for ${formatMinutes(silent)}` : null;
+  }
+  if (owner.pid === process.pid) return heldHere.has(path.resolve(file)) ? null : `${since}, which is no longer running`;
   try {
     process.kill(owner.pid, 0);
-    return false;
+    return null;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? `${since}, which is no longer running` : null;
   }
+}
+
+/** How long ago the lock file was last written or refreshed; null if it is gone. */
+function silentFor(file: string): number | null {
+  try {
+    return Math.max(0, Date.now() - statSync(file).mtimeMs);
+  } catch {
+    return null;
+  }
+}
+
+/** 40 s, 12 min. */
+function formatMinutes(ms: number): string {
+  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
