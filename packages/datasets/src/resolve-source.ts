@@ -1,3 +1,4 @@
+import buffer from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,8 +39,16 @@ export interface SourceOptions {
   readonly synthetic?: { readonly size?: number | undefined; readonly seed?: number | undefined } | undefined;
 }
 
-function defaultMemoryLimit(): number {
-  return Math.min(Math.floor(os.totalmem() / 4), 8 * 2 ** 30);
+/**
+ * The most bytes one in-memory store may hold: its images sit in one shared buffer, whose length V8
+ * caps (4 GiB on Node 20, far more from Node 22). Above it, packing a split of more (ImageNet's 6.3 GB
+ * val/, on a machine with 32 GB of RAM) failed with "Invalid typed array length"; it is read from disk instead.
+ */
+export const MAX_IN_MEMORY_BYTES = buffer.constants.MAX_LENGTH;
+
+/** memoryLimit as given (default ¼ of RAM, ≤ 8 GiB), at most what one shared buffer can hold. */
+export function effectiveMemoryLimit(given: number | undefined): number {
+  return Math.min(given ?? Math.min(Math.floor(os.totalmem() / 4), 8 * 2 ** 30), MAX_IN_MEMORY_BYTES);
 }
 
 function directoryFiles(directory: string) {
@@ -108,7 +117,7 @@ export async function resolveSource(
     );
   }
   const onBadImage = options.onBadImage ?? 'error';
-  const memoryLimit = options.memoryLimit ?? defaultMemoryLimit();
+  const memoryLimit = effectiveMemoryLimit(options.memoryLimit);
   const cacheDecoded = options.cacheDecoded ?? true;
   if (stats.isDirectory()) {
     // A CIFAR binary directory, or a directory holding one (such as the cache directory). Only the

@@ -1,6 +1,10 @@
+import buffer from 'node:buffer';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { openDataset, randomCrop, type ArrayBatch, type Dataset } from '../src/index';
+import { sharedBytes } from '../src/image-store';
+import { effectiveMemoryLimit } from '../src/resolve-source';
 import { batchesDiffer, encodeJpeg, encodeJpegWithSharp, encodePng, meanAbsDiff, testPixels } from './support/images';
 import { systemTar } from './support/tar';
 import { failure } from './support/failure';
@@ -307,5 +311,15 @@ describe('bad image files', () => {
     const verified = await openDataset(root, { workers: 0, verify: 'decode', onBadImage: 'skip' });
     expect(verified.size).toBe(7);
     expect(verified.skipped.map((s) => s.file)).toEqual([bad]);
+  });
+});
+
+describe('memoryLimit', () => {
+  it('is at most what one shared buffer holds (4 GiB on Node 20), given or by default (¼ of RAM, ≤ 8 GiB)', () => {
+    // The witness: the store's allocator fails one byte beyond, which is what packing a larger split met.
+    expect(() => sharedBytes(buffer.constants.MAX_LENGTH + 1)).toThrow(); // "Invalid typed array length" on Node 20
+    expect(effectiveMemoryLimit(2 ** 40)).toBe(buffer.constants.MAX_LENGTH);
+    expect(effectiveMemoryLimit(1000)).toBe(1000);
+    expect(effectiveMemoryLimit(undefined)).toBe(Math.min(Math.floor(os.totalmem() / 4), 8 * 2 ** 30, buffer.constants.MAX_LENGTH));
   });
 });
