@@ -2,11 +2,12 @@
 // ShuffleNet (1×, g = 3) in the ImageNet regime (90 epochs, lr 0.1 ÷10 at 30 and 60, batch 256).
 //
 //   pnpm reproduce --data /path/to/imagenet [--models resnet50,densenet169,shufflenet] [--epochs 90]
-//                  [--batch-size 256] [--backend auto|tensorflow-gpu|onednn]
+//                  [--batch-size 256] [--backend auto|tensorflow-gpu|onednn] [--on-bad-image error|skip]
 //
 // --data: an ImageNet folder with train/<wnid>/*.JPEG and val/<wnid>/*.JPEG (the validation images
 // sorted into class folders), or .tar/.tar.gz archives of that layout. Runs continue where they
-// stopped when the command is run again.
+// stopped when the command is run again; one stopped by an image that cannot be decoded keeps the
+// steps before it, and the command run again with --on-bad-image skip leaves such files out.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ const { values: parsed } = parseArgs({
     'batch-size': { type: 'string' },
     out: { type: 'string', default: path.join(here, 'runs') },
     backend: { type: 'string', default: 'auto' },
+    'on-bad-image': { type: 'string' },
   },
 });
 const flags = {
@@ -37,6 +39,10 @@ if (!flags.data) {
   process.exit(2);
 }
 
+if (flags['on-bad-image'] !== undefined && !['error', 'skip'].includes(flags['on-bad-image'])) {
+  console.error(`reproduce: --on-bad-image must be error or skip, got '${flags['on-bad-image']}'.`);
+  process.exit(2);
+}
 const epochs = flags.epochs ? positiveInteger('--epochs', flags.epochs) : undefined;
 const batchSize = flags['batch-size'] ? positiveInteger('--batch-size', flags['batch-size']) : undefined;
 const runs = [];
@@ -60,6 +66,7 @@ for (const model of flags.models.split(',')) {
       out,
       resume: 'auto', // continues the run if out holds one (an interrupted one), else starts it
       backend: flags.backend,
+      onBadImage: flags['on-bad-image'], // left out: the run's own (a new run's: error)
     });
   }
 }

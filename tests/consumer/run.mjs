@@ -128,7 +128,7 @@ try {
     // What runs outside dist/: the datasets' worker threads, the CLI, the addon's sources and build script.
     const runtime = {
       datasets: ['dist/worker.js', 'dist/worker.cjs'],
-      train: ['bin/fixclf.js'],
+      train: ['bin/fixclf.cjs', 'bin/thread-pool.cjs'],
       'backend-onednn': ['binding.gyp', 'scripts/build-native.mjs', 'scripts/build-state.cjs', 'native/common.h', 'native/conv.cc'],
     };
     for (const file of runtime[name] ?? []) check(entries.includes(`package/${file}`), `@fixclf/${name}: tarball lacks ${file}`);

@@ -48,7 +48,7 @@ export interface TrainRunOptions {
   /**
    * Continue the run in `out` (the same model, dataset, classifier, seed and α options: the run's
    * identity). Regime options left out take the run's values; `epochs` (extending the run, or ending it
-   * sooner, never before the epochs already completed), `lr` and `precision` may differ, and each change
+   * sooner, never before the epochs already completed), `lr`, `precision` and `onBadImage` may differ, and each change
    * is recorded in run.json's `history`. 'auto': continue the run in `out` if it has a checkpoint, else start it
    * (a script that runs until done across restarts: one call for the first start and every later one).
    */
@@ -170,9 +170,10 @@ async function trainLocked(options: TrainRunOptions, out: string | undefined, lo
       decayScale,
     });
   }
-  const onBadImage = resumed
-    ? resumedOption(out!, '--on-bad-image', options.onBadImage, resumed.onBadImage ?? 'error', 'it decides which files the run trains on')!
-    : (options.onBadImage ?? 'error');
+  // May change on resume (recorded): a run that got this far under 'error' met no unreadable file, so
+  // 'skip' trains on the same files and batches up to the one that stopped it, and leaves that file out;
+  // under 'error' a run that skipped files fails naming the first. Nothing changes silently either way.
+  const onBadImage = options.onBadImage ?? resumed?.onBadImage ?? 'error';
   const deterministic = options.deterministic ?? resumed?.deterministic ?? false;
   // A deterministic run resumed keeps its backend unless told otherwise: another sums in another order.
   const keep = resumed?.deterministic && (resumed.backend === 'onednn' || resumed.backend === 'cpu') ? resumed.backend : null;
@@ -552,6 +553,8 @@ async function recordResumeChanges(
   if (config.regime.epochs !== saved.regime.epochs) changes.push(`epochs ${saved.regime.epochs} → ${config.regime.epochs}`);
   if (config.regime.lr !== saved.regime.lr) changes.push(`lr ${saved.regime.lr ?? "the regime's default"} → ${config.regime.lr}`);
   if (config.backend !== saved.backend) changes.push(`backend ${saved.backend} → ${config.backend}`);
+  if (config.onBadImage !== (saved.onBadImage ?? 'error'))
+    changes.push(`on-bad-image ${saved.onBadImage ?? 'error'} → ${config.onBadImage}`);
   if ((saved.deterministic ?? false) !== config.deterministic)
     changes.push(config.deterministic ? 'deterministic from here on' : 'no longer deterministic');
   else if (config.deterministic && saved.threads !== config.threads) changes.push(`threads ${saved.threads} → ${config.threads}`);
@@ -573,6 +576,7 @@ async function recordResumeChanges(
     ...saved,
     regime: { ...saved.regime, epochs: config.regime.epochs, lr: config.regime.lr, description: config.regime.description },
     backend: config.backend,
+    onBadImage: config.onBadImage,
     deterministic: config.deterministic,
     threads: config.threads,
     precision: config.precision,

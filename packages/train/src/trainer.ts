@@ -168,40 +168,50 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
 
       // Resuming mid-epoch starts at the first batch not yet trained on, in the same order.
       let step = firstStep;
-      const batches = options.train.batches({
-        batchSize: regime.batchSize,
-        shuffle: true,
-        seed,
-        epoch,
-        augment: true,
-        dropRemainder: true,
-        startBatch: firstStep,
-      });
-      for await (const batch of batches) {
-        // A left-out batch (only unreadable images, onBadImage 'skip') still counts as a step of the epoch.
-        step = batch.index ?? step;
-        lr = regime.schedule({ epoch, step, stepsPerEpoch });
-        const { loss, top1, top5, size } = trainStep(
-          model,
-          variables,
-          sgd,
-          batch,
-          lr,
-          () =>
-            new DivergenceError(
-              `Training diverged: the loss is not finite at epoch ${epoch + 1}, step ${step + 1} (lr ${lr}). ${whatIsKept()} Try a lower learning rate.`,
-              epoch,
-              step,
-            ),
-        );
-        meter.add(loss, size, top1, top5);
-        step++;
-        progress?.step(step, meter.summary().loss, meter.images / Math.max(1e-9, elapsed()));
-        interruptionPoint('after-step');
-        // Training is synchronous TF.js work: without this the SIGINT handler (and any other
-        // callback) would only run at the epoch's end. One macrotask per step costs microseconds.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (signal?.aborted) break;
+      const batches = failuresTagged(
+        options.train.batches({
+          batchSize: regime.batchSize,
+          shuffle: true,
+          seed,
+          epoch,
+          augment: true,
+          dropRemainder: true,
+          startBatch: firstStep,
+        }),
+      );
+      try {
+        for await (const batch of batches) {
+          // A left-out batch (only unreadable images, onBadImage 'skip') still counts as a step of the epoch.
+          step = batch.index ?? step;
+          lr = regime.schedule({ epoch, step, stepsPerEpoch });
+          const { loss, top1, top5, size } = trainStep(
+            model,
+            variables,
+            sgd,
+            batch,
+            lr,
+            () =>
+              new DivergenceError(
+                `Training diverged: the loss is not finite at epoch ${epoch + 1}, step ${step + 1} (lr ${lr}). ${whatIsKept()} Try a lower learning rate.`,
+                epoch,
+                step,
+              ),
+          );
+          meter.add(loss, size, top1, top5);
+          step++;
+          progress?.step(step, meter.summary().loss, meter.images / Math.max(1e-9, elapsed()));
+          interruptionPoint('after-step');
+          // Training is synchronous TF.js work: without this the SIGINT handler (and any other
+          // callback) would only run at the epoch's end. One macrotask per step costs microseconds.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (signal?.aborted) break;
+        }
+      } catch (error) {
+        if (!(error instanceof BatchFailure)) throw error;
+        // The data failed (an unreadable image under onBadImage 'error', a read error): the steps
+        // already taken are kept, as on Ctrl-C; else a bad file late in an ImageNet epoch cost hours.
+        if (step > firstStep) await save({ epoch, step, meter: meter.state(), seconds: elapsed() }, lr);
+        throw withWhatIsKept(error.cause, whatIsKept());
       }
       // The epoch's training time: validation is not counted, so images/s is training throughput.
       seconds = elapsed();
@@ -426,4 +436,26 @@ export function classifierScale(model: LayersModel): number | null {
 /** Steps in one epoch: whole batches only (the last, partial batch is dropped: `dropRemainder` below). */
 export function stepsInEpoch(trainingImages: number, batchSize: number): number {
   return Math.floor(trainingImages / batchSize);
+}
+
+/** An error of the training batches' source, told apart from one of the training step. */
+class BatchFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the training batches failed', { cause });
+  }
+}
+
+async function* failuresTagged<T>(source: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  try {
+    yield* source;
+  } catch (error) {
+    throw new BatchFailure(error);
+  }
+}
+
+/** The data's own error (its code and class kept, for the advice callers add), saying what is kept. */
+function withWhatIsKept(error: unknown, kept: string): unknown {
+  if (!(error instanceof Error)) return error;
+  error.message = `${error.message.replace(/\.?$/, '.')} ${kept}`;
+  return error;
 }

@@ -222,6 +222,71 @@ describe('item 12: clear messages', () => {
 });
 
 describe('files that fail only when decoded', () => {
+  it('one met mid-epoch under error keeps the steps before it; --resume --on-bad-image skip goes on from there, recorded', async () => {
+    // It lost the epoch (a checkpoint was only written at epoch ends), and the policy could not change on
+    // resume: the same batch failed at every --resume, and only a new run could leave the file out.
+    const images = path.join(dir(), 'images');
+    await makeImageFolder(images, ['a', 'b'], 16);
+    const run = path.join(dir(), 'run');
+    const args = [
+      'train',
+      '--model',
+      'tiny',
+      '--dataset',
+      images,
+      '--batch-size',
+      '4',
+      '--validation',
+      'none',
+      '--workers',
+      '0',
+      '--out',
+      run,
+    ];
+    expect((await fixclfHere(...args, '--epochs', '1')).code).toBe(0);
+    // Then a file spoilt in place (the same files): its chunks and size read well, its pixels do not.
+    const spoilt = path.join(images, 'a', 'img3.png');
+    const png = Buffer.from(await fs.readFile(spoilt));
+    const idat = png.indexOf('IDAT');
+    png.fill(0xff, idat + 4, idat + 4 + Math.min(8, png.readUInt32BE(idat - 4)));
+    await fs.writeFile(spoilt, png);
+
+    const failed = await fixclfHere(...args, '--epochs', '2', '--resume');
+    expect(failed.code).toBe(1);
+    const state = JSON.parse(await fs.readFile(path.join(run, 'checkpoint', 'state.json'), 'utf8'));
+    expect(state.epoch).toBe(1);
+    expect(state.step).toBeGreaterThan(0); // for this seed the spoilt image is not in epoch 2's first batch
+    expect(failed.stderr).toContain(`${spoilt}: `);
+    expect(failed.stderr).toContain(
+      `The last good checkpoint (epoch 2, step ${state.step}) is kept in ${run}; --resume continues from it. ` +
+        '(pass --on-bad-image skip to leave such files out and count them)',
+    );
+
+    const resumed = await fixclfHere(
+      'train',
+      '--model',
+      'tiny',
+      '--dataset',
+      images,
+      '--workers',
+      '0',
+      '--out',
+      run,
+      '--resume',
+      '--on-bad-image',
+      'skip',
+    );
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`resume: on-bad-image error → skip at epoch 2, step ${state.step} (recorded in run.json)`);
+    expect(resumed.stdout).toContain(`  ${spoilt}: `);
+    const config = await readRunJson(run);
+    expect(config.onBadImage).toBe('skip');
+    expect(config.history.map((h: { change: string }) => h.change)).toEqual(['epochs 1 → 2', 'on-bad-image error → skip']);
+    expect((await readMetrics(run)).map((r) => r.epoch)).toEqual([1, 2]);
+    expect(await fs.readFile(path.join(run, 'skipped.txt'), 'utf8')).toMatch(new RegExp(`^${spoilt}\t`));
+  });
+
   it('are named after the epoch that met them and listed in skipped.txt, with those caught at open', async () => {
     // They were dropped silently: only the files caught when the folder was opened were reported.
     const images = path.join(dir(), 'images');

@@ -106,7 +106,7 @@ export function registerTrain(program: Command): void {
 Resuming:
   --resume takes the run's epochs, regime, batch size, lr, weight decay, --validation,
   --synthetic-size, --on-bad-image, --deterministic and --precision from its run.json when they are
-  left out. Of these only --epochs, --lr and --precision may be given new values (recorded in
+  left out. Of these only --epochs, --lr, --precision and --on-bad-image may be given new values (recorded in
   run.json's history; not fewer epochs than done); the new schedule applies from where the run
   resumes, and the log says when that moves the rate. The others are refused when they differ. A bf16
   run resumed on a CPU without bf16 goes on in fp32, recorded the same way; --precision bf16 on a
