@@ -1,6 +1,6 @@
 import { DatasetError, describeCause } from '../errors';
 import { inspectImage } from '../image/inspect-image';
-import { sharedBytes, sharedFloat64, type EncodedStore } from '../image-store';
+import { sharedBytes, sharedFloat64, sharedNames, type EncodedStore } from '../image-store';
 import { summarizeSizes, type TypicalSize } from './typical-size';
 
 /** A file left out under `onBadImage: 'skip'`, and why. */
@@ -137,7 +137,14 @@ export function packEncodedImages(samples: readonly EncodedSample[], classNames:
       ? { width, height, data: sharedBytes(cacheBytes), ready: sharedBytes(kept.length) }
       : undefined;
   return {
-    store: { kind: 'encoded', count: kept.length, bytes, offsets, names: kept.map((k) => k.name), ...(decoded ? { decoded } : {}) },
+    store: {
+      kind: 'encoded',
+      count: kept.length,
+      bytes,
+      offsets,
+      names: sharedNames(kept.map((k) => k.name)),
+      ...(decoded ? { decoded } : {}),
+    },
     labels,
     skipped,
     uniformSize,

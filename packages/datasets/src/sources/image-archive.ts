@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { DatasetError } from '../errors';
 import type { TarStore } from '../image-store';
-import { sharedFloat64 } from '../image-store';
+import { sharedFloat64, sharedNames } from '../image-store';
 import { cifarSource } from './cifar-binary';
 import { detectCifar } from './cifar-detect';
 import { type BadImagePolicy } from './encoded-images';
@@ -104,7 +104,7 @@ function openIndexedTar(archive: string, options: ArchiveOptions, nameOf: (membe
     archive,
     offsets,
     sizes,
-    names: layout.samples.map((s) => nameOf(s.path)),
+    names: sharedNames(layout.samples.map((s) => nameOf(s.path))),
   };
   return {
     store,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, describeCause } from '../errors';
-import type { FileStore } from '../image-store';
+import { sharedNames, type FileStore } from '../image-store';
 import { type BadImagePolicy } from './encoded-images';
 import { folderInMemory } from './folder-in-memory';
 import { layoutImageFolder, type SplitName } from './image-folder-layout';
@@ -102,7 +102,7 @@ export function openImageFolder(root: string, options: FolderOptions): LoadedSou
     return folderInMemory(samples, layout, options, root, total, description);
   }
   if (absolute.length === 0) throw new DatasetError('NOT_FOUND', `${root} holds no images`, { file: root });
-  const store: FileStore = { kind: 'files', count: absolute.length, names: absolute };
+  const store: FileStore = { kind: 'files', count: absolute.length, names: sharedNames(absolute) };
   return {
     store,
     labels: Int32Array.from(layout.samples, (s) => s.label),
