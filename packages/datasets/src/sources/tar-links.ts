@@ -39,6 +39,9 @@ export function resolveTarLinks(
   archive: string,
   ignore: (name: string) => boolean = () => false,
 ): Map<string, string> {
+  const resolved = new Map<string, string>();
+  // Most archives have no links: then no map of every member by name (1.33 M of them for ImageNet).
+  if (!entries.some((e) => (e.kind === 'hardlink' || e.kind === 'symlink') && !ignore(e.name))) return resolved;
   // As extraction does, a later member of the same name replaces an earlier one.
   const byName = new Map<string, { entry: TarEntry; at: number }>();
   entries.forEach((entry, at) => byName.set(entry.name, { entry, at }));
@@ -51,7 +54,6 @@ export function resolveTarLinks(
     }
     return implied;
   };
-  const resolved = new Map<string, string>();
   entries.forEach((link, position) => {
     if ((link.kind !== 'hardlink' && link.kind !== 'symlink') || ignore(link.name)) return;
     const member = `${archive}:${link.name}`;
