@@ -24,16 +24,18 @@ import { compareRuns, readMetrics, readRun, trainRun } from '@fixclf/train';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const typedIn = process.env.INIT_CWD ?? process.cwd();
-const { values: parsed } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    data: { type: 'string' },
-    out: { type: 'string', default: path.join(here, 'runs') },
-    epochs: { type: 'string' },
-    backend: { type: 'string', default: 'auto' },
-    precision: { type: 'string', default: 'fp32' },
-  },
-});
+const { values: parsed } = usage(() =>
+  parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      data: { type: 'string' },
+      out: { type: 'string', default: path.join(here, 'runs') },
+      epochs: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      precision: { type: 'string', default: 'fp32' },
+    },
+  }),
+);
 const isPath = (source) => source !== undefined && !['cifar10', 'cifar100', 'synthetic'].includes(source);
 const flags = {
   ...parsed,
@@ -105,4 +107,14 @@ function positiveInteger(flag, value) {
     process.exit(2);
   }
   return n;
+}
+
+/** parseArgs' verdict on the flags, or a usage error (status 2) naming the flag, without a stack trace. */
+function usage(parse) {
+  try {
+    return parse();
+  } catch (error) {
+    console.error(`reproduce: ${error.message}`);
+    process.exit(2);
+  }
 }

@@ -18,17 +18,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // Relative paths are taken from where the command was typed: pnpm runs this in examples/imagenet and
 // says where it was typed in INIT_CWD.
 const typedIn = process.env.INIT_CWD ?? process.cwd();
-const { values: parsed } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    models: { type: 'string', default: 'resnet50,densenet169,shufflenet' },
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
-    out: { type: 'string', default: path.join(here, 'runs') },
-    backend: { type: 'string', default: 'auto' },
-    'on-bad-image': { type: 'string' },
-  },
-});
+const { values: parsed } = usage(() =>
+  parseArgs({
+    options: {
+      data: { type: 'string' },
+      models: { type: 'string', default: 'resnet50,densenet169,shufflenet' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      out: { type: 'string', default: path.join(here, 'runs') },
+      backend: { type: 'string', default: 'auto' },
+      'on-bad-image': { type: 'string' },
+    },
+  }),
+);
 const flags = {
   ...parsed,
   out: path.resolve(typedIn, parsed.out),
@@ -81,4 +83,14 @@ function positiveInteger(flag, value) {
     process.exit(2);
   }
   return n;
+}
+
+/** parseArgs' verdict on the flags, or a usage error (status 2) naming the flag, without a stack trace. */
+function usage(parse) {
+  try {
+    return parse();
+  } catch (error) {
+    console.error(`reproduce: ${error.message}`);
+    process.exit(2);
+  }
 }
