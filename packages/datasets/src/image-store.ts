@@ -1,3 +1,4 @@
+import buffer from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 /**
@@ -91,6 +92,13 @@ export function nameAt(names: SharedNames, index: number): string {
 export function sampleName(store: ImageStore, index: number): string {
   return store.kind === 'pixels' ? `${store.label}#${index}` : nameAt(store.names, index);
 }
+
+/**
+ * The most bytes one in-memory store may hold: its images sit in one shared buffer, whose length V8
+ * caps (4 GiB on Node 20, far more from Node 22). Above it, packing a split of more (ImageNet's 6.3 GB
+ * val/, on a machine with 32 GB of RAM) failed with "Invalid typed array length"; it is read from disk instead.
+ */
+export const MAX_IN_MEMORY_BYTES = buffer.constants.MAX_LENGTH;
 
 /** Allocates shared memory, falling back to ordinary memory where SharedArrayBuffer is unavailable. */
 export function sharedBytes(length: number): Uint8Array {

@@ -1,8 +1,8 @@
-import buffer from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatasetError, describeCause, invalidArgument } from './errors';
+import { MAX_IN_MEMORY_BYTES } from './image-store';
 import { progressBar, type ProgressListener } from './progress';
 import { cifarSource } from './sources/cifar-binary';
 import { detectCifar } from './sources/cifar-detect';
@@ -39,14 +39,7 @@ export interface SourceOptions {
   readonly synthetic?: { readonly size?: number | undefined; readonly seed?: number | undefined } | undefined;
 }
 
-/**
- * The most bytes one in-memory store may hold: its images sit in one shared buffer, whose length V8
- * caps (4 GiB on Node 20, far more from Node 22). Above it, packing a split of more (ImageNet's 6.3 GB
- * val/, on a machine with 32 GB of RAM) failed with "Invalid typed array length"; it is read from disk instead.
- */
-export const MAX_IN_MEMORY_BYTES = buffer.constants.MAX_LENGTH;
-
-/** memoryLimit as given (default ¼ of RAM, ≤ 8 GiB), at most what one shared buffer can hold. */
+/** memoryLimit as given (default ¼ of RAM, ≤ 8 GiB), at most MAX_IN_MEMORY_BYTES. */
 export function effectiveMemoryLimit(given: number | undefined): number {
   return Math.min(given ?? Math.min(Math.floor(os.totalmem() / 4), 8 * 2 ** 30), MAX_IN_MEMORY_BYTES);
 }

@@ -218,14 +218,14 @@ export async function lockRunDir(
     removeMade();
     throw error;
   }
-  return {
-    file: lock.file,
-    owner: lock.owner,
-    release() {
-      lock.release();
-      removeMade();
-    },
+  // Also at an exit without release (a second Ctrl-C quits at once): after the lock's own exit handler.
+  const release = (): void => {
+    process.off('exit', release);
+    lock.release();
+    removeMade();
   };
+  process.on('exit', release);
+  return { file: lock.file, owner: lock.owner, release };
 }
 
 /**

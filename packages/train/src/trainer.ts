@@ -153,6 +153,21 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
     saved = { epoch: state.epoch, step: state.step };
   };
 
+  /**
+   * `error` (the data's, its class and code kept for the advice callers add), saying what is kept once
+   * `state`, the steps since the last checkpoint, is saved. A save that fails too (weights no longer
+   * finite, a full disk) is told after it, not in its place: the data error names the file to mend.
+   */
+  const keepingSteps = async (error: unknown, state: Checkpoint | null, lr: number): Promise<unknown> => {
+    let unsaved = '';
+    try {
+      if (state) await save(state, lr);
+    } catch (saveError) {
+      unsaved = ` The steps since could not be saved: ${(saveError as Error).message}`;
+    }
+    return withWhatIsKept(error, whatIsKept() + unsaved);
+  };
+
   try {
     for (let epoch = start.epoch; epoch < regime.epochs; epoch++) {
       const resumedHere = epoch === start.epoch;
@@ -210,8 +225,7 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         if (!(error instanceof BatchFailure)) throw error;
         // The data failed (an unreadable image under onBadImage 'error', a read error): the steps
         // already taken are kept, as on Ctrl-C; else a bad file late in an ImageNet epoch cost hours.
-        if (step > firstStep) await save({ epoch, step, meter: meter.state(), seconds: elapsed() }, lr);
-        throw withWhatIsKept(error.cause, whatIsKept());
+        throw await keepingSteps(error.cause, step > firstStep ? { epoch, step, meter: meter.state(), seconds: elapsed() } : null, lr);
       }
       // The epoch's training time: validation is not counted, so images/s is training throughput.
       seconds = elapsed();
@@ -220,7 +234,13 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
         await save({ epoch, step, meter: meter.state(), seconds }, lr);
         return { records, interrupted: true };
       }
-      const val = options.validation ? await evaluate(model, options.validation, regime.batchSize, { signal }) : null;
+      let val: Awaited<ReturnType<typeof evaluate>> | null = null;
+      try {
+        if (options.validation) val = await evaluate(model, options.validation, regime.batchSize, { signal });
+      } catch (error) {
+        // The epoch's training is done: kept, and a resume validates it (a bad image in val/ too).
+        throw await keepingSteps(error, { epoch, step, meter: meter.state(), seconds }, lr);
+      }
       if (signal?.aborted) {
         await save({ epoch, step, meter: meter.state(), seconds }, lr);
         return { records, interrupted: true };

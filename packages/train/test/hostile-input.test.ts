@@ -287,6 +287,47 @@ describe('files that fail only when decoded', () => {
     expect(await fs.readFile(path.join(run, 'skipped.txt'), 'utf8')).toMatch(new RegExp(`^${spoilt}\t`));
   });
 
+  it("one met in validation keeps the epoch's training; --resume --on-bad-image skip validates it and goes on", async () => {
+    const images = path.join(dir(), 'images');
+    await makeImageFolder(path.join(images, 'train'), ['a', 'b'], 16);
+    await makeImageFolder(path.join(images, 'val'), ['a', 'b'], 4);
+    const spoilt = path.join(images, 'val', 'b', 'img1.png');
+    const png = Buffer.from(await fs.readFile(spoilt));
+    const idat = png.indexOf('IDAT');
+    png.fill(0xff, idat + 4, idat + 4 + Math.min(8, png.readUInt32BE(idat - 4)));
+    await fs.writeFile(spoilt, png);
+    const run = path.join(dir(), 'run');
+    const args = [
+      'train',
+      '--model',
+      'tiny',
+      '--dataset',
+      images,
+      '--batch-size',
+      '4',
+      '--validation',
+      'test',
+      '--workers',
+      '0',
+      '--out',
+      run,
+    ];
+
+    const failed = await fixclfHere(...args, '--epochs', '1');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`${spoilt}: `);
+    // All 8 steps of epoch 1 are kept: it lost the epoch's training before.
+    expect(failed.stderr).toContain(`The last good checkpoint (epoch 1, step 8) is kept in ${run}; --resume continues from it.`);
+    expect(JSON.parse(await fs.readFile(path.join(run, 'checkpoint', 'state.json'), 'utf8'))).toMatchObject({ epoch: 0, step: 8 });
+
+    const resumed = await fixclfHere(...args, '--resume', '--on-bad-image', 'skip');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('resume: on-bad-image error → skip at epoch 1, step 8 (recorded in run.json)');
+    const [record] = await readMetrics(run);
+    expect(record!.epoch).toBe(1);
+    expect(record!.valTop1).not.toBeNull();
+  });
+
   it('are named after the epoch that met them and listed in skipped.txt, with those caught at open', async () => {
     // They were dropped silently: only the files caught when the folder was opened were reported.
     const images = path.join(dir(), 'images');

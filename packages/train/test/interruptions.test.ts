@@ -279,6 +279,14 @@ describe('Ctrl-C while the data open', () => {
     expect(stopped.stderr).toContain(`fixclf: stopped before training started; nothing was written to ${run}.`);
     await expect(fs.access(run)).rejects.toThrow();
   });
+
+  it('a second Ctrl-C there quits at once, and leaves no directory of --out either', async () => {
+    // The lock, and with it --out, is taken before the data open; an exit without release kept --out.
+    const run = path.join(dir(), 'runs', 'run');
+    const quit = await child(trainArgs(run), { FIXCLF_TEST_SIGINT_AT: 'data-opened,data-opened' }).done;
+    expect(quit.code).toBe(130);
+    await expect(fs.access(path.join(dir(), 'runs'))).rejects.toThrow();
+  });
 });
 
 describe('SIGTERM (docker stop, a scheduler) and SIGHUP', () => {

@@ -31,6 +31,17 @@ describe('bin/thread-pool.cjs', () => {
     expect(sized.threads - plain.threads).toBe(Math.max(4, cores) - 4);
   });
 
+  it('a size set in a CommonJS preload, as this file does, takes effect (on any machine: 9 threads, not 4)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fixclf-pool-'));
+    try {
+      const preload = path.join(dir, 'preload.cjs');
+      writeFileSync(preload, "process.env.UV_THREADPOOL_SIZE = '9';\n");
+      expect(run(['--require', preload, '-e', BURST])).toEqual({ size: '9', threads: plain.threads + 5 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps a size the user set', () => {
     const user = run(['--require', PRELOAD, '-e', BURST], { UV_THREADPOOL_SIZE: '9' });
     expect(user).toEqual({ size: '9', threads: plain.threads + 5 });

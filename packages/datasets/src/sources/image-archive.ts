@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { DatasetError } from '../errors';
 import type { TarStore } from '../image-store';
-import { sharedFloat64, sharedNames } from '../image-store';
+import { MAX_IN_MEMORY_BYTES, sharedFloat64, sharedNames } from '../image-store';
 import { cifarSource } from './cifar-binary';
 import { detectCifar } from './cifar-detect';
 import { type BadImagePolicy } from './encoded-images';
@@ -52,7 +52,7 @@ export async function openArchive(archive: string, options: ArchiveOptions): Pro
       throw new DatasetError(
         'TOO_LARGE',
         `${archive} holds more than ${options.memoryLimit} bytes of files (memoryLimit). A .tar.gz cannot be read at random offsets: ` +
-          'unpack it into a folder, or store it as an uncompressed .tar (indexed and read in place), or raise memoryLimit',
+          `unpack it into a folder, or store it as an uncompressed .tar (indexed and read in place)${options.memoryLimit < MAX_IN_MEMORY_BYTES ? ', or raise memoryLimit' : ''}`,
         { file: archive },
       );
     }
