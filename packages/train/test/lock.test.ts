@@ -78,4 +78,27 @@ describe('a held lock', () => {
     }
     expect(jest.getTimerCount()).toBe(0); // the refresh stopped with the lock
   });
+
+  it('says once when it cannot be refreshed (anything but its removal), since another host may then take it over', async () => {
+    const file = path.join(dir(), '.fixclf.lock');
+    const lines: string[] = [];
+    jest.useFakeTimers({ doNotFake: ['Date'] });
+    const lock = await acquireLock(file, 'run directory x', (line) => lines.push(line));
+    try {
+      // A directory where the lock file was: reading it fails with EISDIR, as a mount refusing access would.
+      await fs.rm(file);
+      await fs.mkdir(file);
+      jest.advanceTimersByTime(3 * LOCK_REFRESH_MS);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^fixclf: cannot refresh the lock ${file} \\(EISDIR.*\\); a process on another host may take it over once it is 10 minutes old\\.$`,
+          ),
+        ),
+      ]);
+    } finally {
+      lock.release();
+      await fs.rmdir(file);
+    }
+  });
 });

@@ -55,7 +55,7 @@ export async function acquireLock(file: string, what: string, log: (line: string
     await fs.writeFile(tmp, text);
     try {
       await fs.link(tmp, file);
-      return held(file, owner, text);
+      return held(file, owner, text, log);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     } finally {
@@ -109,15 +109,21 @@ export async function acquireLock(file: string, what: string, log: (line: string
 /** The lock files this process holds (resolved paths). */
 const heldHere = new Set<string>();
 
-function held(file: string, owner: LockOwner, text: string): HeldLock {
+function held(file: string, owner: LockOwner, text: string, log: (line: string) => void): HeldLock {
   let released = false;
   heldHere.add(path.resolve(file));
   // Shows other hosts that this process still runs (same host: the pid says it).
+  let warned = false;
   const refresh = setInterval(() => {
     try {
       if (readFileSync(file, 'utf8') === text) utimesSync(file, new Date(), new Date());
-    } catch {
-      // Removed from outside: nothing to keep alive.
+    } catch (error) {
+      // Removed from outside: nothing to keep alive. Anything else (a mount that refuses utimes) is said once.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || warned) return;
+      warned = true;
+      log(
+        `fixclf: cannot refresh the lock ${file} (${(error as Error).message}); a process on another host may take it over once it is ${OTHER_HOST_STALE_MS / 60_000} minutes old.`,
+      );
     }
   }, LOCK_REFRESH_MS);
   refresh.unref();
