@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readMetrics, regime, selectBackend } from '../src';
 import { recordDataset, runDataset } from '../src/run-files';
-import { fixclfChild, fixclfHere, learningFigures, makeImageFolder } from './fixtures/cli-child';
+import { fixclfChild, fixclfHere, learningFigures, makeImageFolder, spoiltPng } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
 import { readRunJson, tinyTrainArgs } from './fixtures/tiny-run';
 import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
@@ -246,10 +246,7 @@ describe('files that fail only when decoded', () => {
     expect((await fixclfHere(...args, '--epochs', '1')).code).toBe(0);
     // Then a file spoilt in place (the same files): its chunks and size read well, its pixels do not.
     const spoilt = path.join(images, 'a', 'img3.png');
-    const png = Buffer.from(await fs.readFile(spoilt));
-    const idat = png.indexOf('IDAT');
-    png.fill(0xff, idat + 4, idat + 4 + Math.min(8, png.readUInt32BE(idat - 4)));
-    await fs.writeFile(spoilt, png);
+    await spoiltPng(spoilt);
 
     const failed = await fixclfHere(...args, '--epochs', '2', '--resume');
     expect(failed.code).toBe(1);
@@ -292,10 +289,7 @@ describe('files that fail only when decoded', () => {
     await makeImageFolder(path.join(images, 'train'), ['a', 'b'], 16);
     await makeImageFolder(path.join(images, 'val'), ['a', 'b'], 4);
     const spoilt = path.join(images, 'val', 'b', 'img1.png');
-    const png = Buffer.from(await fs.readFile(spoilt));
-    const idat = png.indexOf('IDAT');
-    png.fill(0xff, idat + 4, idat + 4 + Math.min(8, png.readUInt32BE(idat - 4)));
-    await fs.writeFile(spoilt, png);
+    await spoiltPng(spoilt);
     const run = path.join(dir(), 'run');
     const args = [
       'train',
@@ -332,12 +326,8 @@ describe('files that fail only when decoded', () => {
     // They were dropped silently: only the files caught when the folder was opened were reported.
     const images = path.join(dir(), 'images');
     await makeImageFolder(images, ['a', 'b'], 8, { 'b/broken.png': 'not a png' });
-    // A whole PNG whose compressed pixels are garbage: its chunks and size read well, its decoding fails.
-    const png = Buffer.from(await fs.readFile(path.join(images, 'a', 'img0.png')));
-    const idat = png.indexOf('IDAT');
-    png.fill(0xff, idat + 4, idat + 4 + Math.min(8, png.readUInt32BE(idat - 4)));
     const cut = path.join(images, 'a', 'cut.png');
-    await fs.writeFile(cut, png);
+    await spoiltPng(path.join(images, 'a', 'img0.png'), cut);
     const run = path.join(dir(), 'run');
     const trained = await fixclfHere(
       ...['train', '--model', 'tiny', '--dataset', images, '--batch-size', '4', '--epochs', '1', '--validation', 'none'],
