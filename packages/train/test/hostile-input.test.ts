@@ -15,6 +15,21 @@ beforeAll(() => registerTinyModel());
 
 /** A tiny synthetic run: 64 images, 2 steps an epoch, no validation; a second or two. */
 const tiny = (out: string, ...extra: string[]) => tinyTrainArgs(out, 64, '--validation', 'none', ...extra);
+/** `fixclf train` of the 'tiny' network on image folder `images` into `out`, batches of 4, decoding inline. */
+const tinyFolderArgs = (images: string, out: string, ...extra: string[]) => [
+  'train',
+  '--model',
+  'tiny',
+  '--dataset',
+  images,
+  '--batch-size',
+  '4',
+  '--workers',
+  '0',
+  '--out',
+  out,
+  ...extra,
+];
 /** The same with 32 images, one step an epoch: what the pure-JS backend trains in seconds. */
 const tinyOneStep = (out: string, ...extra: string[]) => tinyTrainArgs(out, 32, '--validation', 'none', ...extra);
 
@@ -228,21 +243,7 @@ describe('files that fail only when decoded', () => {
     const images = path.join(dir(), 'images');
     await makeImageFolder(images, ['a', 'b'], 16);
     const run = path.join(dir(), 'run');
-    const args = [
-      'train',
-      '--model',
-      'tiny',
-      '--dataset',
-      images,
-      '--batch-size',
-      '4',
-      '--validation',
-      'none',
-      '--workers',
-      '0',
-      '--out',
-      run,
-    ];
+    const args = tinyFolderArgs(images, run, '--validation', 'none');
     expect((await fixclfHere(...args, '--epochs', '1')).code).toBe(0);
     // Then a file spoilt in place (the same files): its chunks and size read well, its pixels do not.
     const spoilt = path.join(images, 'a', 'img3.png');
@@ -291,21 +292,7 @@ describe('files that fail only when decoded', () => {
     const spoilt = path.join(images, 'val', 'b', 'img1.png');
     await spoiltPng(spoilt);
     const run = path.join(dir(), 'run');
-    const args = [
-      'train',
-      '--model',
-      'tiny',
-      '--dataset',
-      images,
-      '--batch-size',
-      '4',
-      '--validation',
-      'test',
-      '--workers',
-      '0',
-      '--out',
-      run,
-    ];
+    const args = tinyFolderArgs(images, run, '--validation', 'test');
 
     const failed = await fixclfHere(...args, '--epochs', '1');
     expect(failed.code).toBe(1);
