@@ -236,6 +236,16 @@ try {
   const installedVersion = JSON.parse(readFileSync(path.join(project, 'node_modules', '@fixclf', 'train', 'package.json'), 'utf8')).version;
   const version = (await run(fixclf, ['--version'], project, cliEnv)).trim();
   check(version === installedVersion, `fixclf --version printed '${version}', the installed @fixclf/train is ${installedVersion}`);
+  // The preload that sizes libuv's thread pool for sharp, by the package's name, as a script of one's own uses it.
+  const { UV_THREADPOOL_SIZE: _, ...withoutPool } = cliEnv;
+  const pool = await run(
+    process.execPath,
+    ['--require', '@fixclf/train/thread-pool', '-p', 'process.env.UV_THREADPOOL_SIZE'],
+    project,
+    withoutPool,
+  );
+  const cores = String(Math.max(4, os.availableParallelism()));
+  check(pool.trim() === cores, `node --require @fixclf/train/thread-pool set UV_THREADPOOL_SIZE to '${pool.trim()}', not ${cores}`);
   const trained = await run(
     fixclf,
     [
@@ -274,7 +284,7 @@ try {
     (await run(fixclf, ['eval', '--run', 'run', '--split', 'train'], project, cliEnv)).trim().split('\n').at(-1),
   );
   check(evaluated.count === 64 && evaluated.checkpoint?.epoch === 1, `fixclf eval gave ${JSON.stringify(evaluated)}`);
-  log('fixclf --help, --version, train (onednn, one epoch, its environment in run.json) and eval ok');
+  log('fixclf --help, --version, train (onednn, one epoch, its environment in run.json) and eval ok; --require @fixclf/train/thread-pool ok');
   passed = failures.length === 0;
 } catch (error) {
   if (failures.length === 0) failures.push(error instanceof Error ? error.message : String(error));

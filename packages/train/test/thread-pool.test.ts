@@ -29,6 +29,8 @@ describe('bin/thread-pool.cjs', () => {
     const sized = run(['--require', PRELOAD, '-e', BURST]);
     expect(sized.size).toBe(String(Math.max(4, cores)));
     expect(sized.threads - plain.threads).toBe(Math.max(4, cores) - 4);
+    // The same by the package's name, as scripts preload it (`node --require @fixclf/train/thread-pool`).
+    expect(run(['--require', '@fixclf/train/thread-pool', '-e', BURST])).toEqual(sized);
   });
 
   it('a size set in a CommonJS preload, as this file does, takes effect (on any machine: 9 threads, not 4)', () => {
