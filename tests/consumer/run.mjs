@@ -284,7 +284,9 @@ try {
     (await run(fixclf, ['eval', '--run', 'run', '--split', 'train'], project, cliEnv)).trim().split('\n').at(-1),
   );
   check(evaluated.count === 64 && evaluated.checkpoint?.epoch === 1, `fixclf eval gave ${JSON.stringify(evaluated)}`);
-  log('fixclf --help, --version, train (onednn, one epoch, its environment in run.json) and eval ok; --require @fixclf/train/thread-pool ok');
+  log(
+    'fixclf --help, --version, train (onednn, one epoch, its environment in run.json) and eval ok; --require @fixclf/train/thread-pool ok',
+  );
   passed = failures.length === 0;
 } catch (error) {
   if (failures.length === 0) failures.push(error instanceof Error ? error.message : String(error));
