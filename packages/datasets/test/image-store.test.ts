@@ -6,7 +6,7 @@ describe('sharedNames', () => {
 
   it('gives back every string as it went in, any UTF-8 included', () => {
     const shared = sharedNames(names);
-    expect(shared.count).toBe(names.length);
+    expect(shared.ends.length).toBe(names.length);
     expect(names.map((_, i) => nameAt(shared, i))).toEqual(names);
     expect(shared.bytes.length).toBe(names.reduce((n, s) => n + Buffer.byteLength(s, 'utf8'), 0));
   });

@@ -17,8 +17,9 @@ export function sampleRandom(seed: number, epoch: number, index: number) {
   return mulberry32(mixSeed(seed, epoch, index));
 }
 
-function checkSize(plan: SamplePlan, task: BatchTask, file: string): void {
+function checkSize(plan: SamplePlan, task: BatchTask, fileName: () => string): void {
   if (plan.outWidth !== task.outWidth || plan.outHeight !== task.outHeight) {
+    const file = fileName();
     throw new DatasetError(
       'INVALID_ARGUMENT',
       `the transforms turn ${file} into ${plan.outHeight}×${plan.outWidth} but the dataset's batches are ${task.outHeight}×${task.outWidth}; end the pipeline with a crop or resize to that size`,
@@ -29,12 +30,15 @@ function checkSize(plan: SamplePlan, task: BatchTask, file: string): void {
 
 /**
  * The sample's plan. A transform that cannot apply to this image (a crop larger than it) fails the batch
- * naming the file and its size: with images of several sizes only some of them may be too small.
+ * naming the file and its size: with images of several sizes only some of them may be too small. The
+ * name is asked for only then: a folder's or tar's names are decoded from shared memory, which every
+ * image would pay for otherwise.
  */
-function planFor(task: BatchTask, width: number, height: number, index: number, file: string): SamplePlan {
+function planFor(task: BatchTask, width: number, height: number, index: number, fileName: () => string): SamplePlan {
   try {
     return planSample(task.transforms, width, height, sampleRandom(task.seed, task.epoch, index));
   } catch (cause) {
+    const file = fileName();
     throw new DatasetError(
       'INVALID_ARGUMENT',
       `${file} (${width}×${height}): ${describeCause(cause)}; resize the images first (a resize before the crop), or pad them (randomCrop's padding)`,
@@ -79,8 +83,9 @@ export class BatchProcessor {
     const imageBytes = width * height * 3;
     for (let position = 0; position < task.indices.length; position++) {
       const index = task.indices[position]!;
-      const plan = planFor(task, width, height, index, sampleName(store, index));
-      checkSize(plan, task, sampleName(store, index));
+      const name = () => sampleName(store, index);
+      const plan = planFor(task, width, height, index, name);
+      checkSize(plan, task, name);
       const data = store.data.subarray(index * imageBytes, (index + 1) * imageBytes);
       renderSample({ data, width, height, channels: 3 }, plan, x, position * perSample);
     }
@@ -112,8 +117,9 @@ export class BatchProcessor {
       }
       return undefined;
     }
-    const plan = planFor(task, info.width, info.height, index, sampleName(this.store, index));
-    checkSize(plan, task, sampleName(this.store, index));
+    const name = () => sampleName(this.store, index);
+    const plan = planFor(task, info.width, info.height, index, name);
+    checkSize(plan, task, name);
     try {
       const decoded = await decodeForPlan(bytes, info, plan);
       renderSample(decoded.image, decoded.plan, x, offset);
@@ -151,8 +157,9 @@ export class BatchProcessor {
       Atomics.store(cache.ready, index, 1); // after the pixels: a thread that sees the flag sees them
     }
     if (task.decodeOnly) return undefined;
-    const plan = planFor(task, width, height, index, sampleName(this.store, index));
-    checkSize(plan, task, sampleName(this.store, index));
+    const name = () => sampleName(this.store, index);
+    const plan = planFor(task, width, height, index, name);
+    checkSize(plan, task, name);
     renderSample({ data: cache.data.subarray(index * size, (index + 1) * size), width, height, channels: 3 }, plan, x, offset);
     return undefined;
   }
