@@ -236,6 +236,13 @@ try {
   const installedVersion = JSON.parse(readFileSync(path.join(project, 'node_modules', '@fixclf', 'train', 'package.json'), 'utf8')).version;
   const version = (await run(fixclf, ['--version'], project, cliEnv)).trim();
   check(version === installedVersion, `fixclf --version printed '${version}', the installed @fixclf/train is ${installedVersion}`);
+  // A user's bundle holds our code without our package.json beside it: the version is the build's.
+  mkdirSync(path.join(project, 'bundle'));
+  cpSync(path.join(project, 'node_modules', '@fixclf', 'train', 'dist', 'cli', 'main.cjs'), path.join(project, 'bundle', 'cli.cjs'));
+  const bundledVersion = (
+    await run(process.execPath, ['-e', "require('./bundle/cli.cjs').main(['node', 'fixclf', '--version'])"], project, cliEnv)
+  ).trim();
+  check(bundledVersion === installedVersion, `a bundle of @fixclf/train printed version '${bundledVersion}', not ${installedVersion}`);
   // The preload that sizes libuv's thread pool for sharp, by the package's name, as a script of one's own uses it.
   const { UV_THREADPOOL_SIZE: _, ...withoutPool } = cliEnv;
   const pool = await run(
@@ -285,7 +292,7 @@ try {
   );
   check(evaluated.count === 64 && evaluated.checkpoint?.epoch === 1, `fixclf eval gave ${JSON.stringify(evaluated)}`);
   log(
-    'fixclf --help, --version, train (onednn, one epoch, its environment in run.json) and eval ok; --require @fixclf/train/thread-pool ok',
+    'fixclf --help, --version (installed and bundled), train (onednn, one epoch, its environment in run.json) and eval ok; --require @fixclf/train/thread-pool ok',
   );
   passed = failures.length === 0;
 } catch (error) {

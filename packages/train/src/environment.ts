@@ -22,10 +22,18 @@ export interface RunEnvironment {
   cores: number;
 }
 
+/** Inlined by the build (tsup's `define`); undefined where the sources run (jest, tsc output). */
+declare const __FIXCLF_VERSION__: string | undefined;
+
 let ownVersion: string | undefined;
 
-/** @fixclf/train's version, from its package.json (found upwards from this file: src/, dist/ or dist/cli/). */
+/**
+ * @fixclf/train's version. The build writes it into dist/, so a bundle of this package (one file, no
+ * package.json of ours beside it) still knows it; the sources read package.json, found upwards from
+ * this file.
+ */
 export function fixclfVersion(): string {
+  if (typeof __FIXCLF_VERSION__ === 'string') return __FIXCLF_VERSION__;
   if (ownVersion !== undefined) return ownVersion;
   for (let dir = __dirname, parent = ''; dir !== parent; parent = dir, dir = path.dirname(dir)) {
     try {
