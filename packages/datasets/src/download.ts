@@ -1,5 +1,16 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  createReadStream,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,20 +146,52 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** A lock left by a process that is gone: dead on this host; on another host (a shared cache), not refreshed for LOCK_STALE_MS. */
-function lockIsStale(lock: string): boolean {
+/** The locks this process holds (resolved paths): calls in one process take turns too. */
+const heldHere = new Set<string>();
+
+/**
+ * The text of `lock` if it was left by a process that is gone, else null: dead on this host; on
+ * another host (a shared cache), not refreshed for LOCK_STALE_MS. A lock naming this very process that no call of it holds was left by
+ * an earlier process with the same pid: a container restarted after a kill mid-download is pid 1
+ * again, and without this check would wait on itself forever.
+ */
+function staleLock(lock: string): string | null {
   let modified: number;
   let owner: string;
   try {
     modified = statSync(lock).mtimeMs;
     owner = readFileSync(lock, 'utf8');
   } catch {
-    return false; // just released: the next try takes it
+    return null; // just released: the next try takes it
   }
   const [host, pid] = owner.trim().split(' ');
   // On this host the process itself says: a holder busy in synchronous work (an extraction) cannot refresh.
-  if (host === os.hostname() && Number(pid) > 0) return !processAlive(Number(pid));
-  return Date.now() - modified > LOCK_STALE_MS;
+  if (host === os.hostname() && Number(pid) > 0) {
+    const gone = Number(pid) === process.pid ? !heldHere.has(path.resolve(lock)) : !processAlive(Number(pid));
+    return gone ? owner : null;
+  }
+  return Date.now() - modified > LOCK_STALE_MS ? owner : null;
+}
+
+/**
+ * Removes the stale lock whose text is `owner`. It is moved aside first and checked: between our look
+ * and the removal another waiter may have removed it and taken a fresh one, which is put back.
+ */
+function removeStaleLock(lock: string, owner: string): void {
+  const aside = `${lock}.stale-${process.pid}-${randomUUID()}`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return; // already gone
+  }
+  if (readFileSync(aside, 'utf8') !== owner) {
+    try {
+      linkSync(aside, lock);
+    } catch {
+      // a third waiter took the free name meanwhile: it holds the lock now
+    }
+  }
+  rmSync(aside, { force: true });
 }
 
 /**
@@ -159,18 +202,22 @@ function lockIsStale(lock: string): boolean {
  */
 export async function withLock<T>(lock: string, work: (waited: boolean) => Promise<T>): Promise<T> {
   mkdirSync(path.dirname(lock), { recursive: true });
+  // The uuid tells this holder from an earlier one with the same host and pid (see removeStaleLock).
+  const text = `${os.hostname()} ${process.pid} ${randomUUID()}\n`;
   let waited = false;
   for (;;) {
     try {
-      writeFileSync(lock, `${os.hostname()} ${process.pid}\n`, { flag: 'wx' });
+      writeFileSync(lock, text, { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     waited = true;
-    if (lockIsStale(lock)) rmSync(lock, { force: true });
+    const stale = staleLock(lock);
+    if (stale !== null) removeStaleLock(lock, stale);
     else await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
+  heldHere.add(path.resolve(lock));
   const refresh = setInterval(() => {
     try {
       const now = new Date();
@@ -184,7 +231,13 @@ export async function withLock<T>(lock: string, work: (waited: boolean) => Promi
     return await work(waited);
   } finally {
     clearInterval(refresh);
-    rmSync(lock, { force: true });
+    heldHere.delete(path.resolve(lock));
+    try {
+      // Never remove a lock that is not ours any more (taken over while this process looked gone).
+      if (readFileSync(lock, 'utf8') === text) rmSync(lock, { force: true });
+    } catch {
+      // already gone
+    }
   }
 }
 

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { dataCacheDir, ensureCifar, openDataset, progressBar, type DownloadProgress } from '../src/index';
+import { withLock } from '../src/download';
 import { downloadFile } from '../src/internals';
 import { mulberry32 } from '../src/random';
 import { writeCifarDirectory } from '../src/sources/cifar-writer';
@@ -103,6 +106,58 @@ describe('downloadFile', () => {
     expect(readFileSync(destination).equals(body)).toBe(true);
     expect(requestsFor('/slow.bin').map((r) => r.range)).toEqual([undefined]);
     expect(readdirSync(path.dirname(destination))).toEqual(['file.bin']); // no .part, no lock left
+  });
+
+  /** `work` settled within `ms`, or 'waiting'. */
+  async function within<T>(ms: number, work: Promise<T>): Promise<T | 'waiting'> {
+    let timer: NodeJS.Timeout | undefined;
+    const waiting = new Promise<'waiting'>((resolve) => (timer = setTimeout(() => resolve('waiting'), ms)));
+    try {
+      return await Promise.race([work, waiting]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it('a lock left by a dead process, or by an earlier process with this pid (a restarted container), is taken over', async () => {
+    server.files.set('/locked.bin', { body });
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    for (const pid of [deadPid, process.pid]) {
+      const destination = path.join(temp.dir, `left-by-${pid === process.pid ? 'self' : 'dead'}`, 'file.bin');
+      mkdirSync(path.dirname(destination), { recursive: true });
+      writeFileSync(`${destination}.lock`, `${os.hostname()} ${pid}\n`); // the form before the uuid: still read
+      const download = downloadFile({ url: `${base}/locked.bin`, destination, md5, size: body.length });
+      await expect(within(5_000, download)).resolves.toBeUndefined();
+      expect(readdirSync(path.dirname(destination))).toEqual(['file.bin']);
+    }
+  });
+
+  it("another host's lock is waited on while it is refreshed and taken over once silent for a minute", async () => {
+    const lock = path.join(temp.dir, 'shared-cache', '.cifar.lock');
+    mkdirSync(path.dirname(lock), { recursive: true });
+    writeFileSync(lock, 'another-host 4242 0f0f\n');
+    const held = withLock(lock, async (waited) => ({ waited, owner: readFileSync(lock, 'utf8') }));
+    expect(await within(400, held)).toBe('waiting');
+    const silent = new Date(Date.now() - 61_000);
+    utimesSync(lock, silent, silent);
+    const got = await within(2_000, held);
+    expect(got).toEqual({ waited: true, owner: expect.stringMatching(new RegExp(`^${os.hostname()} ${process.pid} [0-9a-f-]{36}\n$`)) });
+    expect(readdirSync(path.dirname(lock))).toEqual([]); // released, nothing left aside
+  });
+
+  it('calls in one process take turns too, and a holder never removes a lock taken over from it', async () => {
+    const lock = path.join(temp.dir, 'one-process', '.lock');
+    let inside = 0;
+    let most = 0;
+    const work = async (): Promise<void> => {
+      most = Math.max(most, ++inside);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inside--;
+    };
+    await Promise.all([withLock(lock, work), withLock(lock, work), withLock(lock, work)]);
+    expect(most).toBe(1);
+    await withLock(lock, async () => writeFileSync(lock, 'another-host 7 feed\n')); // taken over meanwhile
+    expect(readFileSync(lock, 'utf8')).toBe('another-host 7 feed\n');
   });
 
   it('a wrong MD5, a wrong size and an HTTP error fail, leaving no file behind', async () => {
