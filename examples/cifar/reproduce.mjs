@@ -43,8 +43,10 @@ const flags = {
   data: isPath(parsed.data) ? path.resolve(typedIn, parsed.data) : parsed.data,
 };
 
-if (flags.precision !== 'fp32' && flags.precision !== 'bf16')
-  throw new Error(`--precision must be fp32 or bf16, got '${flags.precision}'.`);
+if (flags.precision !== 'fp32' && flags.precision !== 'bf16') {
+  console.error(`reproduce: --precision must be fp32 or bf16, got '${flags.precision}'.`);
+  process.exit(2);
+}
 if (flags.precision === 'bf16') {
   // Directories named -bf16 must hold bf16 runs; on a CPU without bf16 they would train in fp32 (the
   // backend warns why), so stop before training.
