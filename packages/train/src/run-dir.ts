@@ -131,8 +131,12 @@ function differentRun(dir: string, differences: string): Error {
  * paths that work from here); null when none does.
  */
 function identityDifferences(dir: string, saved: RunConfig, given: Partial<RunConfig>): string | null {
-  // A field the run does not record (written by an older version) is not compared.
-  const different = IDENTITY.filter((k) => k in given && k in saved && JSON.stringify(saved[k]) !== JSON.stringify(given[k]));
+  // A field the run does not record (written by an older version) is not compared; nor is decayScale
+  // for a learned head, which has no α to decay.
+  const learned = saved.classifier === 'learned' && (given.classifier ?? 'learned') === 'learned';
+  const different = IDENTITY.filter(
+    (k) => k in given && k in saved && !(learned && k === 'decayScale') && JSON.stringify(saved[k]) !== JSON.stringify(given[k]),
+  );
   if (different.length === 0) return null;
   const shown = (config: Partial<RunConfig>, k: keyof RunConfig) =>
     JSON.stringify(k === 'dataset' && config.datasetRelativeTo === 'run' ? path.resolve(dir, ...config.dataset!.split('/')) : config[k]);

@@ -128,7 +128,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
 /** trainRun once its run directory `out`, if any, is checked and locked. */
 async function trainLocked(options: TrainRunOptions, out: string | undefined, log: (line: string) => void): Promise<TrainRunResult> {
   const seed = options.seed ?? 0;
-  const decayScale = options.decayScale ?? true;
+  let decayScale = options.decayScale ?? true;
   // The run in --out is checked before a backend or any data is loaded.
   let saved: RunConfig | null = null;
   let completed = 0;
@@ -157,6 +157,10 @@ async function trainLocked(options: TrainRunOptions, out: string | undefined, lo
   }
   // A resumed run takes its recorded settings unless told otherwise; a new one ignores the old run.json.
   const resumed = resuming ? saved : null;
+  // A learned head has no α: its run keeps the decayScale it recorded, whatever the flag now says.
+  if (resumed?.classifier === 'learned' && options.classifier === 'learned' && typeof resumed.decayScale === 'boolean') {
+    decayScale = resumed.decayScale;
+  }
   // What makes another run is refused before a backend, the data or the model is loaded.
   if (resumed) {
     checkSameRun(out!, resumed, {

@@ -365,6 +365,16 @@ describe('item 13: small silent mistakes', () => {
     expect(await fs.readdir(dir())).toEqual([]);
   });
 
+  it('resumes a learned head whatever --alpha-decay says now (it has no α), keeping the recorded setting', async () => {
+    const run = path.join(dir(), 'run');
+    expect((await fixclfHere(...tiny(run, '--classifier', 'learned', '--epochs', '1', '--no-alpha-decay'))).code).toBe(0);
+    const extended = await fixclfHere(...tiny(run, '--classifier', 'learned', '--epochs', '2', '--resume'));
+    expect(extended.stderr).toBe('');
+    expect(extended.code).toBe(0);
+    const config = JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')) as { decayScale: boolean; regime: { epochs: number } };
+    expect(config).toMatchObject({ decayScale: false, regime: { epochs: 2 } });
+  });
+
   it('records --epochs and --lr changes on resume in run.json, says how the rate moves, refuses fewer epochs and other changes', async () => {
     const run = path.join(dir(), 'run');
     expect((await fixclfHere(...tiny(run, '--epochs', '1'))).code).toBe(0);
