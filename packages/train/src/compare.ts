@@ -32,6 +32,11 @@ export interface CompareOptions {
    * their accuracies differ beyond chance). Needs a backend (the caller's current one) and the data.
    */
   paired?: 'validation' | 'test' | 'train' | undefined;
+  /**
+   * For `paired`: where the runs' data lies here, when not at the path they recorded (another machine,
+   * moved data). Both runs are scored on it; their recorded sources must still be one source.
+   */
+  dataset?: string | undefined;
   /** Evaluation batch size and decoding threads for `paired`. */
   batchSize?: number | undefined;
   workers?: number | undefined;
@@ -86,6 +91,7 @@ export async function compareRuns(runDirs: string[], outDir: string, options: Co
       const scored = await evaluateRun(run.summary.dir, {
         split: options.paired,
         perImage: true,
+        ...(options.dataset != null ? { dataset: options.dataset } : {}),
         ...(options.batchSize != null ? { batchSize: options.batchSize } : {}),
         ...(options.workers != null ? { workers: options.workers } : {}),
       });

@@ -131,6 +131,42 @@ describe('item 11: fewer than two classes', () => {
     expect(JSON.parse(tested.stdout.trim().split('\n').at(-1)!).count).toBe(6);
   });
 
+  it('compare --paired --dataset scores runs whose data moved; --dataset without --paired is refused', async () => {
+    const images = path.join(dir(), 'classes');
+    await makeImageFolder(images, ['a', 'b'], 8);
+    const [learned, fixed] = [path.join(dir(), 'learned'), path.join(dir(), 'fixed')];
+    for (const [out, classifier] of [
+      [learned, 'learned'],
+      [fixed, 'hadamard'],
+    ] as const) {
+      expect(
+        (await fixclfHere(...tinyFolderArgs(images, out, '--epochs', '1', '--validation', '0.25', '--classifier', classifier))).code,
+      ).toBe(0);
+    }
+    const moved = path.join(dir(), 'moved');
+    await fs.rename(images, moved); // the runs' recorded path is gone, as on another machine
+    const report = path.join(dir(), 'report');
+    const lost = await fixclfHere('compare', learned, fixed, '--paired', 'validation', '--out', report);
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain(images);
+    const found = await fixclfHere('compare', learned, fixed, '--paired', 'validation', '--dataset', moved, '--out', report);
+    expect(found.stderr).toBe('');
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain('Paired on the same 4 validation images (first: learned, second: fixed):');
+    // Each run's share right on the moved data is the validation accuracy it logged on the original.
+    const row = found.stdout.split('\n').find((l) => /^\| [\d,]+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \| /.test(l))!;
+    const [bothRight, onlyLearned, onlyFixed] = row
+      .split('|')
+      .slice(1, 4)
+      .map((c) => Number(c.trim())) as [number, number, number];
+    expect((100 * (bothRight + onlyLearned)) / 4).toBeCloseTo((await readMetrics(learned)).at(-1)!.valTop1!, 6);
+    expect((100 * (bothRight + onlyFixed)) / 4).toBeCloseTo((await readMetrics(fixed)).at(-1)!.valTop1!, 6);
+
+    const unpaired = await fixclfHere('compare', learned, fixed, '--dataset', moved, '--out', report);
+    expect(unpaired.code).toBe(1);
+    expect(unpaired.stderr).toContain('compare --dataset: only --paired reads the data');
+  });
+
   it('compare checks --out before reading or evaluating any run', async () => {
     const file = path.join(dir(), 'afile');
     await fs.writeFile(file, 'x');

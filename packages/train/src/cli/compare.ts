@@ -17,11 +17,18 @@ export function registerCompare(program: Command): void {
       "also score two runs' last checkpoints on the same split image by image (test, train or validation): where they differ, the difference's 95 % interval and McNemar's p",
       oneOf('--paired', ['test', 'train', 'validation'] as const),
     )
+    .option('--dataset <source>', "for --paired: the runs' data where it lies here (default: the path the runs recorded)")
     .option('--batch-size <n>', 'images per batch for --paired', positiveInteger('--batch-size'), 256)
     .option('--workers <n>', 'decoding worker threads for --paired', nonNegativeInteger('--workers'))
     .action(
-      async (runs: string[], flags: { out?: string; paired?: 'test' | 'train' | 'validation'; batchSize: number; workers?: number }) => {
+      async (
+        runs: string[],
+        flags: { out?: string; paired?: 'test' | 'train' | 'validation'; dataset?: string; batchSize: number; workers?: number },
+      ) => {
         const out = flags.out ?? path.join(path.dirname(path.resolve(runs[0]!)), 'compare');
+        if (flags.dataset !== undefined && !flags.paired) {
+          throw new Error('compare --dataset: only --paired reads the data (it scores both runs image by image); add --paired <split>.');
+        }
         if (flags.paired) {
           const { selectBackend } = await import('../select-backend');
           await selectBackend('auto');
