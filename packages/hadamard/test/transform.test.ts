@@ -19,6 +19,32 @@ describe('hadamardTransform', () => {
     },
   );
 
+  it('rows(count) is the first count rows of matrix(), built without it', () => {
+    for (const n of [1, 2, 12, 64, 96, 200, 1536]) {
+      const t = hadamardTransform(n);
+      const h = t.matrix();
+      for (const count of [0, 1, 5, 13, n].filter((c) => c <= n)) {
+        expect(countMismatches(t.rows(count), h.subarray(0, count * n))).toBe(0);
+      }
+    }
+    expect(() => hadamardTransform(12).rows(13)).toThrow(
+      'hadamardTransform(12).rows(count): count must be an integer from 0 to 12, got 13',
+    );
+    expect(() => hadamardTransform(12).rows(1.5)).toThrow('got 1.5');
+  });
+
+  it('past the matrix limit, rows(count) still works (row r = Hᵀ·e_r by the transform) and matrix() is refused by name', () => {
+    const n = 12 * 2 ** 14; // 196,608: its n×n matrix would be 36 GiB
+    const t = hadamardTransform(n);
+    const rows = t.rows(3);
+    for (let r = 0; r < 3; r++) {
+      const unit = new Float64Array(n);
+      unit[r] = 1;
+      expect(countMismatches(rows.subarray(r * n, (r + 1) * n), Int8Array.from(t.apply(unit, { transpose: true })))).toBe(0);
+    }
+    expect(() => t.matrix()).toThrow(`hadamardTransform(${n}).matrix(): a ${n}×${n} matrix is too large to allocate`);
+  });
+
   it('transpose is the inverse up to n: Hᵀ·H·v = n·v, and normalize makes it orthonormal', () => {
     for (const n of [12, 28, 48, 104]) {
       const t = hadamardTransform(n);

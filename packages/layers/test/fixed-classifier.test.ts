@@ -84,6 +84,22 @@ describe('FixedClassifier output', () => {
     expect(built({ units: 10, matrix: 'orthogonal' }, 64).describeProjection().fastTransformOrder).toBeNull();
   });
 
+  it.each([
+    [10, null],
+    [20, 2 ** 17],
+  ])('builds a head on 131,072 features and %i classes from the rows it uses, not the 17 GB Hadamard matrix', (c, fastOrder) => {
+    // A Flatten of a wide feature map: building H of order 2^17 to read c of its rows failed to allocate.
+    const [batch, n] = [2, 2 ** 17];
+    const layer = built({ units: c, scale: 2, seed: 4 }, n);
+    expect(layer.describeProjection().fastTransformOrder).toBe(fastOrder); // dense P for 10 classes, the transform from 19
+    const x = randomValues(batch * n, 9);
+    const y = layer.apply(tf.tensor2d(x, [batch, n])) as tf.Tensor;
+    const reference = referenceProjection(n, c);
+    const expected = fixedClassifierFormula(x, batch, reference, n, c, 2, weightValue(layer, 'bias'));
+    expect(maxAbsDiff(y.dataSync(), expected)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(layer.getProjection().dataSync(), reference)).toBeLessThan(1e-7);
+  });
+
   it('is invariant to scaling an input by any positive factor', () => {
     const layer = built({ units: 10 }, 64);
     const x = tf.tensor2d(randomValues(3 * 64, 8), [3, 64]);

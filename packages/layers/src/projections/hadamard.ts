@@ -22,7 +22,16 @@ export const hadamardKind: ProjectionKind = {
   build(inputDim, units) {
     if (units <= inputDim) {
       const frame = hadamardFrame(inputDim, units);
-      return { kind: 'hadamard', inputDim, units, matrix: frame.matrix, fast: frame.fast, warning: null };
+      return {
+        kind: 'hadamard',
+        inputDim,
+        units,
+        get matrix(): Float64Array {
+          return frame.matrix; // built when read: the fast path never reads it
+        },
+        fast: frame.fast,
+        warning: null,
+      };
     }
     return overcomplete(inputDim, units);
   },
