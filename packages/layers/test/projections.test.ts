@@ -1,4 +1,11 @@
-import { hadamard, hadamardOrders } from '@fixclf/hadamard';
+import {
+  hadamard,
+  HADAMARD_MAX_MATRIX_ORDER,
+  HADAMARD_ORDERS_MAX,
+  hadamardOrders,
+  isConstructibleOrder,
+  splitHadamardOrder,
+} from '@fixclf/hadamard';
 import { buildProjection, maxAbsCosine, type MatrixKind } from '../src';
 import { coherence, gram, maxGramError, referenceProjection, sylvesterEntry } from './reference';
 
@@ -34,6 +41,29 @@ describe('hadamard projection', () => {
 
   it('is not orthogonal in the reference truncation for N = 342, C = 100 (the flaw it fixes)', () => {
     expect(coherence(referenceProjection(342, 100), 342, 100)).toBeGreaterThan(0.1);
+  });
+
+  /** How many leading features P uses (rows with a nonzero entry), and the largest Gram error from I. */
+  const usedAndGram = (n: number, c: number): { used: number; gramError: number } => {
+    const p = buildProjection('hadamard', n, c).matrix;
+    let used = 0;
+    for (let k = 0; k < n; k++) if (p.subarray(k * c, (k + 1) * c).some((v) => v !== 0)) used = k + 1;
+    return { used, gramError: maxGramError(gram(p, n, c), c, identity) };
+  };
+
+  it.each([1028, 25_088, 50_176])('keeps the order it always took where that order can be built (N = %i)', (n) => {
+    // A saved model's P is rebuilt from its config when loaded: the order for a size that worked must not move.
+    expect(usedAndGram(n, 10)).toEqual({ used: Math.max(...hadamardOrders(n)), gramError: expect.any(Number) });
+  });
+
+  it.each([46_348, 300_000])('builds N = %i, whose largest order has a core too large to build or lies past the order search', (n) => {
+    if (n <= HADAMARD_ORDERS_MAX) expect(splitHadamardOrder(Math.max(...hadamardOrders(n)))!.m).toBeGreaterThan(HADAMARD_MAX_MATRIX_ORDER);
+    const { used, gramError } = usedAndGram(n, 10);
+    expect(isConstructibleOrder(used)).toBe(true);
+    expect(splitHadamardOrder(used)!.m).toBeLessThanOrEqual(1024);
+    expect(used).toBeLessThanOrEqual(n);
+    expect(used).toBeGreaterThan(0.99 * n);
+    expect(gramError).toBeLessThan(1e-10);
   });
 
   it('uses the largest constructible order ≤ N and ignores only the features beyond it', () => {
