@@ -18,17 +18,20 @@ export interface CreateModelOptions {
   name?: string | undefined;
 }
 
+/** A value as JSON shows it, except numbers, which JSON turns into null when NaN or infinite. */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return `[${value.map(shown).join(',')}]`;
+  return JSON.stringify(value) ?? String(value);
+}
+
 function checkInputShape(shape: unknown, name: string, minSize: number): InputShape {
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
-    throw new Error(
-      `createModel('${name}'): inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`,
-    );
+    throw new Error(`createModel('${name}'): inputShape must be [height, width, channels] of positive integers, got ${shown(shape)}`);
   }
   const [h, w, c] = shape as [number, number, number];
   if (h < minSize || w < minSize) {
-    throw new Error(
-      `createModel('${name}'): inputShape ${JSON.stringify(shape)} is too small; height and width must be at least ${minSize}`,
-    );
+    throw new Error(`createModel('${name}'): inputShape ${shown(shape)} is too small; height and width must be at least ${minSize}`);
   }
   return [h, w, c];
 }
@@ -48,7 +51,7 @@ export function createModel(name: string, options: CreateModelOptions): tfl.Laye
   }
   const { numClasses, classifier, seed } = options;
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new Error(`createModel('${name}'): numClasses must be a positive integer, got ${JSON.stringify(numClasses)}`);
+    throw new Error(`createModel('${name}'): numClasses must be a positive integer, got ${shown(numClasses)}`);
   }
   if (numClasses > MAX_CLASSES) {
     // Past this a head's typed arrays cannot be allocated: TF.js said only "Invalid typed array length".
@@ -57,7 +60,7 @@ export function createModel(name: string, options: CreateModelOptions): tfl.Laye
     );
   }
   if (seed !== undefined && !Number.isInteger(seed)) {
-    throw new Error(`createModel('${name}'): seed must be an integer, got ${JSON.stringify(seed)}`);
+    throw new Error(`createModel('${name}'): seed must be an integer, got ${shown(seed)}`);
   }
   const inputShape = checkInputShape(options.inputShape ?? definition.defaultInputShape, name, definition.minInputSize);
   // Before the trunk allocates its weights (a ResNet-50's: 94 MB), which a refused head left behind.

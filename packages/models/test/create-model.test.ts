@@ -135,6 +135,10 @@ describe('createModel options', () => {
     expect(make({ numClasses: 10, classifier: 'learned', inputShape: [32, 32] })).toThrow(/inputShape must be \[height, width, channels\]/);
     expect(make({ numClasses: 10, classifier: 'learned', inputShape: [2, 2, 3] })).toThrow(/at least 4/);
     expect(make({ numClasses: 10, classifier: 'learned', seed: 1.5 })).toThrow(/seed must be an integer/);
+    // NaN and Infinity are named as they are, not as JSON's null.
+    expect(make({ numClasses: NaN, classifier: 'learned' })).toThrow(/numClasses must be a positive integer, got NaN$/);
+    expect(make({ numClasses: 10, classifier: 'learned', inputShape: [32, 32, Infinity] })).toThrow(/got \[32,32,Infinity\]$/);
+    expect(make({ numClasses: 10, classifier: 'learned', seed: NaN })).toThrow(/seed must be an integer, got NaN$/);
     expect(() => createModel('densenet121', { numClasses: 10, classifier: 'learned', inputShape: [16, 16, 3] })).toThrow(/at least 29/);
   });
 
