@@ -7,7 +7,7 @@ import type { ModelDefinition } from './model-definition';
 type SymbolicTensor = tfl.SymbolicTensor;
 
 /** A FixedClassifier config; `units` comes from `numClasses` (and must agree with it if given). */
-export type FixedClassifierConfig = Omit<FixedClassifierLayerArgs, 'units'> & { units?: number };
+export type FixedClassifierConfig = Omit<FixedClassifierLayerArgs, 'units'> & { units?: number | undefined };
 
 /**
  * 'learned': an ordinary Dense layer, the paper's baseline. A matrix kind ('hadamard',

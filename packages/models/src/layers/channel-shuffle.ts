@@ -1,6 +1,6 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Kwargs, LayerArgs } from './tfjs-types';
+import type { Kwargs, LayerArgs, TfLayerArgs } from './tfjs-types';
 
 type Shape = Array<number | null>;
 
@@ -20,7 +20,7 @@ export class ChannelShuffle extends tfl.layers.Layer {
   readonly groups: number;
 
   constructor(args: ChannelShuffleArgs) {
-    super(args);
+    super(args as TfLayerArgs); // undefined base options: TF.js reads them as not set
     if (!Number.isInteger(args.groups) || args.groups < 1) {
       throw new Error(`ChannelShuffle: groups must be a positive integer, got ${args.groups}`);
     }

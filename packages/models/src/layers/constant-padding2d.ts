@@ -1,6 +1,6 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Kwargs, LayerArgs } from './tfjs-types';
+import type { Kwargs, LayerArgs, TfLayerArgs } from './tfjs-types';
 
 type Shape = Array<number | null>;
 
@@ -23,7 +23,7 @@ export class ConstantPadding2D extends tfl.layers.Layer {
   readonly value: number;
 
   constructor(args: ConstantPadding2DArgs) {
-    super(args);
+    super(args as TfLayerArgs); // undefined base options: TF.js reads them as not set
     if (!Number.isInteger(args.padding) || args.padding < 0) {
       throw new Error(`ConstantPadding2D: padding must be a non-negative integer, got ${args.padding}`);
     }

@@ -1,6 +1,6 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Kwargs, LayerArgs } from './tfjs-types';
+import type { Kwargs, LayerArgs, TfLayerArgs } from './tfjs-types';
 import { heNormalFanOut } from '../initializers';
 import {
   resolveInitializer,
@@ -17,13 +17,13 @@ export interface GroupedConv2DArgs extends LayerArgs {
   filters: number;
   kernelSize: number;
   groups: number;
-  strides?: number;
-  padding?: 'same' | 'valid';
-  useBias?: boolean;
+  strides?: number | undefined;
+  padding?: 'same' | 'valid' | undefined;
+  useBias?: boolean | undefined;
   /** An initializer, its name ('heNormal', …) or a saved `{ className, config }`. Default: He normal, fan-out (PyTorch's ResNet init). */
-  kernelInitializer?: Initializer | InitializerIdentifier | SerializedObject;
+  kernelInitializer?: Initializer | InitializerIdentifier | SerializedObject | undefined;
   /** As kernelInitializer. Default: zeros. */
-  biasInitializer?: Initializer | InitializerIdentifier | SerializedObject;
+  biasInitializer?: Initializer | InitializerIdentifier | SerializedObject | undefined;
 }
 
 function positiveInteger(value: number, what: string): number {
@@ -55,7 +55,7 @@ export class GroupedConv2D extends tfl.layers.Layer {
   private bias: LayerVariable | null = null;
 
   constructor(args: GroupedConv2DArgs) {
-    super(args);
+    super(args as TfLayerArgs); // undefined base options: TF.js reads them as not set
     this.filters = positiveInteger(args.filters, 'filters');
     this.kernelSize = positiveInteger(args.kernelSize, 'kernelSize');
     this.groups = positiveInteger(args.groups, 'groups');
