@@ -187,14 +187,21 @@ export class FixedClassifier extends layers.Layer {
       const init =
         this.biasInitializer ??
         (range > 0 ? initializers.randomUniform({ minval: -range, maxval: range, seed: this.seed }) : initializers.zeros());
+      const refused = (why: string): Error =>
+        new Error(
+          `FixedClassifier '${this.name}': biasInitializer cannot initialize the bias, a vector of ${this.units}: ${why} ` +
+            "Use a vector initializer ('zeros', 'ones', 'randomUniform', 'randomNormal', …).",
+        );
       try {
         this.biasWeight = this.addWeight('bias', [this.units], 'float32', init, this.biasRegularizer, true);
       } catch (error) {
         // An initializer for matrices ('orthogonal', 'identity') fails on the bias vector with TF.js's bare "Shape must be at least 2D".
-        throw new Error(
-          `FixedClassifier '${this.name}': biasInitializer cannot initialize the bias, a vector of ${this.units}: ${(error as Error).message} ` +
-            "Use a vector initializer ('zeros', 'ones', 'randomUniform', 'randomNormal', …).",
-        );
+        throw refused((error as Error).message);
+      }
+      // Any registered class name is revived, a regularizer's too ('L1L2'), whose apply gave a scalar that TF.js kept as the bias.
+      const got = this.biasWeight.shape;
+      if (got.length !== 1 || got[0] !== this.units) {
+        throw refused(`it gave a tensor of shape [${got.join(', ')}] (is ${init.getClassName()} an initializer?).`);
       }
     }
 

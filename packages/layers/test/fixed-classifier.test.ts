@@ -316,6 +316,11 @@ describe('FixedClassifier errors', () => {
     expect(() => layer.apply(tf.ones([1, 8]))).toThrow(
       /^FixedClassifier 'b': biasInitializer cannot initialize the bias, a vector of 3: .*Use a vector initializer \('zeros'/,
     );
+    // A registered class that is not an initializer (from a hand-edited config) is not kept as a scalar bias.
+    const regularizer = fixedClassifier({ units: 3, name: 'c', biasInitializer: 'L1L2' as 'zeros' });
+    expect(() => regularizer.apply(tf.ones([1, 8]))).toThrow(
+      "FixedClassifier 'c': biasInitializer cannot initialize the bias, a vector of 3: it gave a tensor of shape [] (is L1L2 an initializer?).",
+    );
   });
 
   it('refuses a polytope that does not fit, when the model is built', () => {
