@@ -10,17 +10,18 @@ import type { Projection } from './types';
  */
 export function embedPolytope(kind: Projection['kind'], inputDim: number, units: number, dim: number, vertices: Float64Array): Projection {
   const frame = hadamardFrame(inputDim, dim);
+  const frameMatrix = frame.matrix; // a getter (built on first read): once, not per entry
   const matrix = new Float64Array(inputDim * units);
   for (let k = 0; k < inputDim; k++) {
     for (let r = 0; r < dim; r++) {
-      const u = frame.matrix[k * dim + r]!;
+      const u = frameMatrix[k * dim + r]!;
       if (u === 0) continue;
       for (let c = 0; c < units; c++) matrix[k * units + c]! += u * vertices[r * units + c]!;
     }
   }
   const fast = frame.fast ? { ...frame.fast, mix: vertices } : null;
   // No transform cheaper than the frame's product: the two small products still beat P's.
-  const factors = fast === null && inputDim * dim + dim * units < inputDim * units ? { frame: frame.matrix, dim, mix: vertices } : null;
+  const factors = fast === null && inputDim * dim + dim * units < inputDim * units ? { frame: frameMatrix, dim, mix: vertices } : null;
   return { kind, inputDim, units, matrix, fast, factors, warning: null };
 }
 
