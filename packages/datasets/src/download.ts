@@ -151,9 +151,9 @@ const heldHere = new Set<string>();
 
 /**
  * The text of `lock` if it was left by a process that is gone, else null: dead on this host; on
- * another host (a shared cache), not refreshed for LOCK_STALE_MS. A lock naming this very process that no call of it holds was left by
- * an earlier process with the same pid: a container restarted after a kill mid-download is pid 1
- * again, and without this check would wait on itself forever.
+ * another host (a shared cache), not refreshed for LOCK_STALE_MS. A lock naming this very process
+ * that no call of it holds was left by an earlier process with the same pid: a container restarted
+ * after a kill mid-download is pid 1 again, and without this check would wait on itself forever.
  */
 function staleLock(lock: string): string | null {
   let modified: number;
