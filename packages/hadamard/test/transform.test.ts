@@ -33,6 +33,32 @@ describe('hadamardTransform', () => {
     expect(() => hadamardTransform(12).rows(1.5)).toThrow('got 1.5');
   });
 
+  it('entry(i, j) is matrix()[i][j], and refuses indices outside 0 … n − 1 by name', () => {
+    for (const n of [1, 2, 12, 64, 96, 200, 1536]) {
+      const t = hadamardTransform(n);
+      const h = t.matrix();
+      const entries = new Int8Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) entries[i * n + j] = t.entry(i, j);
+      expect(countMismatches(entries, h)).toBe(0);
+    }
+    const t = hadamardTransform(12);
+    expect(() => t.entry(12, 0)).toThrow('hadamardTransform(12).entry(i, j): i and j must be integers from 0 to 11, got (12, 0)');
+    expect(() => t.entry(0, -1)).toThrow('got (0, -1)');
+    expect(() => t.entry(0.5, 0)).toThrow('got (0.5, 0)');
+    expect(() => t.entry(Number.NaN, 0)).toThrow('got (NaN, 0)');
+  });
+
+  it('past the matrix limit, entry(i, j) agrees with the transform: column j of H is H·e_j', () => {
+    const n = 12 * 2 ** 14;
+    const t = hadamardTransform(n);
+    for (const j of [0, 5, 16384, n - 1]) {
+      const unit = new Float64Array(n);
+      unit[j] = 1;
+      const column = t.apply(unit);
+      for (const i of [0, 1, 7, 16383, 16384, 99999, n - 1]) expect(t.entry(i, j)).toBe(column[i]);
+    }
+  });
+
   it('past the matrix limit, rows(count) still works (row r = Hᵀ·e_r by the transform) and matrix() is refused by name', () => {
     const n = 12 * 2 ** 14; // 196,608: its n×n matrix would be 36 GiB
     const t = hadamardTransform(n);

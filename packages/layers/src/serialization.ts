@@ -3,14 +3,15 @@
  * own layers do (`tf.layers.dense({ biasInitializer: 'zeros', kernelRegularizer: 'l1l2' })`) — whose
  * helpers for this (`getInitializer`, `serializeInitializer`, …) tfjs-layers keeps private.
  *
- * Published as `@fixclf/layers/serialization`, for custom layers (those of `@fixclf/models` use it).
+ * Published as `@fixclf/layers/serialization`, for custom layers (those of `@fixclf/models` use it),
+ * with the base option types such a layer extends, which tfjs-layers does not export by name.
  */
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, regularizers } from '@tensorflow/tfjs-layers';
 import type { Initializer, Regularizer } from './tfjs-types';
 import { describeValue } from './describe-value';
 
-export type { Initializer, Regularizer } from './tfjs-types';
+export type { Initializer, Kwargs, LayerArgs, Regularizer, TfLayerArgs } from './tfjs-types';
 
 /**
  * An initializer or regularizer as a layer config stores it: `{ className, config }`, the form

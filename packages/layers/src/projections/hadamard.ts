@@ -1,4 +1,4 @@
-import { hadamard, hadamardOrders, splitHadamardOrder } from '@fixclf/hadamard';
+import { hadamardOrders, hadamardTransform, splitHadamardOrder } from '@fixclf/hadamard';
 import { coherenceRows, truncatedHadamardCoherence } from './coherence';
 import { hadamardFrame, isFastCheaper } from './hadamard-frame';
 import type { Projection, ProjectionKind } from './types';
@@ -51,7 +51,9 @@ function overcomplete(inputDim: number, units: number): Projection {
   // Sampled for the larger candidate (the reference), so both are compared on the same classes.
   const rows = coherenceRows(units, reference, inputDim);
   const candidates = [...new Set([smallest, reference])].map((order) => {
-    const entry = hadamardEntry(order);
+    // Single entries, never the order×order matrix (1 GiB at 32768, the reference order for 21,841 classes).
+    const transform = hadamardTransform(order);
+    const entry = (i: number, j: number): number => transform.entry(i, j);
     return { order, entry, coherence: truncatedHadamardCoherence(entry, order, rows, inputDim) };
   });
   const referenceCoherence = candidates.find((c) => c.order === reference)!.coherence;
@@ -82,27 +84,5 @@ function overcomplete(inputDim: number, units: number): Projection {
     },
     fast,
     warning,
-  };
-}
-
-/**
- * Entry (i, j) of hadamard(n) = hadamard(m) ⊗ Sylvester(2^k), from the core and the Sylvester
- * formula (−1)^popcount(i & j): a few rows and columns without the n×n matrix (1 GB at n = 32768,
- * the reference order for 21,841 classes).
- */
-function hadamardEntry(n: number): (i: number, j: number) => number {
-  const { m, k } = splitHadamardOrder(n)!;
-  const core = m === 1 ? Int8Array.of(1) : hadamard(m);
-  const mask = 2 ** k - 1;
-  return (i, j) => {
-    let v = i & j & mask;
-    v ^= v >>> 16;
-    v ^= v >>> 8;
-    v ^= v >>> 4;
-    v ^= v >>> 2;
-    const parity = (v ^ (v >>> 1)) & 1;
-    // Shifts, not Math.floor: builtins are not inlined in Jest's sandbox (this build took 2 s there, not 0.1).
-    const c = core[(i >>> k) * m + (j >>> k)]!;
-    return parity ? -c : c;
   };
 }

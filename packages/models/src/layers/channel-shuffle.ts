@@ -1,6 +1,6 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Kwargs, LayerArgs, TfLayerArgs } from './tfjs-types';
+import type { Kwargs, LayerArgs, TfLayerArgs } from '@fixclf/layers/serialization';
 
 type Shape = Array<number | null>;
 

@@ -1,13 +1,15 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Kwargs, LayerArgs, TfLayerArgs } from './tfjs-types';
 import { heNormalFanOut } from '../initializers';
 import {
   resolveInitializer,
   serializeObject,
   type Initializer,
   type InitializerIdentifier,
+  type Kwargs,
+  type LayerArgs,
   type SerializedObject,
+  type TfLayerArgs,
 } from '@fixclf/layers/serialization';
 
 type Shape = Array<number | null>;
