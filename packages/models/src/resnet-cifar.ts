@@ -54,7 +54,7 @@ export const resnetCifarDefinitions: ModelDefinition[] = [20, 32, 44, 56, 110].m
   dataset: 'cifar',
   defaultInputShape: [32, 32, 3],
   defaultNumClasses: 10,
-  minInputSize: 4,
+  minInputSize: 1, // padded stride-2 convolutions and 1×1 stride-2 shortcuts both give ⌈size/2⌉: any size reaches the pool
   headName: 'fc',
   learnedHeadInit: 'pytorch-default',
   description: `ResNet-${depth} for 32×32 inputs (3 stages × ${(depth - 2) / 6} basic blocks, 1×1-conv + BN projection shortcuts)`,

@@ -133,13 +133,16 @@ describe('createModel options', () => {
       "createModel('resnet20'): classifier: FixedClassifier: scale (the initial α) must be a positive number, got -1.",
     );
     expect(make({ numClasses: 10, classifier: 'learned', inputShape: [32, 32] })).toThrow(/inputShape must be \[height, width, channels\]/);
-    expect(make({ numClasses: 10, classifier: 'learned', inputShape: [2, 2, 3] })).toThrow(/at least 4/);
     expect(make({ numClasses: 10, classifier: 'learned', seed: 1.5 })).toThrow(/seed must be an integer/);
     // NaN and Infinity are named as they are, not as JSON's null.
     expect(make({ numClasses: NaN, classifier: 'learned' })).toThrow(/numClasses must be a positive integer, got NaN$/);
     expect(make({ numClasses: 10, classifier: 'learned', inputShape: [32, 32, Infinity] })).toThrow(/got \[32,32,Infinity\]$/);
     expect(make({ numClasses: 10, classifier: 'learned', seed: NaN })).toThrow(/seed must be an integer, got NaN$/);
     expect(() => createModel('densenet121', { numClasses: 10, classifier: 'learned', inputShape: [16, 16, 3] })).toThrow(/at least 29/);
+    // Two 2×2 average pools of stride 2: 3×3 would reach the third block as 0×0.
+    expect(() => createModel('densenet-bc-100', { numClasses: 10, classifier: 'learned', inputShape: [3, 3, 3] })).toThrow(
+      "createModel('densenet-bc-100'): inputShape [3,3,3] is too small; height and width must be at least 4",
+    );
   });
 
   test('a refused head leaves no weights behind, whether refused before the trunk is built or after', () => {
@@ -265,6 +268,31 @@ describe('PyTorch geometry and module names', () => {
       }
     } finally {
       model.dispose();
+    }
+  });
+
+  test('a CIFAR ResNet at sizes down to 1×1: each stage sized as PyTorch sizes it, the head gets 64 features', () => {
+    for (const input of [1, 2, 3, 5]) {
+      const model = createModel('resnet20', { numClasses: 10, classifier: 'hadamard', inputShape: [input, input, 3] });
+      try {
+        const shape = (name: string) => (model.getLayer(name).outputShape as number[]).slice(1);
+        let size = input;
+        for (const [stage, channels] of [
+          [2, 32],
+          [3, 64],
+        ] as const) {
+          const convSize = out(size, 3, 2, 1);
+          expect(shape(`layer${stage}.0.conv1`)).toEqual([convSize, convSize, channels]);
+          expect(shape(`layer${stage}.0.downsample.0`)).toEqual([out(size, 1, 2, 0), out(size, 1, 2, 0), channels]);
+          size = convSize;
+        }
+        expect(shape('avgpool')).toEqual([64]);
+        const logits = tf.tidy(() => (model.predict(tf.ones([2, input, input, 3])) as tf.Tensor).arraySync() as number[][]);
+        expect(logits).toHaveLength(2);
+        expect(logits.flat().every(Number.isFinite)).toBe(true);
+      } finally {
+        model.dispose();
+      }
     }
   });
 
