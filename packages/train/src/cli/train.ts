@@ -106,9 +106,9 @@ export function registerTrain(program: Command): void {
 Resuming:
   --resume takes the run's epochs, regime, batch size, lr, weight decay, --validation,
   --synthetic-size, --on-bad-image, --deterministic and --precision from its run.json when they are
-  left out. Of these only --epochs, --lr, --precision and --on-bad-image may be given new values (recorded in
-  run.json's history; not fewer epochs than done); the new schedule applies from where the run
-  resumes, and the log says when that moves the rate. The others are refused when they differ. A bf16
+  left out. Of these only --epochs, --lr, --precision, --on-bad-image and --deterministic (switched
+  on) may be given new values (recorded in run.json's history; not fewer epochs than done); the new
+  schedule applies from where the run resumes, and the log says when that moves the rate. The others are refused when they differ. A bf16
   run resumed on a CPU without bf16 goes on in fp32, recorded the same way; --precision bf16 on a
   later resume takes it back. Step milestones scale with
   --epochs and never fall on epoch 0: the first epoch always trains at the regime's lr.
