@@ -4,7 +4,7 @@ import { loadCheckpointModelAt } from './checkpoint';
 import { applyPrecision, runPrecision } from './precision';
 import { readRun } from './run-dir';
 import { checkCheckpointJson, runDataset, sameSource } from './run-files';
-import { evaluate, type EvaluateResult } from './trainer';
+import { evaluate, type ClassAccuracy, type EvaluateResult } from './trainer';
 
 /** What evaluateRun gives: evaluate()'s figures and the checkpoint they are of. */
 export interface EvalResult extends EvaluateResult {
@@ -14,6 +14,8 @@ export interface EvalResult extends EvaluateResult {
    * figures describe.
    */
   checkpoint: { epoch: number; step: number };
+  /** With `perClass`: each class's images and top-1 accuracy, in label order, named as in run.json. */
+  perClass?: (ClassAccuracy & { name: string })[];
 }
 
 /** The note for an evaluation of mid-epoch weights: which step they are from, and why no logged epoch matches them. */
@@ -40,6 +42,8 @@ export async function evaluateRun(
     onBadImage?: 'skip' | 'error' | undefined;
     /** Also return which images the model gets right (EvalResult.correct). */
     perImage?: boolean | undefined;
+    /** Also return each class's count and top-1 accuracy (EvalResult.perClass). */
+    perClass?: boolean | undefined;
   } = {},
 ): Promise<EvalResult> {
   const config = await readRun(runDir);
@@ -105,8 +109,12 @@ export async function evaluateRun(
         `${source}: class ${differing} is '${dataset.classNames[differing]}', the run's is '${config.classNames[differing]}'; labels would not match.`,
       );
     }
-    const result = await evaluate(model, dataset, options.batchSize ?? 256, { perImage: options.perImage ?? false });
-    return { ...result, checkpoint: { epoch, step } };
+    const { perClass, ...result } = await evaluate(model, dataset, options.batchSize ?? 256, {
+      perImage: options.perImage ?? false,
+      perClass: options.perClass ?? false,
+    });
+    const named = perClass?.map((entry, c) => ({ name: config.classNames[c]!, ...entry }));
+    return { ...result, ...(named ? { perClass: named } : {}), checkpoint: { epoch, step } };
   } finally {
     for (const d of opened.reverse()) await d.close();
     model.dispose();

@@ -1,4 +1,13 @@
-export { train, evaluate, classifierScale, DivergenceError, type EvaluateResult, type TrainerOptions, type TrainResult } from './trainer';
+export {
+  train,
+  evaluate,
+  classifierScale,
+  DivergenceError,
+  type ClassAccuracy,
+  type EvaluateResult,
+  type TrainerOptions,
+  type TrainResult,
+} from './trainer';
 export { StoppedBeforeTraining, trainRun, type TrainRunOptions, type TrainRunResult } from './run';
 export { evaluateRun, type EvalResult } from './evaluate-run';
 export { type CompareOptions, compareRuns, type Comparison } from './compare';

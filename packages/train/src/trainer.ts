@@ -354,6 +354,16 @@ export interface EvaluateResult {
   featureNorm: number | null;
   /** With `perImage`: 1 where the image's label ranks top-1, in the split's order. */
   correct?: Uint8Array;
+  /** With `perClass`: each class's images and top-1 accuracy (percent; null for a class with none), by label. */
+  perClass?: ClassAccuracy[];
+}
+
+/** One class's share of an evaluation. */
+export interface ClassAccuracy {
+  /** Images of the class. */
+  count: number;
+  /** Top-1 accuracy on them, percent; null where the class has no image. */
+  top1: number | null;
 }
 
 /**
@@ -369,9 +379,13 @@ export async function evaluate(
     signal?: AbortSignal | undefined;
     /** Also return which images the model ranks top-1, in the dataset's order (a paired comparison's input). */
     perImage?: boolean | undefined;
+    /** Also return each class's count and top-1 accuracy (where a gap between two heads lies). */
+    perClass?: boolean | undefined;
   } = {},
 ): Promise<EvaluateResult> {
-  const { signal, perImage = false } = options;
+  const { signal, perImage = false, perClass = false } = options;
+  const classCount = new Float64Array(dataset.numClasses);
+  const classHits = new Float64Array(dataset.numClasses);
   const meter = new EpochMeter();
   const withFeatures = featuresAndLogits(model);
   let normSum = 0;
@@ -397,6 +411,12 @@ export async function evaluate(
     const labels = labelsOf(batch.ys);
     const top1 = topKMask(scores, labels, classes, 1);
     if (perImage) correct.push(top1);
+    if (perClass) {
+      labels.forEach((label, r) => {
+        classCount[label] = classCount[label]! + 1;
+        classHits[label] = classHits[label]! + top1[r]!;
+      });
+    }
     meter.add(
       loss,
       labels.length,
@@ -410,14 +430,20 @@ export async function evaluate(
   }
   const summary = meter.summary();
   const featureNorm = withFeatures !== null && summary.count > 0 ? normSum / summary.count : null;
-  if (!perImage) return { ...summary, featureNorm };
-  const all = new Uint8Array(summary.count);
-  let offset = 0;
-  for (const part of correct) {
-    all.set(part, offset);
-    offset += part.length;
+  const result: EvaluateResult = { ...summary, featureNorm };
+  if (perImage) {
+    const all = new Uint8Array(summary.count);
+    let offset = 0;
+    for (const part of correct) {
+      all.set(part, offset);
+      offset += part.length;
+    }
+    result.correct = all;
   }
-  return { ...summary, featureNorm, correct: all };
+  if (perClass) {
+    result.perClass = Array.from(classCount, (count, c) => ({ count, top1: count > 0 ? (100 * classHits[c]!) / count : null }));
+  }
+  return result;
 }
 
 const featureModels = new WeakMap<LayersModel, LayersModel | null>();

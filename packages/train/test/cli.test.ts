@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readMetrics } from '../src';
 import { fixclfChild, fixclfHere as fixclf } from './fixtures/cli-child';
 import { registerTinyModel } from './fixtures/tiny-model';
-import { tinyTrainArgs } from './fixtures/tiny-run';
+import { readRunJson, tinyTrainArgs } from './fixtures/tiny-run';
 import { temporaryDirectoryEachTest } from './fixtures/temp-dir';
 
 const dir = temporaryDirectoryEachTest('fixclf-cli-');
@@ -183,6 +183,17 @@ describe('fixclf', () => {
     expect(result.count).toBe(64); // a quarter of the 256 training images
     expect(result.top1).toBeCloseTo(last.valTop1!, 6);
     expect(result.loss).toBeCloseTo(last.valLoss!, 4);
+    expect(result.perClass).toBeUndefined();
+    // --per-class: the run's class names, counts that add up to the hold-out, accuracies that average to top1.
+    const perClass = JSON.parse(
+      (await fixclf('eval', '--run', held, '--split', 'validation', '--per-class')).stdout.trim().split('\n').at(-1)!,
+    );
+    const { classNames } = await readRunJson(held);
+    expect(perClass.perClass.map((c: { name: string }) => c.name)).toEqual(classNames);
+    expect(perClass.perClass.reduce((a: number, c: { count: number }) => a + c.count, 0)).toBe(64);
+    const weighted =
+      perClass.perClass.reduce((a: number, c: { count: number; top1: number | null }) => a + c.count * (c.top1 ?? 0), 0) / 64;
+    expect(weighted).toBeCloseTo(result.top1, 8);
     // Resumed with the same --validation, as the README's resume commands give it: accepted, the same hold-out.
     const resumed = await tinyTrain(held, '--validation', '0.25', '--epochs', '2', '--resume');
     expect(resumed.code).toBe(0);

@@ -56,6 +56,32 @@ describe('evaluate', () => {
     expect(result.featureNorm).toBeCloseTo(sum / count, 2);
     model.layers.forEach((l) => l.dispose());
   });
+
+  // Each class's figures counted here from model.predict's argmax and the batches' one-hot labels.
+  it("counts each class's images and top-1 hits", async () => {
+    const model = tinyModel('learned');
+    const count = new Array<number>(10).fill(0);
+    const hits = new Array<number>(10).fill(0);
+    for await (const batch of testSet.batches({ batchSize: 40, shuffle: false, augment: false, dropRemainder: false })) {
+      const predicted = tf.tidy(() => (model.predict(batch.xs) as tf.Tensor).argMax(1).dataSync());
+      const labels = tf.tidy(() => batch.ys.argMax(1).dataSync());
+      labels.forEach((label, i) => {
+        count[label]!++;
+        if (predicted[i] === label) hits[label]!++;
+      });
+      tf.dispose([batch.xs, batch.ys]);
+    }
+    const result = await evaluate(model, testSet, 48, { perClass: true });
+    expect(result.perClass!.map((c) => c.count)).toEqual(count);
+    expect(Math.min(...count)).toBeGreaterThan(0);
+    expect(hits.reduce((a, b) => a + b)).toBeGreaterThan(0);
+    result.perClass!.forEach((c, label) => expect(c.top1).toBeCloseTo((100 * hits[label]!) / count[label]!, 10));
+    // The classes' accuracies weighted by their counts are the whole split's.
+    const weighted = result.perClass!.reduce((a, c) => a + c.count * (c.top1 ?? 0), 0) / result.count;
+    expect(weighted).toBeCloseTo(result.top1, 10);
+    expect((await evaluate(model, testSet, 48)).perClass).toBeUndefined();
+    model.dispose();
+  });
 });
 
 /** `dataset` as it is, each batch passed through `each`, which may hold it back a while or leave it out (null). */

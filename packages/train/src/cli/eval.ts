@@ -7,7 +7,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description(
-      "Evaluate a run's last checkpoint with the run's own preprocessing; prints JSON { top1, top5, loss, count, featureNorm, checkpoint }.",
+      "Evaluate a run's last checkpoint with the run's own preprocessing; prints JSON { top1, top5, loss, count, featureNorm, checkpoint } (and perClass with --per-class).",
     )
     .requiredOption('--run <dir>', 'run directory written by fixclf train')
     .option('--dataset <source>', "dataset source (default: the run's own)")
@@ -24,6 +24,7 @@ export function registerEval(program: Command): void {
       "image folders: 'skip' or 'error' on an unreadable file (default: the run's own --on-bad-image)",
       oneOf('--on-bad-image', BAD_IMAGE_POLICIES),
     )
+    .option('--per-class', 'also print perClass: [{ name, count, top1 }] for every class, in label order')
     .action(
       async (flags: {
         run: string;
@@ -32,6 +33,7 @@ export function registerEval(program: Command): void {
         batchSize: number;
         workers?: number;
         onBadImage?: 'skip' | 'error';
+        perClass?: boolean;
       }) => {
         const { selectBackend } = await import('../select-backend');
         await selectBackend('auto');
@@ -39,8 +41,8 @@ export function registerEval(program: Command): void {
           const result = await evaluateRun(flags.run, flags);
           if (result.checkpoint.step > 0) process.stderr.write(midEpochNote(flags.run, result.checkpoint) + '\n');
           // In the order --help and the README give.
-          const { top1, top5, loss, count, featureNorm, checkpoint } = result;
-          process.stdout.write(JSON.stringify({ top1, top5, loss, count, featureNorm, checkpoint }) + '\n');
+          const { top1, top5, loss, count, featureNorm, checkpoint, perClass } = result;
+          process.stdout.write(JSON.stringify({ top1, top5, loss, count, featureNorm, checkpoint, perClass }) + '\n');
         } catch (error) {
           throw forCommandLine(error);
         }
