@@ -108,10 +108,10 @@ Resuming:
   --synthetic-size, --on-bad-image, --deterministic and --precision from its run.json when they are
   left out. Of these only --epochs, --lr, --precision, --on-bad-image and --deterministic (switched
   on) may be given new values (recorded in run.json's history; not fewer epochs than done); the new
-  schedule applies from where the run resumes, and the log says when that moves the rate. The others are refused when they differ. A bf16
-  run resumed on a CPU without bf16 goes on in fp32, recorded the same way; --precision bf16 on a
-  later resume takes it back. Step milestones scale with
-  --epochs and never fall on epoch 0: the first epoch always trains at the regime's lr.
+  schedule applies from where the run resumes, and the log says when that moves the rate. The others
+  are refused when they differ. A bf16 run resumed on a CPU without bf16 goes on in fp32, recorded the
+  same way; --precision bf16 on a later resume takes it back. Step milestones scale with --epochs and
+  never fall on epoch 0: the first epoch always trains at the regime's lr.
 
 Reproducibility:
   By default oneDNN's thread count follows the machine's load, so sums are split differently from
